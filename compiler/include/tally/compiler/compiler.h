@@ -1,0 +1,75 @@
+// The compiler's front door: source files in, checked definitions and IR out.
+//
+//   CollectSources(paths) -> files
+//   Compile(files)        -> Library (+ every diagnostic, all files, sorted by location)
+//
+// The stages behind it (parse -> Ast, check -> CheckedModule, lower -> ir::Program) are
+// declared in their own headers and tested alone; this header is what other libraries use.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tally/compiler/ir.h"
+#include "tally/support/diagnostic.h"
+#include "tally/support/result.h"
+
+namespace tally {
+
+// Every `*.tally` file under each path (a file is taken as is), sorted by path, so the
+// order of compilation and of diagnostics never depends on the file system.
+Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>& paths);
+
+// What a definition declares about itself, besides its code.
+struct DefinitionInfo {
+  std::string name;
+  ir::Program::Kind kind = ir::Program::Kind::kScore;
+  std::string version;          // "1.2.0"
+  std::string owner;            // council name
+  std::string description;
+  std::vector<std::string> tags;
+  std::optional<int64_t> expires_after_seconds;
+  std::string file;             // path of the file that defines it
+  // sha256 (hex) of the definition's own source text and of every override of it, in
+  // file order: what "the same definition" means for caches and lineage.
+  std::string content_sha256;
+  std::vector<std::string> override_files;  // files holding `override NAME for region ...`
+};
+
+// One test block's outcome (see RunTests).
+struct TestOutcome {
+  std::string definition;
+  std::string test_name;
+  std::string location;         // file:line:col of the test block
+  bool passed = false;
+  std::vector<std::string> failures;  // one line per mismatch: "tier: expected "green", got "amber""
+};
+
+class Library {
+ public:
+  const ir::Program* Find(const std::string& name) const;
+  const DefinitionInfo* Info(const std::string& name) const;
+  std::vector<std::string> Names() const;  // sorted
+
+  // Runs every test block with the reference interpreter.
+  std::vector<TestOutcome> RunTests() const;
+
+  struct Impl;
+  explicit Library(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+struct CompileResult {
+  DiagnosticList diagnostics;          // errors and warnings, sorted by location
+  std::optional<Library> library;      // present when there are no errors
+};
+
+CompileResult Compile(const std::vector<SourceFilePtr>& files);
+
+}  // namespace tally

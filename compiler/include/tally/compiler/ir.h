@@ -1,0 +1,170 @@
+// The typed IR: what the reference interpreter runs and what LLVM code generation consumes.
+//
+// A Program is one checked definition (a score or a metric) with every name resolved,
+// every implicit conversion explicit, every param value known per region variant, and every
+// null / division-by-zero / overflow rule of docs/language.md made an explicit property of
+// an instruction. Both back ends read only this file's types, so the semantics below are the
+// contract they are held to, bit for bit.
+//
+// Code is SSA in a flat vector: an instruction's operands are indices of earlier
+// instructions. A value is a triple:
+//   value   the payload (bool as 0/1, int64, double, or a string's dictionary code);
+//   valid   false when the value is null (only possible when `nullable`);
+//   error   the smallest trap id raised in its dependency cone that the value depends on
+//           (kNoError when none; only possible when `may_error`).
+// Payloads of null values are unspecified but must never trap or be read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tally::ir {
+
+enum class Type : uint8_t { kBool, kInt, kFloat, kString };
+const char* TypeName(Type t);
+
+using ValueId = uint32_t;
+constexpr uint32_t kNoError = UINT32_MAX;
+
+enum class Op : uint8_t {
+  // Leaves.
+  kConstant,   // imm: bool/int/float payload, or string constant index (== its dictionary code);
+               // a `null` literal is a constant with nullable=true and is_null_constant=true.
+  kInput,      // index: input column.
+  kParam,      // index: param; value = params[index].values[variant of the row].
+  kAggregate,  // post-aggregation code only. index: aggregate.
+  kGroupKey,   // post-aggregation code only. index: position in group_keys.
+
+  // Arithmetic. Operands have the instruction's type (int or float); no implicit conversion.
+  // Strict: null if any operand is null.
+  kAdd, kSub, kMul,  // int: overflow traps. float: a non-finite result traps.
+  kDiv,              // float only. Divisor 0 -> null (even 0/0). Non-finite result traps.
+  kMod,              // int: divisor 0 -> null; INT64_MIN % -1 -> 0; sign of the dividend.
+                     // float: fmod; divisor 0 -> null.
+  kNeg,              // int: -INT64_MIN traps.
+  kIntToFloat,       // exact conversion rule of C++ static_cast<double>(int64_t) (round to nearest even).
+
+  // Comparisons (operands of one type; strings only kEq/kNe, comparing dictionary codes).
+  // Strict: null if any operand is null. Floats compare as IEEE (no NaN ever exists).
+  kEq, kNe, kLt, kLe, kGt, kGe,
+
+  // Kleene logic: false and null = false, true or null = true, otherwise null propagates.
+  kAnd, kOr,
+  kNot,  // strict
+
+  // if/then/else: args = {cond, then, else}. A null condition selects `else`.
+  // error = min(cond.error, chosen.error); the unchosen branch's error is ignored.
+  kSelect,
+  // coalesce(a, b, ...): the first non-null operand; null if all are. error = min of the
+  // errors of the operands up to and including the chosen one.
+  kCoalesce,
+  kIsNull,  // never null; error = operand's error.
+
+  // Functions (strict). min/max/abs/floor/ceil/round keep the operand type.
+  kMin, kMax,  // binary
+  kAbs,        // int: abs(INT64_MIN) traps.
+  kRound,      // imm_int = digits in [0, 15]. int: identity. float: if |x| >= 2^52 then x, else
+               // round_half_away_from_zero(x * 10^d) / 10^d, where 10^d is the exact double.
+  kFloor, kCeil,  // int: identity.
+  kSqrt,       // float; x < 0 -> null.
+  kLn,         // float; x <= 0 -> null.
+  kExp,        // float; non-finite result -> null. Calls the C library's exp().
+  kPow,        // float; non-finite or NaN result -> null. Calls the C library's pow().
+  kSigmoid,    // float; 1.0 / (1.0 + exp(-x)), exp() from the C library. Never null.
+};
+const char* OpName(Op op);
+
+struct Instruction {
+  Op op = Op::kConstant;
+  Type type = Type::kFloat;
+  bool nullable = false;   // may be null at run time (a static property, from the checker)
+  bool may_error = false;  // may carry an error (some operand may, or this op can trap)
+  bool is_null_constant = false;
+  uint32_t trap = kNoError;  // for ops that can trap: the trap id they raise
+  uint32_t index = 0;        // kInput, kParam, kAggregate, kGroupKey; string constant index
+  int64_t imm_int = 0;       // int/bool constants; kRound digits
+  double imm_float = 0.0;    // float constants
+  std::vector<ValueId> args;
+};
+
+struct Column {
+  std::string name;
+  Type type = Type::kFloat;
+  bool nullable = false;
+};
+
+struct Param {
+  std::string name;
+  Type type = Type::kFloat;
+  bool regional = false;
+  // values[v] is the value for variant v (0 = global). A param's value is never null.
+  // Bool params use int_values; strings use int_values as the string constant index.
+  std::vector<int64_t> int_values;
+  std::vector<double> float_values;
+};
+
+// Why a row was not scored. Row status 0 means scored; status k>0 means reasons[k-1].
+struct Reason {
+  enum class Kind : uint8_t { kRequire, kTrap } kind = Kind::kRequire;
+  std::string message;   // e.g. "require open_tickets >= 0" or "integer overflow in a * b"
+  std::string location;  // "metrics/customer/health.tally:20:3"
+};
+
+struct Require {
+  ValueId condition;  // in row_code. The row is rejected only when it is false (null passes).
+  uint32_t reason;    // index into reasons
+};
+
+struct Output {
+  std::string name;
+  Type type = Type::kFloat;
+  bool nullable = false;
+  ValueId value;  // in row_code (scores) or post_code (metrics)
+  // A float output that is -0.0 is written as +0.0 (both back ends add +0.0 at the end).
+};
+
+struct Aggregate {
+  enum class Kind : uint8_t {
+    kCount,       // count(): rows accepted into the group. int, never null.
+    kCountIf,     // count(cond): rows where cond is true. int, never null.
+    kSum,         // skips nulls; null when every value was null. int overflow / non-finite float
+                  // is a run error naming the metric and group.
+    kAvg,         // float: sum / non-null count; null when no non-null value.
+    kMin, kMax,   // skip nulls; null when no non-null value.
+    kWeightedAvg  // float: sum(x*w) / sum(w) over rows where both are non-null; null if sum(w)==0.
+  } kind = Kind::kCount;
+  Type type = Type::kInt;     // result type
+  bool nullable = false;
+  ValueId arg = 0;            // in row_code (unused for kCount)
+  ValueId weight = 0;         // kWeightedAvg only
+  std::string text;           // source text, for messages
+};
+const char* AggregateName(Aggregate::Kind kind);
+
+// Sums, averages and min/max are computed per group in input row order, so a metric's result
+// does not depend on batch size or thread count.
+struct Program {
+  enum class Kind : uint8_t { kScore, kMetric } kind = Kind::kScore;
+  std::string name;     // "customer.health"
+  std::string version;  // "1.2.0"
+  std::vector<Column> inputs;
+  std::vector<uint32_t> key_inputs;      // scores: input indices copied to each output row
+  std::vector<Param> params;
+  std::vector<std::string> variants;     // variants[0] == "" (global); then region names
+  int32_t region_input = -1;             // input index of `region` when variants.size() > 1
+  std::vector<std::string> string_constants;  // constant i has dictionary code i in a run
+  std::vector<Instruction> row_code;
+  std::vector<Require> requires;
+  std::vector<Reason> reasons;
+  std::vector<Output> outputs;
+  // Metrics only.
+  std::vector<uint32_t> group_keys;      // input indices; written before the outputs
+  std::vector<Aggregate> aggregates;
+  std::vector<Instruction> post_code;
+
+  // Canonical text of the whole program (used by --dump-ir and as part of cache keys).
+  std::string ToString() const;
+};
+
+}  // namespace tally::ir

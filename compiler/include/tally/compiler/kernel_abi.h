@@ -1,0 +1,54 @@
+/* The calling convention shared by the reference interpreter and JIT-compiled kernels.
+ * Plain C so the C API (runtime/include/tally.h) can expose it unchanged.
+ *
+ * A batch is columnar: one TallyColumnView per column, Arrow-like but with one validity
+ * byte per row (simpler to vectorize than bits). Physical types:
+ *   bool -> uint8_t (0/1), int -> int64_t, float -> double, string -> int32_t dictionary code.
+ * `valid` may be NULL for an input column with no nulls in the batch; output columns always
+ * have a `valid` array (the caller allocates both arrays for `rows` rows).
+ *
+ * Score kernel: for each row r, computes every output and status[r]:
+ *   0 = scored; k > 0 = not scored, for reason program.reasons[k-1] (see ir.h).
+ * Outputs of a row with status != 0 are unspecified.
+ *
+ * Metric kernels come in two halves around a generic, order-preserving group-by:
+ *   row kernel:      per row, the argument of every aggregate (and the weight of weighted
+ *                    averages) into `aggregate_args`, and status[r] as above;
+ *   finalize kernel: per group, from aggregate results and group key columns to outputs.
+ */
+#ifndef TALLY_COMPILER_KERNEL_ABI_H_
+#define TALLY_COMPILER_KERNEL_ABI_H_
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct TallyColumnView {
+  void* values;
+  uint8_t* valid;
+} TallyColumnView;
+
+/* variants[r] selects the param values of row r (0 = global); NULL means all rows are 0. */
+typedef void (*TallyScoreKernelFn)(int64_t rows, const TallyColumnView* inputs,
+                                   const uint16_t* variants, TallyColumnView* outputs,
+                                   uint32_t* status);
+
+/* aggregate_args has one view per aggregate argument slot: for aggregate i, slot 2*i is its
+ * argument (unused for count()) and slot 2*i+1 its weight (weighted avg only). */
+typedef void (*TallyMetricRowKernelFn)(int64_t rows, const TallyColumnView* inputs,
+                                       const uint16_t* variants, TallyColumnView* aggregate_args,
+                                       uint32_t* status);
+
+/* groups rows: aggregates[i] holds aggregate i's result per group, group_keys[j] the j-th key. */
+/* status[g] != 0 means group g's outputs could not be computed (an overflow): a run error. */
+typedef void (*TallyMetricFinalizeKernelFn)(int64_t groups, const TallyColumnView* aggregates,
+                                            const TallyColumnView* group_keys,
+                                            TallyColumnView* outputs, uint32_t* status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  /* TALLY_COMPILER_KERNEL_ABI_H_ */

@@ -1,0 +1,1 @@
+int tally_compiler_placeholder = 0;

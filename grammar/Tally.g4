@@ -1,0 +1,99 @@
+// The Tally definition language (see docs/language.md for the reference).
+// Only compiler/src/parse_tree_to_ast.cpp sees the parse tree this grammar produces:
+// it is turned into Tally's own AST at once.
+grammar Tally;
+
+file_ : definition* EOF ;
+
+definition
+    : kind=('score' | 'metric') qualifiedName '{' member* '}'             # definitionBlock
+    | 'override' qualifiedName 'for' 'region' STRING '{' overrideItem* '}'  # overrideBlock
+    ;
+
+qualifiedName : ident ('.' ident)* ;
+
+member
+    : 'version' value=(VERSION_LIT | FLOAT_LIT | INT_LIT)    # versionMember
+    | 'owner' ident                                           # ownerMember
+    | 'description' STRING                                    # descriptionMember
+    | 'key' ident (',' ident)*                                # keyMember
+    | 'tags' '[' (STRING (',' STRING)*)? ']'                  # tagsMember
+    | 'expires_after' DURATION_LIT                            # expiresMember
+    | 'input' ident ':' typeRef                               # inputMember
+    | 'param' ident (':' typeRef)? '=' literal REGIONAL='regional'? # paramMember
+    | 'require' expr                                          # requireMember
+    | 'let' ident '=' expr                                    # letMember
+    | 'output' ident ':' typeRef '=' expr                     # outputMember
+    | 'group' 'by' ident (',' ident)*                         # groupMember
+    | 'test' STRING '{' testStep* '}'                         # testMember
+    ;
+
+overrideItem : ident '=' literal ;
+
+typeRef : name=IDENT NULLABLE='?'? ;
+
+testStep
+    : 'given' binding (',' binding)*                          # givenStep
+    | 'expect' 'rejected' STRING?                             # expectRejectedStep
+    | 'expect' expectation (',' expectation)*                 # expectStep
+    ;
+
+binding : ident '=' literal ;
+expectation : ident '=' literal ('within' literal)? ;
+
+// ANTLR gives earlier alternatives higher precedence: tightest binding first.
+// Left-recursive alternatives become loops, so long operator chains do not recurse.
+expr
+    : name=ident '(' (argument (',' argument)*)? ')'          # callExpr
+    | '(' expr ')'                                            # parenExpr
+    | exprLiteral                                             # literalExpr
+    | ident                                                   # nameExpr
+    | '-' expr                                                # negateExpr
+    | expr op=('*' | '/' | '%') expr                          # multiplicativeExpr
+    | expr op=('+' | '-') expr                                # additiveExpr
+    | expr NOT='not'? 'in' '[' (expr (',' expr)*)? ']'        # inExpr
+    | expr op=('==' | '!=' | '<' | '<=' | '>' | '>=') expr    # compareExpr
+    | 'not' expr                                              # notExpr
+    | expr op='and' expr                                      # andExpr
+    | expr op='or' expr                                       # orExpr
+    | 'if' expr 'then' expr 'else' expr                       # ifExpr
+    ;
+
+argument : (ident '=')? expr ;
+
+exprLiteral
+    : INT_LIT                                                 # intLiteral
+    | FLOAT_LIT                                               # floatLiteral
+    | STRING                                                  # stringLiteral
+    | ('true' | 'false')                                      # boolLiteral
+    | 'null'                                                  # nullLiteral
+    ;
+
+// Literals written outside expressions (params, overrides, tests) may carry a sign.
+literal : MINUS='-'? exprLiteral ;
+
+// Definition keywords are keywords only where a member starts, so an input may be
+// called `region` and an output `score`. Expression keywords stay reserved.
+ident
+    : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'version' | 'owner'
+    | 'description' | 'key' | 'tags' | 'expires_after' | 'input' | 'param' | 'regional'
+    | 'require' | 'let' | 'output' | 'group' | 'by' | 'test' | 'given' | 'expect'
+    | 'rejected' | 'within'
+    ;
+
+VERSION_LIT  : DIGITS '.' DIGITS '.' DIGITS ('-' [0-9A-Za-z.-]+)? ;
+DURATION_LIT : DIGITS [dhw] ;
+FLOAT_LIT    : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
+INT_LIT      : DIGITS ;
+STRING       : '"' (ESC | ~["\\\r\n])* '"' ;
+UNTERMINATED_STRING : '"' (ESC | ~["\\\r\n])* ;
+IDENT        : [A-Za-z_] [A-Za-z_0-9]* ;
+
+LINE_COMMENT : '//' ~[\r\n]* -> skip ;
+WS           : [ \t\r\n\f]+ -> skip ;
+// Anything else becomes one token the parser rejects with a located message.
+UNKNOWN_CHAR : . ;
+
+fragment DIGITS   : [0-9]+ ;
+fragment EXPONENT : [eE] [+-]? DIGITS ;
+fragment ESC      : '\\' ["\\nt] ;
