@@ -1,0 +1,54 @@
+// Group-by for metrics: the generic, order-preserving step between a metric's row kernel
+// and its finalize kernel (kernel_abi.h). Shared by the interpreter and compiled kernels, so
+// grouping and accumulation order are written once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tally/compiler/ir.h"
+#include "tally/compiler/kernel_abi.h"
+#include "tally/support/result.h"
+
+namespace tally {
+
+// Owns columns of `rows` values of one physical type (see kernel_abi.h) with validity.
+struct OwnedColumn {
+  ir::Type type = ir::Type::kFloat;
+  std::vector<uint8_t> valid;
+  std::vector<uint8_t> bools;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<int32_t> codes;
+  TallyColumnView View();
+};
+
+class GroupAggregator {
+ public:
+  // `code_to_string` orders groups: groups are emitted sorted by key, strings by their text.
+  explicit GroupAggregator(const ir::Program& program);
+  ~GroupAggregator();
+
+  // Adds one batch, rows in input order. group_keys: one view per program.group_keys entry,
+  // aggregate_args: 2 per aggregate (kernel_abi.h). Rows with status != 0 are skipped.
+  // Fails (a run error) when a sum overflows, naming the metric and the aggregate.
+  Status AddBatch(int64_t rows, const TallyColumnView* group_keys,
+                  const TallyColumnView* aggregate_args, const uint32_t* status);
+
+  // The groups, sorted by key (strings by `strings[code]`, null first), as columns ready for
+  // the finalize kernel: group key columns and one column per aggregate.
+  struct Groups {
+    int64_t count = 0;
+    std::vector<OwnedColumn> keys;
+    std::vector<OwnedColumn> aggregates;
+  };
+  Result<Groups> Finish(const std::vector<std::string>& strings);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tally
