@@ -155,7 +155,7 @@ struct Program {
   int32_t region_input = -1;             // input index of `region` when variants.size() > 1
   std::vector<std::string> string_constants;  // constant i has dictionary code i in a run
   std::vector<Instruction> row_code;
-  std::vector<Require> requires;
+  std::vector<Require> requirements;
   std::vector<Reason> reasons;
   std::vector<Output> outputs;
   // Metrics only.

@@ -1,0 +1,121 @@
+// The parsed definition language, as written (names unresolved, types unchecked).
+// Built from the ANTLR parse tree at once by the parser; nothing past the parser sees ANTLR.
+// Every node carries its source range for diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tally/support/diagnostic.h"
+
+namespace tally::ast {
+
+struct Literal {
+  enum class Kind : uint8_t { kInt, kFloat, kString, kBool, kNull } kind = Kind::kNull;
+  int64_t int_value = 0;
+  double float_value = 0.0;
+  bool bool_value = false;
+  std::string string_value;
+  SourceRange range;
+};
+
+enum class UnaryOp : uint8_t { kNeg, kNot };
+enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
+const char* BinaryOpSpelling(BinaryOp op);
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  enum class Kind : uint8_t { kLiteral, kName, kUnary, kBinary, kIn, kIf, kCall } kind = Kind::kLiteral;
+  SourceRange range;
+  Literal literal;                 // kLiteral
+  std::string name;                // kName; kCall: the function
+  SourceRange name_range;          // kCall: the function name
+  UnaryOp unary_op = UnaryOp::kNeg;
+  BinaryOp binary_op = BinaryOp::kAdd;
+  bool negated = false;            // kIn: `not in`
+  // kUnary: {operand}; kBinary: {lhs, rhs}; kIn: {needle, elements...};
+  // kIf: {cond, then, else}; kCall: the arguments.
+  std::vector<ExprPtr> args;
+  std::vector<std::string> arg_names;       // kCall: "" or the name of a named argument
+  std::vector<SourceRange> arg_name_ranges;
+};
+
+struct TypeRef {
+  std::string name;
+  bool nullable = false;
+  SourceRange range;
+};
+
+struct Input { std::string name; SourceRange name_range; TypeRef type; };
+struct Param {
+  std::string name;
+  SourceRange name_range;
+  std::optional<TypeRef> type;
+  Literal value;
+  bool regional = false;
+};
+struct Let { std::string name; SourceRange name_range; ExprPtr value; };
+struct Output { std::string name; SourceRange name_range; TypeRef type; ExprPtr value; };
+struct Require { ExprPtr condition; SourceRange range; std::string text; };
+
+struct TestBinding {
+  std::string name;
+  SourceRange name_range;
+  Literal value;
+  std::optional<Literal> tolerance;  // `within TOL`
+};
+struct TestStep {
+  enum class Kind : uint8_t { kGiven, kExpect, kExpectRejected } kind = Kind::kGiven;
+  SourceRange range;
+  std::vector<TestBinding> bindings;
+  std::optional<std::string> reason;  // kExpectRejected: expected reason text (substring)
+};
+struct Test { std::string name; SourceRange range; std::vector<TestStep> steps; };
+
+template <typename T>
+struct Located { T value; SourceRange range; };
+
+struct Definition {
+  enum class Kind : uint8_t { kScore, kMetric } kind = Kind::kScore;
+  std::string name;
+  SourceRange name_range;
+  SourceRange range;  // the whole block
+  std::vector<Located<std::string>> versions;  // all `version` members (one is right)
+  std::vector<Located<std::string>> owners;
+  std::vector<Located<std::string>> descriptions;
+  std::vector<Located<std::string>> keys;
+  std::vector<Located<std::string>> tags;
+  std::vector<Located<std::string>> expires_after;  // "90d"
+  std::vector<Located<std::string>> group_by;
+  SourceRange group_by_range;
+  bool has_group_by = false;
+  std::vector<Input> inputs;
+  std::vector<Param> params;
+  std::vector<Let> lets;
+  std::vector<Output> outputs;
+  std::vector<Require> requirements;
+  std::vector<Test> tests;
+};
+
+struct OverrideItem { std::string name; SourceRange name_range; Literal value; };
+struct Override {
+  std::string target;
+  SourceRange target_range;
+  std::string region;
+  SourceRange region_range;
+  SourceRange range;
+  std::vector<OverrideItem> items;
+};
+
+struct File {
+  SourceFilePtr source;
+  std::vector<Definition> definitions;
+  std::vector<Override> overrides;
+};
+
+}  // namespace tally::ast

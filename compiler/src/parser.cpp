@@ -1,0 +1,590 @@
+// Source text -> ast::File. The only file that sees ANTLR.
+//
+// The ANTLR C++ runtime has no recursion limit and aborts on invalid UTF-8, so the text is
+// validated and the token stream is scanned for nesting and size before the parser runs;
+// every ANTLR exception is caught here.
+#include "tally/compiler/parser.h"
+
+#include <charconv>
+#include <cmath>
+#include <exception>
+
+#include "TallyLexer.h"
+#include "TallyParser.h"
+#include "antlr4-runtime.h"
+#include "source_text.h"
+
+namespace tally {
+namespace {
+
+using tally_antlr::TallyLexer;
+using tally_antlr::TallyParser;
+
+// Thrown by the error listener when a file has too many errors; caught in Parse().
+struct TooManyErrors {};
+
+// Maps ANTLR's code-point indices back to byte offsets in the original text.
+class OffsetMap {
+ public:
+  OffsetMap(std::string_view text, uint32_t base) {
+    byte_of_.reserve(text.size() + 1);
+    for (uint32_t i = 0; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) byte_of_.push_back(base + i);
+    }
+    byte_of_.push_back(base + static_cast<uint32_t>(text.size()));
+  }
+  uint32_t Byte(size_t code_point) const {
+    return code_point < byte_of_.size() ? byte_of_[code_point] : byte_of_.back();
+  }
+
+ private:
+  std::vector<uint32_t> byte_of_;
+};
+
+class DiagnosticListener : public antlr4::BaseErrorListener {
+ public:
+  DiagnosticListener(const SourceFile* file, const OffsetMap& offsets, DiagnosticList& diagnostics,
+                     size_t max_errors)
+      : file_(file), offsets_(offsets), diagnostics_(diagnostics), max_errors_(max_errors) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line,
+                   size_t column, const std::string& message, std::exception_ptr) override {
+    if (++errors_ > max_errors_) throw TooManyErrors{};
+    SourceRange range{file_, 0, 0};
+    std::string text;
+    if (offending != nullptr) {
+      range.begin = offsets_.Byte(offending->getStartIndex());
+      range.end = offending->getType() == antlr4::Token::EOF
+                      ? range.begin
+                      : offsets_.Byte(offending->getStopIndex() + 1);
+      text = offending->getType() == antlr4::Token::EOF ? "end of file" : "'" + offending->getText() + "'";
+    } else {
+      // Lexer errors carry no token: locate them by line and column.
+      range.begin = range.end = ByteOfLineColumn(line, column);
+    }
+    if (offending != nullptr && offending->getType() == TallyLexer::UNTERMINATED_STRING) {
+      diagnostics_.Error("E-unterminated-string", range, "unterminated string literal",
+                         "close the string with \" on the same line");
+      return;
+    }
+    if (offending != nullptr && offending->getType() == TallyLexer::UNKNOWN_CHAR) {
+      diagnostics_.Error("E-unexpected-character", range, "unexpected character " + text);
+      return;
+    }
+    diagnostics_.Error("E-syntax", range, "syntax error at " + text + ": " + Simplify(message));
+  }
+
+ private:
+  uint32_t ByteOfLineColumn(size_t line, size_t column) const {
+    // Column is in code points from the line start.
+    uint32_t offset = 0;
+    for (size_t l = 1; l < line && offset < file_->text().size(); ++offset) {
+      if (file_->text()[offset] == '\n') ++l;
+    }
+    for (size_t c = 0; c < column && offset < file_->text().size(); ++offset) {
+      if ((static_cast<unsigned char>(file_->text()[offset]) & 0xC0) != 0x80) ++c;
+    }
+    return offset;
+  }
+
+  // ANTLR lists expected tokens with internal names; keep its message but make it readable.
+  static std::string Simplify(std::string message) {
+    auto replace_all = [&](const std::string& from, const std::string& to) {
+      for (size_t p = message.find(from); p != std::string::npos; p = message.find(from, p + to.size()))
+        message.replace(p, from.size(), to);
+    };
+    replace_all("<EOF>", "end of file");
+    replace_all("IDENT", "a name");
+    replace_all("STRING", "a string");
+    replace_all("INT_LIT", "an integer");
+    replace_all("FLOAT_LIT", "a number");
+    replace_all("VERSION_LIT", "a version");
+    replace_all("DURATION_LIT", "a duration");
+    return message;
+  }
+
+  const SourceFile* file_;
+  const OffsetMap& offsets_;
+  DiagnosticList& diagnostics_;
+  size_t max_errors_;
+  size_t errors_ = 0;
+};
+
+// Scans tokens before parsing so that the recursive-descent parser (and every later pass)
+// only ever sees bounded nesting. Returns false (with a diagnostic) when a limit is exceeded.
+class TokenScanner {
+ public:
+  TokenScanner(const SourceFile* file, const OffsetMap& offsets, const ParseLimits& limits,
+               DiagnosticList& diagnostics, const antlr4::dfa::Vocabulary& vocabulary)
+      : file_(file), offsets_(offsets), limits_(limits), diagnostics_(diagnostics),
+        vocabulary_(vocabulary) {}
+
+  bool Scan(const std::vector<antlr4::Token*>& tokens) {
+    size_t previous_type = 0;
+    bool previous_ends_operand = false;
+    for (antlr4::Token* token : tokens) {
+      size_t type = token->getType();
+      std::string literal = LiteralName(type);
+      bool name_like = type == TallyLexer::IDENT || IsKeyword(literal);
+      bool operand_token = type == TallyLexer::IDENT || type == TallyLexer::INT_LIT ||
+                           type == TallyLexer::FLOAT_LIT || type == TallyLexer::STRING ||
+                           literal == "true" || literal == "false" || literal == "null";
+      // Two operands never stand side by side inside one expression: a name after an
+      // operand, or a brace, starts a new statement, so per-statement counts restart.
+      if ((name_like && previous_ends_operand) || literal == "{" || literal == "}") {
+        operators_ = 0;
+        open_ifs_ = 0;
+        prefix_run_ = 0;
+      }
+      if (literal == "(" || literal == "[") ++brackets_;
+      if ((literal == ")" || literal == "]") && brackets_ > 0) --brackets_;
+      bool prefix = literal == "not" || (literal == "-" && !previous_ends_operand);
+      if (prefix) ++prefix_run_;
+      else if (literal != "(" && literal != "[") prefix_run_ = 0;
+      if (literal == "if") ++open_ifs_;
+      if (IsBinaryOperator(literal) && previous_ends_operand) ++operators_;
+
+      size_t depth = brackets_ + prefix_run_ + open_ifs_;
+      if (depth > limits_.max_nesting) {
+        return Fail(token, "E-too-deep", "expression nests more than " +
+                                             std::to_string(limits_.max_nesting) + " levels deep",
+                    "split it into `let` bindings");
+      }
+      if (operators_ > limits_.max_operators_per_statement) {
+        return Fail(token, "E-too-large",
+                    "expression has more than " + std::to_string(limits_.max_operators_per_statement) +
+                        " operators",
+                    "split it into `let` bindings");
+      }
+      previous_ends_operand = operand_token || name_like || literal == ")" || literal == "]";
+      previous_type = type;
+    }
+    (void)previous_type;
+    return true;
+  }
+
+ private:
+  std::string LiteralName(size_t type) const {
+    std::string name = vocabulary_.getLiteralName(type);
+    if (name.size() >= 2 && name.front() == '\'') return name.substr(1, name.size() - 2);
+    return {};
+  }
+  static bool IsKeyword(const std::string& literal) {
+    return !literal.empty() && std::isalpha(static_cast<unsigned char>(literal[0]));
+  }
+  static bool IsBinaryOperator(const std::string& l) {
+    return l == "+" || l == "-" || l == "*" || l == "/" || l == "%" || l == "==" || l == "!=" ||
+           l == "<" || l == "<=" || l == ">" || l == ">=" || l == "and" || l == "or" || l == "in";
+  }
+  bool Fail(antlr4::Token* token, const char* code, std::string message, std::string hint) {
+    SourceRange range{file_, offsets_.Byte(token->getStartIndex()),
+                      offsets_.Byte(token->getStopIndex() + 1)};
+    diagnostics_.Error(code, range, std::move(message), std::move(hint));
+    return false;
+  }
+
+  const SourceFile* file_;
+  const OffsetMap& offsets_;
+  const ParseLimits& limits_;
+  DiagnosticList& diagnostics_;
+  const antlr4::dfa::Vocabulary& vocabulary_;
+  size_t brackets_ = 0;
+  size_t prefix_run_ = 0;
+  size_t open_ifs_ = 0;
+  size_t operators_ = 0;
+};
+
+// Parse tree -> AST. Recursion depth is bounded by TokenScanner's limits.
+class AstBuilder {
+ public:
+  AstBuilder(const SourceFile* file, const OffsetMap& offsets, DiagnosticList& diagnostics)
+      : file_(file), offsets_(offsets), diagnostics_(diagnostics) {}
+
+  void Build(TallyParser::File_Context* tree, ast::File& out) {
+    for (auto* definition : tree->definition()) {
+      if (auto* block = dynamic_cast<TallyParser::DefinitionBlockContext*>(definition)) {
+        out.definitions.push_back(BuildDefinition(block));
+      } else if (auto* override_block = dynamic_cast<TallyParser::OverrideBlockContext*>(definition)) {
+        out.overrides.push_back(BuildOverride(override_block));
+      }
+    }
+  }
+
+ private:
+  SourceRange Range(antlr4::ParserRuleContext* ctx) const {
+    if (ctx == nullptr || ctx->getStart() == nullptr) return {file_, 0, 0};
+    uint32_t begin = offsets_.Byte(ctx->getStart()->getStartIndex());
+    antlr4::Token* stop = ctx->getStop();
+    uint32_t end = (stop != nullptr && stop->getType() != antlr4::Token::EOF &&
+                    stop->getStopIndex() + 1 > ctx->getStart()->getStartIndex())
+                       ? offsets_.Byte(stop->getStopIndex() + 1)
+                       : begin;
+    return {file_, begin, std::max(begin, end)};
+  }
+  SourceRange Range(antlr4::Token* token) const {
+    if (token == nullptr) return {file_, 0, 0};
+    return {file_, offsets_.Byte(token->getStartIndex()), offsets_.Byte(token->getStopIndex() + 1)};
+  }
+  SourceRange Range(antlr4::tree::TerminalNode* node) const {
+    return node ? Range(node->getSymbol()) : SourceRange{file_, 0, 0};
+  }
+  std::string Text(SourceRange range) const {
+    return file_->text().substr(range.begin, range.end - range.begin);
+  }
+  static std::string Name(TallyParser::IdentContext* ident) { return ident ? ident->getText() : ""; }
+
+  std::string Unquote(antlr4::tree::TerminalNode* node) {
+    if (node == nullptr) return {};
+    std::string raw = node->getText();
+    std::string out;
+    for (size_t i = 1; i + 1 < raw.size(); ++i) {
+      if (raw[i] == '\\' && i + 2 < raw.size()) {
+        char c = raw[++i];
+        out += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+      } else {
+        out += raw[i];
+      }
+    }
+    return out;
+  }
+
+  ast::Definition BuildDefinition(TallyParser::DefinitionBlockContext* ctx) {
+    ast::Definition d;
+    d.kind = ctx->kind && ctx->kind->getText() == "metric" ? ast::Definition::Kind::kMetric
+                                                           : ast::Definition::Kind::kScore;
+    if (ctx->qualifiedName()) {
+      d.name = ctx->qualifiedName()->getText();
+      d.name_range = Range(ctx->qualifiedName());
+    }
+    d.range = Range(ctx);
+    for (auto* member : ctx->member()) BuildMember(member, d);
+    return d;
+  }
+
+  void BuildMember(TallyParser::MemberContext* m, ast::Definition& d) {
+    if (auto* c = dynamic_cast<TallyParser::VersionMemberContext*>(m)) {
+      if (c->value) d.versions.push_back({c->value->getText(), Range(c->value)});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::OwnerMemberContext*>(m)) {
+      d.owners.push_back({Name(c->ident()), Range(c->ident())});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::DescriptionMemberContext*>(m)) {
+      d.descriptions.push_back({Unquote(c->STRING()), Range(c->STRING())});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::KeyMemberContext*>(m)) {
+      for (auto* ident : c->ident()) d.keys.push_back({Name(ident), Range(ident)});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::TagsMemberContext*>(m)) {
+      for (auto* s : c->STRING()) d.tags.push_back({Unquote(s), Range(s)});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::ExpiresMemberContext*>(m)) {
+      if (c->DURATION_LIT()) d.expires_after.push_back({c->DURATION_LIT()->getText(), Range(c->DURATION_LIT())});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::InputMemberContext*>(m)) {
+      d.inputs.push_back({Name(c->ident()), Range(c->ident()), BuildType(c->typeRef())});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::ParamMemberContext*>(m)) {
+      ast::Param p;
+      p.name = Name(c->ident());
+      p.name_range = Range(c->ident());
+      if (c->typeRef()) p.type = BuildType(c->typeRef());
+      p.value = BuildLiteral(c->literal());
+      p.regional = c->REGIONAL != nullptr;
+      d.params.push_back(std::move(p));
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::RequireMemberContext*>(m)) {
+      ast::Require r;
+      r.condition = BuildExpr(c->expr());
+      r.range = Range(c);
+      r.text = Text(Range(c->expr()));
+      d.requirements.push_back(std::move(r));
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::LetMemberContext*>(m)) {
+      d.lets.push_back({Name(c->ident()), Range(c->ident()), BuildExpr(c->expr())});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::OutputMemberContext*>(m)) {
+      d.outputs.push_back({Name(c->ident()), Range(c->ident()), BuildType(c->typeRef()), BuildExpr(c->expr())});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::GroupMemberContext*>(m)) {
+      d.has_group_by = true;
+      d.group_by_range = Range(c);
+      for (auto* ident : c->ident()) d.group_by.push_back({Name(ident), Range(ident)});
+      return;
+    }
+    if (auto* c = dynamic_cast<TallyParser::TestMemberContext*>(m)) {
+      d.tests.push_back(BuildTest(c));
+    }
+  }
+
+  ast::TypeRef BuildType(TallyParser::TypeRefContext* ctx) {
+    ast::TypeRef t;
+    if (ctx == nullptr) return t;
+    t.name = ctx->name ? ctx->name->getText() : "";
+    t.nullable = ctx->NULLABLE != nullptr;
+    t.range = Range(ctx);
+    return t;
+  }
+
+  ast::Test BuildTest(TallyParser::TestMemberContext* ctx) {
+    ast::Test test;
+    test.name = Unquote(ctx->STRING());
+    test.range = Range(ctx);
+    for (auto* step : ctx->testStep()) {
+      ast::TestStep s;
+      s.range = Range(step);
+      if (auto* given = dynamic_cast<TallyParser::GivenStepContext*>(step)) {
+        s.kind = ast::TestStep::Kind::kGiven;
+        for (auto* b : given->binding())
+          s.bindings.push_back({Name(b->ident()), Range(b->ident()), BuildLiteral(b->literal()), std::nullopt});
+      } else if (auto* expect = dynamic_cast<TallyParser::ExpectStepContext*>(step)) {
+        s.kind = ast::TestStep::Kind::kExpect;
+        for (auto* e : expect->expectation()) {
+          ast::TestBinding binding{Name(e->ident()), Range(e->ident()), {}, std::nullopt};
+          auto literals = e->literal();
+          if (!literals.empty()) binding.value = BuildLiteral(literals[0]);
+          if (literals.size() > 1) binding.tolerance = BuildLiteral(literals[1]);
+          s.bindings.push_back(std::move(binding));
+        }
+      } else if (auto* rejected = dynamic_cast<TallyParser::ExpectRejectedStepContext*>(step)) {
+        s.kind = ast::TestStep::Kind::kExpectRejected;
+        if (rejected->STRING()) s.reason = Unquote(rejected->STRING());
+      }
+      test.steps.push_back(std::move(s));
+    }
+    return test;
+  }
+
+  ast::Override BuildOverride(TallyParser::OverrideBlockContext* ctx) {
+    ast::Override o;
+    if (ctx->qualifiedName()) {
+      o.target = ctx->qualifiedName()->getText();
+      o.target_range = Range(ctx->qualifiedName());
+    }
+    o.region = Unquote(ctx->STRING());
+    o.region_range = Range(ctx->STRING());
+    o.range = Range(ctx);
+    for (auto* item : ctx->overrideItem())
+      o.items.push_back({Name(item->ident()), Range(item->ident()), BuildLiteral(item->literal())});
+    return o;
+  }
+
+  ast::Literal BuildLiteral(TallyParser::LiteralContext* ctx) {
+    if (ctx == nullptr) return {};
+    ast::Literal lit = BuildExprLiteral(ctx->exprLiteral(), ctx->MINUS != nullptr);
+    lit.range = Range(ctx);
+    if (ctx->MINUS != nullptr && lit.kind != ast::Literal::Kind::kInt &&
+        lit.kind != ast::Literal::Kind::kFloat) {
+      diagnostics_.Error("E-syntax", lit.range, "only a number can be negative");
+    }
+    return lit;
+  }
+
+  ast::Literal BuildExprLiteral(TallyParser::ExprLiteralContext* ctx, bool negative = false) {
+    ast::Literal lit;
+    if (ctx == nullptr) return lit;
+    lit.range = Range(ctx);
+    if (auto* c = dynamic_cast<TallyParser::IntLiteralContext*>(ctx)) {
+      lit.kind = ast::Literal::Kind::kInt;
+      std::string text = (negative ? "-" : "") + c->getText();
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), lit.int_value);
+      if (ec != std::errc() || ptr != text.data() + text.size()) {
+        diagnostics_.Error("E-int-literal-range", lit.range,
+                           "integer literal " + Abbreviate(text) + " does not fit in 64 bits",
+                           "int is 64-bit: from -9223372036854775808 to 9223372036854775807");
+      }
+    } else if (auto* c = dynamic_cast<TallyParser::FloatLiteralContext*>(ctx)) {
+      lit.kind = ast::Literal::Kind::kFloat;
+      std::string text = (negative ? "-" : "") + c->getText();
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), lit.float_value);
+      if (ec != std::errc() || !std::isfinite(lit.float_value)) {
+        diagnostics_.Error("E-float-literal-range", lit.range,
+                           "number " + Abbreviate(text) + " is out of the range of float");
+        lit.float_value = 0;
+      }
+    } else if (auto* c = dynamic_cast<TallyParser::StringLiteralContext*>(ctx)) {
+      lit.kind = ast::Literal::Kind::kString;
+      lit.string_value = Unquote(c->STRING());
+    } else if (dynamic_cast<TallyParser::BoolLiteralContext*>(ctx)) {
+      lit.kind = ast::Literal::Kind::kBool;
+      lit.bool_value = ctx->getText() == "true";
+    } else {
+      lit.kind = ast::Literal::Kind::kNull;
+    }
+    return lit;
+  }
+
+  static std::string Abbreviate(const std::string& s) {
+    return s.size() > 40 ? s.substr(0, 20) + "..." + s.substr(s.size() - 10) : s;
+  }
+
+  ast::ExprPtr Make(ast::Expr::Kind kind, antlr4::ParserRuleContext* ctx) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = kind;
+    e->range = Range(ctx);
+    return e;
+  }
+
+  ast::ExprPtr BuildExpr(TallyParser::ExprContext* ctx) {
+    if (ctx == nullptr) {
+      // Error recovery left a hole; a null literal keeps later passes simple.
+      auto e = std::make_unique<ast::Expr>();
+      e->range = {file_, 0, 0};
+      return e;
+    }
+    using K = ast::Expr::Kind;
+    if (auto* c = dynamic_cast<TallyParser::ParenExprContext*>(ctx)) return BuildExpr(c->expr());
+    if (auto* c = dynamic_cast<TallyParser::LiteralExprContext*>(ctx)) {
+      auto e = Make(K::kLiteral, ctx);
+      e->literal = BuildExprLiteral(c->exprLiteral());
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::NameExprContext*>(ctx)) {
+      auto e = Make(K::kName, ctx);
+      e->name = Name(c->ident());
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::CallExprContext*>(ctx)) {
+      auto e = Make(K::kCall, ctx);
+      e->name = Name(c->ident());
+      e->name_range = Range(c->ident());
+      for (auto* arg : c->argument()) {
+        e->arg_names.push_back(arg->ident() ? Name(arg->ident()) : "");
+        e->arg_name_ranges.push_back(arg->ident() ? Range(arg->ident()) : SourceRange{});
+        e->args.push_back(BuildExpr(arg->expr()));
+      }
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::NegateExprContext*>(ctx)) {
+      // `-5` is the literal -5, so INT64_MIN can be written.
+      if (auto* lit = dynamic_cast<TallyParser::LiteralExprContext*>(c->expr())) {
+        auto* inner = lit->exprLiteral();
+        if (dynamic_cast<TallyParser::IntLiteralContext*>(inner) ||
+            dynamic_cast<TallyParser::FloatLiteralContext*>(inner)) {
+          auto e = Make(K::kLiteral, ctx);
+          e->literal = BuildExprLiteral(inner, /*negative=*/true);
+          e->literal.range = e->range;
+          return e;
+        }
+      }
+      auto e = Make(K::kUnary, ctx);
+      e->unary_op = ast::UnaryOp::kNeg;
+      e->args.push_back(BuildExpr(c->expr()));
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::NotExprContext*>(ctx)) {
+      auto e = Make(K::kUnary, ctx);
+      e->unary_op = ast::UnaryOp::kNot;
+      e->args.push_back(BuildExpr(c->expr()));
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::IfExprContext*>(ctx)) {
+      auto e = Make(K::kIf, ctx);
+      for (auto* sub : c->expr()) e->args.push_back(BuildExpr(sub));
+      while (e->args.size() < 3) e->args.push_back(BuildExpr(nullptr));
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::InExprContext*>(ctx)) {
+      auto e = Make(K::kIn, ctx);
+      e->negated = c->NOT != nullptr;
+      for (auto* sub : c->expr()) e->args.push_back(BuildExpr(sub));
+      return e;
+    }
+    antlr4::Token* op = nullptr;
+    std::vector<TallyParser::ExprContext*> operands;
+    auto take = [&](auto* c) {
+      if (c != nullptr) op = c->op, operands = c->expr();
+    };
+    take(dynamic_cast<TallyParser::MultiplicativeExprContext*>(ctx));
+    take(dynamic_cast<TallyParser::AdditiveExprContext*>(ctx));
+    take(dynamic_cast<TallyParser::CompareExprContext*>(ctx));
+    take(dynamic_cast<TallyParser::AndExprContext*>(ctx));
+    take(dynamic_cast<TallyParser::OrExprContext*>(ctx));
+    auto e = Make(K::kBinary, ctx);
+    std::string spelling = op ? op->getText() : "+";
+    static const std::pair<const char*, ast::BinaryOp> kOps[] = {
+        {"+", ast::BinaryOp::kAdd}, {"-", ast::BinaryOp::kSub}, {"*", ast::BinaryOp::kMul},
+        {"/", ast::BinaryOp::kDiv}, {"%", ast::BinaryOp::kMod}, {"==", ast::BinaryOp::kEq},
+        {"!=", ast::BinaryOp::kNe}, {"<", ast::BinaryOp::kLt}, {"<=", ast::BinaryOp::kLe},
+        {">", ast::BinaryOp::kGt}, {">=", ast::BinaryOp::kGe}, {"and", ast::BinaryOp::kAnd},
+        {"or", ast::BinaryOp::kOr}};
+    for (const auto& [text, value] : kOps) {
+      if (spelling == text) e->binary_op = value;
+    }
+    for (auto* sub : operands) e->args.push_back(BuildExpr(sub));
+    while (e->args.size() < 2) e->args.push_back(BuildExpr(nullptr));
+    return e;
+  }
+
+  const SourceFile* file_;
+  const OffsetMap& offsets_;
+  DiagnosticList& diagnostics_;
+};
+
+}  // namespace
+
+ast::File Parse(const SourceFilePtr& source, DiagnosticList& diagnostics, const ParseLimits& limits) {
+  ast::File file;
+  file.source = source;
+  const SourceFile* f = source.get();
+  const std::string& text = source->text();
+
+  if (text.size() > limits.max_file_bytes) {
+    diagnostics.Error("E-file-too-large", {f, 0, 0},
+                      "file is " + std::to_string(text.size()) + " bytes; the limit is " +
+                          std::to_string(limits.max_file_bytes));
+    return file;
+  }
+  if (auto bad = FindInvalidText(text)) {
+    diagnostics.Error(bad->code, {f, bad->offset, bad->offset + 1}, bad->message);
+    return file;
+  }
+  uint32_t base = HasUtf8Bom(text) ? 3 : 0;
+  std::string_view body = std::string_view(text).substr(base);
+  OffsetMap offsets(body, base);
+
+  try {
+    antlr4::ANTLRInputStream input(body.data(), body.size());
+    TallyLexer lexer(&input);
+    DiagnosticListener listener(f, offsets, diagnostics, limits.max_errors);
+    lexer.removeErrorListeners();
+    lexer.addErrorListener(&listener);
+    antlr4::CommonTokenStream tokens(&lexer);
+    tokens.fill();
+
+    TokenScanner scanner(f, offsets, limits, diagnostics, lexer.getVocabulary());
+    if (!scanner.Scan(tokens.getTokens())) return file;
+
+    TallyParser parser(&tokens);
+    parser.removeErrorListeners();
+    parser.addErrorListener(&listener);
+    // SLL prediction suffices for this grammar (no full-context ambiguity) and keeps
+    // prediction linear on large or hostile inputs.
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    auto* tree = parser.file_();
+    AstBuilder builder(f, offsets, diagnostics);
+    builder.Build(tree, file);
+  } catch (const TooManyErrors&) {
+    diagnostics.Error("E-too-many-errors", {f, static_cast<uint32_t>(text.size()), static_cast<uint32_t>(text.size())},
+                      "too many syntax errors (" + std::to_string(limits.max_errors) +
+                          "); stopped parsing this file");
+  } catch (const std::exception& e) {
+    diagnostics.Error("E-internal", {f, 0, 0}, std::string("parser failed: ") + e.what());
+  } catch (...) {
+    diagnostics.Error("E-internal", {f, 0, 0}, "parser failed");
+  }
+  return file;
+}
+
+}  // namespace tally

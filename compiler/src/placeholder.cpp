@@ -1,1 +1,0 @@
-int tally_compiler_placeholder = 0;
