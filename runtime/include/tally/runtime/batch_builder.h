@@ -1,0 +1,54 @@
+// CSV records -> typed columnar batches for one program (the field rules: value_parse.h).
+//
+// A record that is malformed or has a field that does not parse becomes a RejectRecord of
+// its batch (the first problem of the row, with its column), so every record read is either
+// a row of some batch or a reject, in input order.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "tally/compiler/ir.h"
+#include "tally/runtime/binding.h"
+#include "tally/runtime/column.h"
+#include "tally/runtime/csv_reader.h"
+
+namespace tally::runtime {
+
+enum class DictionaryScope {
+  // A fresh dictionary per batch: memory stays bounded however many distinct keys a file
+  // has. Right for scores, where codes are compared only within a row.
+  kPerBatch,
+  // One dictionary for the whole run: metrics group rows of many batches by code.
+  kPerRun,
+};
+
+class BatchBuilder {
+ public:
+  BatchBuilder(const ir::Program& program, Binding binding, int64_t batch_rows,
+               DictionaryScope scope);
+
+  void Add(const CsvRecord& record);
+  bool full() const { return batch_.rows >= batch_rows_; }
+  int64_t records() const { return batch_.records; }
+  // Hands over the batch built so far and starts the next one.
+  InputBatch Take(int64_t bytes_read = 0);
+
+  // The run-wide dictionary (kPerRun), or the current batch's.
+  std::shared_ptr<StringDictionary> dictionary() const { return dictionary_; }
+
+ private:
+  void Start();
+  void Reject(const CsvRecord& record, int32_t field, std::string reason);
+
+  const ir::Program& program_;
+  Binding binding_;
+  int64_t batch_rows_;
+  DictionaryScope scope_;
+  bool has_variants_;
+  std::shared_ptr<StringDictionary> dictionary_;
+  InputBatch batch_;
+  std::string reason_;
+};
+
+}  // namespace tally::runtime

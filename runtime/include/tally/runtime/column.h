@@ -1,0 +1,54 @@
+// Owned columnar data for one batch, in the physical types of kernel_abi.h, plus what the
+// writer needs to report rows that never reached a kernel.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tally/compiler/ir.h"
+#include "tally/compiler/kernel_abi.h"
+#include "tally/runtime/string_dictionary.h"
+
+namespace tally::runtime {
+
+// One column: `valid` and the vector matching `type` hold `capacity` entries.
+struct ColumnData {
+  ir::Type type = ir::Type::kFloat;
+  std::vector<uint8_t> valid;
+  std::vector<uint8_t> bools;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<int32_t> codes;
+
+  ColumnData() = default;
+  ColumnData(ir::Type t, size_t capacity) { Reset(t, capacity); }
+  void Reset(ir::Type t, size_t capacity);
+  TallyColumnView View();
+};
+
+// A row that could not be scored: where it was, which column (empty for the whole row) and
+// why; `rule` is the definition's rule text and location for require violations and traps.
+struct RejectRecord {
+  int64_t row = 0;
+  int64_t line = 0;
+  std::string column;
+  std::string reason;
+  std::string rule;
+};
+
+// Rows parsed from one stretch of the input. Records in the stretch = rows + rejects.size().
+struct InputBatch {
+  int64_t rows = 0;
+  std::vector<ColumnData> columns;    // one per program input, capacity >= rows
+  std::vector<uint16_t> variants;     // per row; empty when the program has no regional variants
+  std::vector<int64_t> row_numbers;   // per row: 1-based data row
+  std::vector<int64_t> line_numbers;  // per row: physical line where it starts
+  std::vector<RejectRecord> rejects;  // rows that failed to parse, in row order
+  std::shared_ptr<const StringDictionary> dictionary;
+  int64_t records = 0;                // rows + rejects
+  int64_t bytes_read = 0;             // input bytes consumed so far (for progress)
+};
+
+}  // namespace tally::runtime

@@ -1,0 +1,108 @@
+// Streaming RFC 4180 reader: bytes in fixed-size chunks -> one record at a time.
+//
+// Memory is bounded by the chunk size plus the longest record (capped by max_record_bytes),
+// whatever the file size. Accepted: LF, CRLF and lone CR line ends, a UTF-8 BOM at the start,
+// quoted fields with "" escapes and embedded line breaks, an empty header name. Fully blank
+// lines are skipped. Malformed input never stops the reader: the record comes back with an
+// `error` (row, physical line, field, reason) and reading continues with the next record.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tally/support/result.h"
+
+namespace tally::runtime {
+
+struct CsvOptions {
+  char delimiter = ',';
+  size_t chunk_bytes = size_t{1} << 20;
+  // A longer record is rejected and skipped up to the next line end, so an unterminated
+  // quote near the start of a huge file costs neither unbounded memory nor the whole file.
+  size_t max_record_bytes = size_t{8} << 20;
+};
+
+struct CsvError {
+  int32_t field = -1;  // 0-based field index, -1 when it concerns the whole record
+  std::string reason;
+};
+
+// One record. Views point into the reader's buffer: valid until the next call to Next().
+struct CsvRecord {
+  int64_t row = 0;   // 1-based data row (the header is row 0)
+  int64_t line = 0;  // 1-based physical line where the record starts
+  std::vector<std::string_view> fields;
+  std::vector<uint8_t> quoted;  // quoted[i]: field i was written in quotes ("" vs empty)
+  std::optional<CsvError> error;
+};
+
+// Raw input bytes, shared so another thread (the sha256 hasher) can read them at no copy.
+using Chunk = std::shared_ptr<const std::string>;
+
+class CsvReader {
+ public:
+  // Opens a file (not read until the first record is asked for).
+  static Result<std::unique_ptr<CsvReader>> Open(const std::string& path, CsvOptions options = {});
+  // Reads from memory (tests, the C API).
+  static std::unique_ptr<CsvReader> FromString(std::string text, CsvOptions options = {});
+  ~CsvReader();
+
+  // Called with every chunk of raw bytes in file order (BOM included), before it is parsed.
+  void SetChunkObserver(std::function<void(Chunk)> observer);
+
+  // The first record. Fails on an empty input or a malformed header. Afterwards, every data
+  // record with a different field count is flagged as an error.
+  Result<std::vector<std::string>> ReadHeader();
+
+  // The next data record: true, or false at end of input. Fails only on an I/O error.
+  Result<bool> Next(CsvRecord& record);
+
+  int64_t bytes_read() const { return bytes_read_; }
+  // Total size when known (a regular file), for progress; -1 otherwise.
+  int64_t size_hint() const { return size_hint_; }
+
+ private:
+  struct Source;
+  CsvReader(std::unique_ptr<Source> source, CsvOptions options);
+  Result<bool> Fill();
+  Result<bool> ReadRecord(CsvRecord& record);
+  void EndField();
+  void SetError(int32_t field, std::string reason);
+  void Append(const char* begin, const char* end);
+
+  enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuotedQuote, kSkipLine };
+
+  std::unique_ptr<Source> source_;
+  CsvOptions options_;
+  std::function<void(Chunk)> observer_;
+  Chunk chunk_;
+  const char* pos_ = nullptr;
+  const char* end_ = nullptr;
+  bool eof_ = false;
+  bool first_chunk_ = true;
+  bool skip_lf_ = false;     // a CR ended the last line; a following LF belongs to it
+  bool pending_cr_ = false;  // inside quotes: the last byte was a CR (counted as a line)
+  int64_t bytes_read_ = 0;
+  int64_t size_hint_ = -1;
+  int64_t line_ = 1;
+  int64_t rows_ = 0;
+  size_t header_fields_ = 0;
+
+  // The record being assembled.
+  State state_ = State::kFieldStart;
+  bool started_ = false;
+  bool field_quoted_ = false;
+  int64_t quote_line_ = 0;
+  std::string buffer_;
+  std::vector<size_t> field_ends_;
+  std::vector<uint8_t> quoted_;
+  std::optional<CsvError> error_;
+};
+
+}  // namespace tally::runtime

@@ -1,0 +1,54 @@
+// sha256 of byte streams, on a thread of its own so hashing input and output costs the
+// scoring threads no time and the file no second pass.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tally/runtime/csv_reader.h"
+
+namespace tally::runtime {
+
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view bytes);
+  std::string HexDigest();  // finishes the hash; lowercase hex
+
+ private:
+  void* ctx_;  // EVP_MD_CTX, kept out of this header
+};
+
+std::string Sha256Hex(std::string_view bytes);
+
+// Hashes `streams` independent byte streams. Add() blocks when `max_pending` chunks wait,
+// which bounds memory when hashing falls behind.
+class BackgroundHasher {
+ public:
+  explicit BackgroundHasher(size_t streams, size_t max_pending = 16);
+  ~BackgroundHasher();
+  void Add(size_t stream, Chunk chunk);
+  // Waits for every chunk added so far; one hex digest per stream. Call once.
+  std::vector<std::string> Finish();
+
+ private:
+  void Run();
+  std::vector<std::unique_ptr<Sha256>> hashes_;
+  size_t max_pending_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<size_t, Chunk>> queue_;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tally::runtime

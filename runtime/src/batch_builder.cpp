@@ -1,0 +1,118 @@
+#include "tally/runtime/batch_builder.h"
+
+#include "tally/runtime/value_parse.h"
+
+namespace tally::runtime {
+
+BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t batch_rows,
+                           DictionaryScope scope)
+    : program_(program),
+      binding_(std::move(binding)),
+      batch_rows_(batch_rows < 1 ? 1 : batch_rows),
+      scope_(scope),
+      has_variants_(program.variants.size() > 1 && program.region_input >= 0) {
+  if (scope_ == DictionaryScope::kPerRun) {
+    dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
+  }
+  Start();
+}
+
+void BatchBuilder::Start() {
+  batch_ = InputBatch{};
+  size_t cap = static_cast<size_t>(batch_rows_);
+  batch_.columns.reserve(program_.inputs.size());
+  for (const ir::Column& in : program_.inputs) batch_.columns.emplace_back(in.type, cap);
+  if (has_variants_) batch_.variants.assign(cap, 0);
+  batch_.row_numbers.assign(cap, 0);
+  batch_.line_numbers.assign(cap, 0);
+  if (scope_ == DictionaryScope::kPerBatch) {
+    dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
+  }
+  batch_.dictionary = dictionary_;
+}
+
+InputBatch BatchBuilder::Take(int64_t bytes_read) {
+  InputBatch out = std::move(batch_);
+  // Every per-row vector ends up exactly `rows` long (shrinking never reallocates).
+  const size_t rows = static_cast<size_t>(out.rows);
+  for (ColumnData& c : out.columns) {
+    c.valid.resize(rows);
+    c.bools.resize(c.bools.empty() ? 0 : rows);
+    c.ints.resize(c.ints.empty() ? 0 : rows);
+    c.floats.resize(c.floats.empty() ? 0 : rows);
+    c.codes.resize(c.codes.empty() ? 0 : rows);
+  }
+  if (!out.variants.empty()) out.variants.resize(rows);
+  out.row_numbers.resize(rows);
+  out.line_numbers.resize(rows);
+  out.bytes_read = bytes_read;
+  Start();
+  return out;
+}
+
+void BatchBuilder::Reject(const CsvRecord& record, int32_t field, std::string reason) {
+  RejectRecord r;
+  r.row = record.row;
+  r.line = record.line;
+  if (field >= 0 && static_cast<size_t>(field) < binding_.header.size()) {
+    r.column = binding_.header[static_cast<size_t>(field)];
+  }
+  r.reason = std::move(reason);
+  batch_.rejects.push_back(std::move(r));
+}
+
+void BatchBuilder::Add(const CsvRecord& record) {
+  ++batch_.records;
+  if (record.error) {
+    Reject(record, record.error->field, record.error->reason);
+    return;
+  }
+  const size_t r = static_cast<size_t>(batch_.rows);
+  for (size_t i = 0; i < program_.inputs.size(); ++i) {
+    const ir::Column& in = program_.inputs[i];
+    const size_t col = binding_.column_of_input[i];
+    const std::string_view text = record.fields[col];
+    ColumnData& data = batch_.columns[i];
+    // An unquoted empty string field is missing; "" (quoted) is the empty string. For the
+    // other types a blank field (spaces only, such as telco TotalCharges " ") is missing.
+    const bool missing =
+        in.type == ir::Type::kString ? (text.empty() && !record.quoted[col]) : IsBlank(text);
+    if (missing) {
+      if (!in.nullable) {
+        Reject(record, static_cast<int32_t>(col), "missing value for non-nullable input " + in.name);
+        return;
+      }
+      data.valid[r] = 0;
+      continue;
+    }
+    data.valid[r] = 1;
+    bool ok = true;
+    switch (in.type) {
+      case ir::Type::kBool: ok = ParseBool(text, data.bools[r], reason_); break;
+      case ir::Type::kInt: ok = ParseInt(text, data.ints[r], reason_); break;
+      case ir::Type::kFloat: ok = ParseFloat(text, data.floats[r], reason_); break;
+      case ir::Type::kString: data.codes[r] = dictionary_->Intern(text); break;
+    }
+    if (!ok) {
+      Reject(record, static_cast<int32_t>(col), std::move(reason_));
+      reason_.clear();
+      return;
+    }
+  }
+  if (has_variants_) {
+    uint16_t variant = 0;
+    const size_t region = static_cast<size_t>(program_.region_input);
+    if (batch_.columns[region].valid[r]) {
+      std::string_view text = record.fields[binding_.column_of_input[region]];
+      for (size_t v = 1; v < program_.variants.size(); ++v) {
+        if (program_.variants[v] == text) variant = static_cast<uint16_t>(v);
+      }
+    }
+    batch_.variants[r] = variant;
+  }
+  batch_.row_numbers[r] = record.row;
+  batch_.line_numbers[r] = record.line;
+  ++batch_.rows;
+}
+
+}  // namespace tally::runtime

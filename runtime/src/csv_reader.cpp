@@ -1,0 +1,319 @@
+#include "tally/runtime/csv_reader.h"
+
+#include <cerrno>
+#include <algorithm>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tally::runtime {
+
+// Where bytes come from: a file descriptor or a string held in memory.
+struct CsvReader::Source {
+  int fd = -1;
+  std::string path;
+  std::string text;
+  size_t text_pos = 0;
+
+  ~Source() {
+    if (fd >= 0) ::close(fd);
+  }
+
+  // Fills `out` with up to `cap` bytes; 0 means end of input.
+  Result<size_t> Read(char* out, size_t cap) {
+    if (fd < 0) {
+      size_t n = std::min(cap, text.size() - text_pos);
+      std::memcpy(out, text.data() + text_pos, n);
+      text_pos += n;
+      return n;
+    }
+    size_t got = 0;
+    // Loop until the chunk is full: a short first chunk would hide a BOM split across reads.
+    while (got < cap) {
+      ssize_t n = ::read(fd, out + got, cap - got);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Error{path + ": " + std::strerror(errno)};
+      }
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    return got;
+  }
+};
+
+Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, CsvOptions options) {
+  auto source = std::make_unique<Source>();
+  source->path = path;
+  source->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (source->fd < 0) return Error{path + ": " + std::strerror(errno)};
+  struct stat st {};
+  int64_t size = -1;
+  if (::fstat(source->fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Error{path + ": is a directory"};
+    if (S_ISREG(st.st_mode)) size = st.st_size;
+  }
+  std::unique_ptr<CsvReader> reader(new CsvReader(std::move(source), options));
+  reader->size_hint_ = size;
+  return reader;
+}
+
+std::unique_ptr<CsvReader> CsvReader::FromString(std::string text, CsvOptions options) {
+  auto source = std::make_unique<Source>();
+  source->text = std::move(text);
+  int64_t size = static_cast<int64_t>(source->text.size());
+  std::unique_ptr<CsvReader> reader(new CsvReader(std::move(source), options));
+  reader->size_hint_ = size;
+  return reader;
+}
+
+CsvReader::CsvReader(std::unique_ptr<Source> source, CsvOptions options)
+    : source_(std::move(source)), options_(options) {
+  if (options_.chunk_bytes == 0) options_.chunk_bytes = 1;
+  if (options_.max_record_bytes == 0) options_.max_record_bytes = 1;
+}
+
+CsvReader::~CsvReader() = default;
+
+void CsvReader::SetChunkObserver(std::function<void(Chunk)> observer) {
+  observer_ = std::move(observer);
+}
+
+Result<bool> CsvReader::Fill() {
+  if (eof_) return false;
+  auto chunk = std::make_shared<std::string>();
+  chunk->resize(std::max<size_t>(options_.chunk_bytes, 3));
+  size_t got = 0;
+  // The first chunk holds at least 3 bytes (unless the input is shorter), so a BOM is seen whole.
+  do {
+    auto n = source_->Read(chunk->data() + got, chunk->size() - got);
+    if (!n.ok()) return n.error();
+    if (*n == 0) break;
+    got += *n;
+  } while (first_chunk_ && got < 3);
+  if (got == 0) {
+    eof_ = true;
+    return false;
+  }
+  chunk->resize(got);
+  bytes_read_ += static_cast<int64_t>(got);
+  chunk_ = std::move(chunk);
+  if (observer_) observer_(chunk_);
+  pos_ = chunk_->data();
+  end_ = pos_ + chunk_->size();
+  if (first_chunk_) {
+    first_chunk_ = false;
+    if (chunk_->size() >= 3 && std::memcmp(pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+  }
+  return true;
+}
+
+void CsvReader::SetError(int32_t field, std::string reason) {
+  // The first problem is the one reported: later ones are often its consequences.
+  if (!error_) error_ = CsvError{field, std::move(reason)};
+}
+
+void CsvReader::Append(const char* begin, const char* end) {
+  buffer_.append(begin, end);
+  if (buffer_.size() > options_.max_record_bytes && state_ != State::kSkipLine) {
+    error_ = CsvError{-1, "record longer than " + std::to_string(options_.max_record_bytes) +
+                              " bytes (an unterminated quote?); skipped to the end of its line"};
+    state_ = State::kSkipLine;
+    buffer_.clear();
+  }
+}
+
+void CsvReader::EndField() {
+  field_ends_.push_back(buffer_.size());
+  quoted_.push_back(field_quoted_ ? 1 : 0);
+  field_quoted_ = false;
+}
+
+namespace {
+bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
+}  // namespace
+
+Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
+  state_ = State::kFieldStart;
+  started_ = false;
+  field_quoted_ = false;
+  buffer_.clear();
+  field_ends_.clear();
+  quoted_.clear();
+  error_.reset();
+  record.line = line_;
+  const char delim = options_.delimiter;
+
+  auto field_index = [&] { return static_cast<int32_t>(field_ends_.size()); };
+  // Consumes a line end at pos_ (CR, LF or the CR of a CRLF).
+  auto take_line_end = [&] {
+    if (*pos_ == '\r') skip_lf_ = true;
+    ++pos_;
+    ++line_;
+  };
+
+  bool done = false;
+  while (!done) {
+    if (pos_ == end_) {
+      auto more = Fill();
+      if (!more.ok()) return more.error();
+      if (!*more) {
+        if (!started_) return false;
+        if (state_ == State::kQuoted) {
+          SetError(field_index(), "unterminated quoted field (the quote opened on line " +
+                                      std::to_string(quote_line_) + ")");
+        }
+        if (state_ != State::kSkipLine) EndField();
+        break;
+      }
+      continue;
+    }
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (*pos_ == '\n') {
+        ++pos_;
+        continue;
+      }
+    }
+    const char c = *pos_;
+    switch (state_) {
+      case State::kFieldStart:
+        if (c == '"') {
+          started_ = true;
+          field_quoted_ = true;
+          quote_line_ = line_;
+          state_ = State::kQuoted;
+          pending_cr_ = false;
+          ++pos_;
+        } else if (c == delim) {
+          started_ = true;
+          EndField();
+          ++pos_;
+        } else if (IsLineEnd(c)) {
+          take_line_end();
+          if (!started_) {
+            record.line = line_;  // a blank line: skipped, not a record
+            continue;
+          }
+          EndField();
+          done = true;
+        } else {
+          started_ = true;
+          state_ = State::kUnquoted;
+        }
+        break;
+      case State::kUnquoted: {
+        const char* p = pos_;
+        while (p < end_ && *p != delim && *p != '"' && !IsLineEnd(*p)) ++p;
+        Append(pos_, p);
+        pos_ = p;
+        if (p == end_ || state_ == State::kSkipLine) break;
+        if (*p == '"') {
+          SetError(field_index(), "stray quote in an unquoted field");
+          Append(p, p + 1);
+          ++pos_;
+        } else if (*p == delim) {
+          EndField();
+          state_ = State::kFieldStart;
+          ++pos_;
+        } else {
+          take_line_end();
+          EndField();
+          done = true;
+        }
+        break;
+      }
+      case State::kQuoted: {
+        const char* p = pos_;
+        // Line breaks inside quotes are data, but still physical lines for messages.
+        while (p < end_ && *p != '"') {
+          if (*p == '\n') {
+            if (!pending_cr_) ++line_;
+            pending_cr_ = false;
+          } else if (*p == '\r') {
+            ++line_;
+            pending_cr_ = true;
+          } else {
+            pending_cr_ = false;
+          }
+          ++p;
+        }
+        Append(pos_, p);
+        pos_ = p;
+        if (p == end_ || state_ == State::kSkipLine) break;
+        ++pos_;
+        state_ = State::kQuotedQuote;
+        break;
+      }
+      case State::kQuotedQuote:
+        if (c == '"') {
+          state_ = State::kQuoted;  // before Append, which may switch to kSkipLine
+          pending_cr_ = false;
+          Append(pos_, pos_ + 1);
+          ++pos_;
+        } else if (c == delim) {
+          EndField();
+          state_ = State::kFieldStart;
+          ++pos_;
+        } else if (IsLineEnd(c)) {
+          take_line_end();
+          EndField();
+          done = true;
+        } else {
+          // Kept as text so the record's boundaries stay where the lines say they are.
+          SetError(field_index(), "unexpected character after a closing quote");
+          state_ = State::kUnquoted;
+        }
+        break;
+      case State::kSkipLine: {
+        const char* p = pos_;
+        while (p < end_ && !IsLineEnd(*p)) ++p;
+        pos_ = p;
+        if (p == end_) break;
+        take_line_end();
+        done = true;
+        break;
+      }
+    }
+  }
+
+  record.fields.clear();
+  record.quoted.clear();
+  if (state_ != State::kSkipLine) {
+    size_t begin = 0;
+    for (size_t i = 0; i < field_ends_.size(); ++i) {
+      record.fields.emplace_back(buffer_.data() + begin, field_ends_[i] - begin);
+      begin = field_ends_[i];
+    }
+    record.quoted = quoted_;
+  }
+  record.error = std::move(error_);
+  error_.reset();
+  return true;
+}
+
+Result<std::vector<std::string>> CsvReader::ReadHeader() {
+  CsvRecord record;
+  auto got = ReadRecord(record);
+  if (!got.ok()) return got.error();
+  if (!*got) return Error{"the input is empty: no header line"};
+  if (record.error) {
+    return Error{"line " + std::to_string(record.line) + " (header): " + record.error->reason};
+  }
+  header_fields_ = record.fields.size();
+  return std::vector<std::string>(record.fields.begin(), record.fields.end());
+}
+
+Result<bool> CsvReader::Next(CsvRecord& record) {
+  auto got = ReadRecord(record);
+  if (!got.ok() || !*got) return got;
+  record.row = ++rows_;
+  if (!record.error && header_fields_ != 0 && record.fields.size() != header_fields_) {
+    record.error = CsvError{-1, "expected " + std::to_string(header_fields_) + " fields, found " +
+                                    std::to_string(record.fields.size())};
+  }
+  return true;
+}
+
+}  // namespace tally::runtime

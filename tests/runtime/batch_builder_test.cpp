@@ -1,0 +1,204 @@
+#include "tally/runtime/batch_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "test_util.h"
+
+namespace tally::runtime {
+namespace {
+
+using testing::Col;
+using testing::ProgramWithInputs;
+
+// Reads a whole CSV into batches of `batch_rows`.
+std::vector<InputBatch> BuildAll(const ir::Program& program, std::unique_ptr<CsvReader> reader,
+                                 int64_t batch_rows, std::vector<ColumnMapping> map = {},
+                                 DictionaryScope scope = DictionaryScope::kPerBatch) {
+  auto header = reader->ReadHeader();
+  EXPECT_TRUE(header.ok());
+  auto binding = BindColumns(program, *header, map, "in.csv");
+  EXPECT_TRUE(binding.ok()) << (binding.ok() ? "" : binding.error().message);
+  BatchBuilder builder(program, *binding, batch_rows, scope);
+  std::vector<InputBatch> out;
+  CsvRecord r;
+  while (*reader->Next(r)) {
+    builder.Add(r);
+    if (builder.full()) out.push_back(builder.Take());
+  }
+  if (builder.records() > 0) out.push_back(builder.Take());
+  return out;
+}
+
+TEST(Binding, MissingColumnsAreAllReportedBeforeAnyWork) {
+  auto p = ProgramWithInputs({Col("a", ir::Type::kInt), Col("b", ir::Type::kFloat, true),
+                              Col("c", ir::Type::kString)});
+  auto b = BindColumns(p, {"a", "x", "y"}, {}, "in.csv");
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().message,
+            "in.csv has no column \"b\" for input b : float?; bind another column with --map "
+            "b=COLUMN (columns: a, x, y)\n"
+            "in.csv has no column \"c\" for input c : string; bind another column with --map "
+            "c=COLUMN (columns: a, x, y)");
+}
+
+TEST(Binding, MapBindsAnyColumnIncludingTheEmptyName) {
+  auto p = ProgramWithInputs({Col("id", ir::Type::kInt), Col("rating", ir::Type::kInt)});
+  auto m1 = ParseColumnMapping("id=");
+  auto m2 = ParseColumnMapping("rating=loy3");
+  ASSERT_TRUE(m1.ok() && m2.ok());
+  auto b = BindColumns(p, {"", "sat1", "loy3"}, {*m1, *m2}, "in.csv");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->column_of_input, (std::vector<size_t>{0, 2}));
+  EXPECT_FALSE(ParseColumnMapping("=x").ok());
+  EXPECT_FALSE(ParseColumnMapping("nox").ok());
+  auto unknown = BindColumns(p, {"id", "rating"}, {ColumnMapping{"nope", "id"}}, "in.csv");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "--map nope=id: test.program has no input 'nope' (inputs: id, rating)");
+  auto dup = BindColumns(p, {"id", "rating", "id"}, {}, "in.csv");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().message, "in.csv has 2 columns named \"id\", so input id : int is ambiguous");
+}
+
+TEST(BatchBuilder, TypedColumnsNullsRejectsAndBatches) {
+  auto p = ProgramWithInputs({Col("k", ir::Type::kString), Col("n", ir::Type::kInt),
+                              Col("x", ir::Type::kFloat, true), Col("f", ir::Type::kBool),
+                              Col("s", ir::Type::kString, true)});
+  p.string_constants = {"green", "amber"};
+  const std::string csv =
+      "k,n,x,f,s\n"
+      "amber,1,1.5,true,\n"     // row 1: s null (unquoted empty)
+      "a2,2, ,0,\"\"\n"         // row 2: x null (blank), s is the empty string
+      "a3,x,1,1,q\n"            // row 3: reject n
+      "a4,4,2,maybe,q\n"        // row 4: reject f
+      ",5,3,1,q\n"              // row 5: reject k (missing, not nullable)
+      "a6,6,inf,1,q\n"          // row 6: reject x
+      "a7,7,,false,green\n"     // row 7: fine
+      "a8,8\n";                 // row 8: field count
+  auto batches = BuildAll(p, CsvReader::FromString(csv), 2);
+  // A batch closes after 2 parsed rows: rows 1-2, then row 7 with the rejects 3-6 and 8.
+  ASSERT_EQ(batches.size(), 2u);
+  const InputBatch& b0 = batches[0];
+  EXPECT_EQ(b0.rows, 2);
+  EXPECT_EQ(b0.records, 2);
+  EXPECT_EQ(b0.dictionary->Get(b0.columns[0].codes[0]), "amber");
+  EXPECT_EQ(b0.columns[0].codes[0], 1);  // seeded: constant "amber" keeps code 1
+  EXPECT_EQ(b0.columns[1].ints[1], 2);
+  EXPECT_EQ(b0.columns[2].valid[0], 1);
+  EXPECT_EQ(b0.columns[2].floats[0], 1.5);
+  EXPECT_EQ(b0.columns[2].valid[1], 0);
+  EXPECT_EQ(b0.columns[3].bools[0], 1);
+  EXPECT_EQ(b0.columns[3].bools[1], 0);
+  EXPECT_EQ(b0.columns[4].valid[0], 0);
+  EXPECT_EQ(b0.columns[4].valid[1], 1);
+  EXPECT_EQ(b0.dictionary->Get(b0.columns[4].codes[1]), "");
+
+  const InputBatch& b1 = batches[1];
+  EXPECT_EQ(b1.rows, 1);
+  EXPECT_EQ(b1.records, 6);
+  EXPECT_EQ(b1.row_numbers[0], 7);
+  EXPECT_EQ(b1.line_numbers[0], 8);
+  EXPECT_EQ(b1.columns[4].codes[0], 0);  // "green" is constant 0
+  ASSERT_EQ(b1.rejects.size(), 5u);
+  EXPECT_EQ(b1.rejects[0].row, 3);
+  EXPECT_EQ(b1.rejects[0].column, "n");
+  EXPECT_EQ(b1.rejects[0].reason, "not an integer: \"x\"");
+  EXPECT_EQ(b1.rejects[1].column, "f");
+  EXPECT_EQ(b1.rejects[2].column, "k");
+  EXPECT_EQ(b1.rejects[2].reason, "missing value for non-nullable input k");
+  EXPECT_EQ(b1.rejects[3].reason, "not a finite number: \"inf\"");
+  EXPECT_EQ(b1.rejects[4].row, 8);
+  EXPECT_EQ(b1.rejects[4].line, 9);
+  EXPECT_EQ(b1.rejects[4].column, "");
+  EXPECT_EQ(b1.rejects[4].reason, "expected 5 fields, found 2");
+}
+
+TEST(BatchBuilder, RegionSelectsTheVariant) {
+  auto p = ProgramWithInputs({Col("region", ir::Type::kString, true), Col("v", ir::Type::kInt)});
+  p.variants = {"", "emea", "apac"};
+  p.region_input = 0;
+  auto batches =
+      BuildAll(p, CsvReader::FromString("region,v\nemea,1\namer,2\napac,3\n,4\nEMEA,5\n"), 100);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].variants,
+            (std::vector<uint16_t>{1, 0, 2, 0, 0}));  // exact match: "EMEA" is not "emea"
+}
+
+// telco-churn: TotalCharges holds 11 single-space fields, exactly the rows with tenure 0
+// (SOURCE.md). Blank = null in a nullable float column; SOURCE.md's sum of the non-blank
+// values is 16,056,168.70 and of MonthlyCharges 456,116.60.
+TEST(BatchBuilder, TelcoTotalChargesBlankIsNull) {
+  auto p = ProgramWithInputs({Col("id", ir::Type::kString), Col("tenure", ir::Type::kInt),
+                              Col("total", ir::Type::kFloat, true),
+                              Col("MonthlyCharges", ir::Type::kFloat)});
+  auto reader = CsvReader::Open(testing::SharedData("telco-churn/Telco-Customer-Churn.csv"));
+  ASSERT_TRUE(reader.ok());
+  auto batches = BuildAll(p, std::move(*reader), 1000,
+                          {ColumnMapping{"id", "customerID"}, ColumnMapping{"total", "TotalCharges"}});
+  int64_t rows = 0, nulls = 0, null_with_tenure0 = 0, rejects = 0;
+  double total = 0, monthly = 0;
+  std::set<std::string> null_ids;
+  for (const InputBatch& b : batches) {
+    rows += b.rows;
+    rejects += static_cast<int64_t>(b.rejects.size());
+    for (int64_t r = 0; r < b.rows; ++r) {
+      size_t i = static_cast<size_t>(r);
+      monthly += b.columns[3].floats[i];
+      if (b.columns[2].valid[i]) {
+        total += b.columns[2].floats[i];
+      } else {
+        ++nulls;
+        null_ids.insert(std::string(b.dictionary->Get(b.columns[0].codes[i])));
+        if (b.columns[1].ints[i] == 0) ++null_with_tenure0;
+      }
+    }
+  }
+  EXPECT_EQ(rows, 7043);
+  EXPECT_EQ(rejects, 0);
+  EXPECT_EQ(nulls, 11);
+  EXPECT_EQ(null_with_tenure0, 11);
+  EXPECT_EQ(null_ids, (std::set<std::string>{"4472-LVYGI", "3115-CZMZD", "5709-LVOEQ",
+                                             "4367-NUYAO", "1371-DWPAZ", "7644-OMVMY",
+                                             "3213-VVOLG", "2520-SGTTA", "2923-ARZLG",
+                                             "4075-WKNIU", "2775-SEFEE"}));
+  EXPECT_NEAR(total, 16056168.70, 1e-3);
+  EXPECT_NEAR(monthly, 456116.60, 1e-4);
+}
+
+// The same column as a non-nullable float: the 11 blank rows are rejects, "missing value".
+TEST(BatchBuilder, TelcoTotalChargesBlankIsMissingWhenNotNullable) {
+  auto p = ProgramWithInputs({Col("TotalCharges", ir::Type::kFloat)});
+  auto reader = CsvReader::Open(testing::SharedData("telco-churn/Telco-Customer-Churn.csv"));
+  ASSERT_TRUE(reader.ok());
+  auto batches = BuildAll(p, std::move(*reader), 65536);
+  int64_t rows = 0;
+  std::vector<RejectRecord> rejects;
+  for (const InputBatch& b : batches) {
+    rows += b.rows;
+    rejects.insert(rejects.end(), b.rejects.begin(), b.rejects.end());
+  }
+  EXPECT_EQ(rows, 7032);
+  ASSERT_EQ(rejects.size(), 11u);
+  for (const RejectRecord& r : rejects) {
+    EXPECT_EQ(r.column, "TotalCharges");
+    EXPECT_EQ(r.reason, "missing value for non-nullable input TotalCharges");
+    EXPECT_EQ(r.line, r.row + 1);  // no quoted line breaks in this file
+  }
+  // The first blank TotalCharges is customer 4472-LVYGI, data row 489 (line 490) of the file.
+  EXPECT_EQ(rejects[0].row, 489);
+}
+
+TEST(StringDictionary, ConstantsKeepTheirCodes) {
+  StringDictionary d({"a", "b", "a"});
+  EXPECT_EQ(d.size(), 3u);
+  EXPECT_EQ(d.Get(2), "a");
+  EXPECT_EQ(d.Intern("b"), 1);
+  EXPECT_EQ(d.Intern("c"), 3);
+  EXPECT_EQ(d.Find("zz"), -1);
+  EXPECT_EQ(d.ToVector(), (std::vector<std::string>{"a", "b", "a", "c"}));
+}
+
+}  // namespace
+}  // namespace tally::runtime
