@@ -1,0 +1,74 @@
+#include "kernel_cache.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "sha256.h"
+#include "tally/support/atomic_file.h"
+
+namespace tally::codegen {
+namespace {
+
+constexpr std::string_view kMagic = "TALLY-KERNEL-OBJECT 1\n";
+
+// Reads "<name> <value>\n" at `pos`; empty when the line is not there.
+std::string Field(std::string_view data, size_t& pos, std::string_view name) {
+  if (data.substr(pos, name.size() + 1) != std::string(name) + " ") return {};
+  size_t start = pos + name.size() + 1;
+  size_t end = data.find('\n', start);
+  if (end == std::string_view::npos || end - start > 64) return {};
+  pos = end + 1;
+  return std::string(data.substr(start, end - start));
+}
+
+}  // namespace
+
+std::string DefaultCacheDir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/tally";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/tally";
+  return ".tally-cache";
+}
+
+std::string CacheEntryPath(const std::string& dir, const std::string& key) {
+  return dir + "/" + key + ".tko";
+}
+
+CacheLookup ReadCacheEntry(const std::string& path, const std::string& key) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto corrupt = [](std::string why) {
+    return CacheLookup{CacheLookup::State::kCorrupt, {}, std::move(why)};
+  };
+  if (data.compare(0, kMagic.size(), kMagic) != 0) return corrupt("not a kernel cache entry");
+  size_t pos = kMagic.size();
+  std::string entry_key = Field(data, pos, "key");
+  std::string object_sha = Field(data, pos, "object-sha256");
+  std::string size_text = Field(data, pos, "object-size");
+  if (entry_key.empty() || object_sha.empty() || size_text.empty() || pos >= data.size() || data[pos] != '\n') {
+    return corrupt("damaged header");
+  }
+  ++pos;
+  if (entry_key != key) return corrupt("entry is for another key");
+  if (size_text != std::to_string(data.size() - pos)) return corrupt("object size does not match");
+  std::string_view object(data.data() + pos, data.size() - pos);
+  if (Sha256Hex(object) != object_sha) return corrupt("object checksum does not match");
+  return {CacheLookup::State::kHit, std::string(object), {}};
+}
+
+Status WriteCacheEntry(const std::string& dir, const std::string& key, std::string_view object) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{"cannot create kernel cache directory " + dir + ": " + ec.message()};
+  std::string entry(kMagic);
+  entry += "key " + key + "\n";
+  entry += "object-sha256 " + Sha256Hex(object) + "\n";
+  entry += "object-size " + std::to_string(object.size()) + "\n\n";
+  entry += object;
+  return WriteFileAtomically(CacheEntryPath(dir, key), entry);
+}
+
+}  // namespace tally::codegen
