@@ -403,18 +403,18 @@ class AstBuilder {
                            "integer literal " + Abbreviate(text) + " does not fit in 64 bits",
                            "int is 64-bit: from -9223372036854775808 to 9223372036854775807");
       }
-    } else if (auto* c = dynamic_cast<TallyParser::FloatLiteralContext*>(ctx)) {
+    } else if (auto* float_ctx = dynamic_cast<TallyParser::FloatLiteralContext*>(ctx)) {
       lit.kind = ast::Literal::Kind::kFloat;
-      std::string text = (negative ? "-" : "") + c->getText();
+      std::string text = (negative ? "-" : "") + float_ctx->getText();
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), lit.float_value);
       if (ec != std::errc() || !std::isfinite(lit.float_value)) {
         diagnostics_.Error("E-float-literal-range", lit.range,
                            "number " + Abbreviate(text) + " is out of the range of float");
         lit.float_value = 0;
       }
-    } else if (auto* c = dynamic_cast<TallyParser::StringLiteralContext*>(ctx)) {
+    } else if (auto* string_ctx = dynamic_cast<TallyParser::StringLiteralContext*>(ctx)) {
       lit.kind = ast::Literal::Kind::kString;
-      lit.string_value = Unquote(c->STRING());
+      lit.string_value = Unquote(string_ctx->STRING());
     } else if (dynamic_cast<TallyParser::BoolLiteralContext*>(ctx)) {
       lit.kind = ast::Literal::Kind::kBool;
       lit.bool_value = ctx->getText() == "true";

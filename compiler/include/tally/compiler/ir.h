@@ -62,7 +62,8 @@ enum class Op : uint8_t {
   kIsNull,  // never null; error = operand's error.
 
   // Functions (strict). min/max/abs/floor/ceil/round keep the operand type.
-  kMin, kMax,  // binary
+  kMin, kMax,  // binary. Exactly: min(a, b) = b < a ? b : a; max(a, b) = a < b ? b : a
+               // (so for -0.0 and +0.0 the first operand wins; never llvm.minnum).
   kAbs,        // int: abs(INT64_MIN) traps.
   kRound,      // imm_int = digits in [0, 15]. int: identity. float: if |x| >= 2^52 then x, else
                // round_half_away_from_zero(x * 10^d) / 10^d, where 10^d is the exact double.
@@ -104,6 +105,7 @@ struct Param {
   std::vector<double> float_values;
 };
 
+// Outputs of a row whose status is not 0 are unspecified: compare them only for status 0.
 // Why a row was not scored. Row status 0 means scored; status k>0 means reasons[k-1].
 struct Reason {
   enum class Kind : uint8_t { kRequire, kTrap } kind = Kind::kRequire;

@@ -1,0 +1,29 @@
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+#include "commands.h"
+
+namespace tally::cli {
+
+namespace fs = std::filesystem;
+
+std::string DefaultMetricsPath(const GlobalOptions& global) {
+  if (!global.repo.empty()) return (fs::path(global.repo) / "metrics").string();
+  // The repository around the current directory: the nearest ancestor with a metrics/ folder.
+  std::error_code ec;
+  for (fs::path dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "metrics", ec)) return (dir / "metrics").string();
+    if (dir == dir.parent_path()) break;
+  }
+  return "metrics";
+}
+
+std::string BundledMetricsPath() {
+  if (const char* env = std::getenv("TALLY_METRICS_DIR")) return env;
+  return std::string(TALLY_SOURCE_DIR) + "/metrics";
+}
+
+bool StderrIsTerminal() { return ::isatty(2) && std::getenv("NO_COLOR") == nullptr; }
+
+}  // namespace tally::cli

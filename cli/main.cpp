@@ -1,0 +1,32 @@
+// tally: a governed metrics-definition compiler and runtime. See docs/ and `tally --help`.
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Tally: governed customer-metric definitions, compiled to fast scoring kernels"};
+  app.set_version_flag("--version", std::string("tally ") + TALLY_VERSION);
+  app.require_subcommand(1);
+  tally::cli::GlobalOptions global;
+  int exit_code = 0;
+  tally::cli::AddCheck(app, global, exit_code);
+  tally::cli::AddTest(app, global, exit_code);
+  tally::cli::AddDemo(app, global, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;  // bad usage
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tally: internal error: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}

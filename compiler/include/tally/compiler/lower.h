@@ -1,0 +1,14 @@
+// Stage 3: a checked definition (and its overrides) -> ir::Program. This is where the
+// language's implicit rules become explicit IR: int-to-float widening, `in` as a chain of
+// comparisons, clamp as min/max, regional params as per-variant tables, traps for overflow.
+#pragma once
+
+#include "tally/compiler/checker.h"
+#include "tally/compiler/ir.h"
+
+namespace tally {
+
+// `definition` must come from `module` and have no errors.
+ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition);
+
+}  // namespace tally

@@ -1,0 +1,271 @@
+// Group-by with per-group accumulators fed in input row order: the order of additions is
+// fixed by the input, never by batch size or threads, so float sums are reproducible.
+#include "tally/compiler/aggregation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
+namespace tally {
+
+TallyColumnView OwnedColumn::View() {
+  void* values = nullptr;
+  switch (type) {
+    case ir::Type::kBool: values = bools.data(); break;
+    case ir::Type::kInt: values = ints.data(); break;
+    case ir::Type::kFloat: values = floats.data(); break;
+    case ir::Type::kString: values = codes.data(); break;
+  }
+  return {values, valid.data()};
+}
+
+namespace {
+
+// One key part: enough to compare and hash; strings by dictionary code.
+struct KeyPart {
+  bool valid = false;
+  int64_t bits = 0;  // int, bool, string code, or the double's bits
+  bool operator==(const KeyPart& o) const { return valid == o.valid && bits == o.bits; }
+};
+
+struct KeyHash {
+  size_t operator()(const std::vector<KeyPart>& key) const {
+    size_t h = 1469598103934665603ull;
+    for (const auto& k : key) {
+      h ^= static_cast<size_t>(k.bits) + (k.valid ? 0x9e3779b97f4a7c15ull : 0);
+      h *= 1099511628211ull;
+    }
+    return h;
+  }
+};
+
+struct Accumulator {
+  int64_t count = 0;       // rows (count), true rows (count_if), non-null values (others)
+  int64_t int_sum = 0;
+  bool int_overflow = false;
+  double float_sum = 0.0;  // sum, avg; weighted: sum of x*w
+  double weight_sum = 0.0;
+  bool has_extreme = false;
+  int64_t int_extreme = 0;
+  double float_extreme = 0.0;
+};
+
+bool Valid(const TallyColumnView& c, int64_t r) { return c.valid == nullptr || c.valid[r] != 0; }
+
+}  // namespace
+
+struct GroupAggregator::Impl {
+  const ir::Program& program;
+  std::vector<ir::Type> arg_types;  // per aggregate: the argument's type
+  std::unordered_map<std::vector<KeyPart>, size_t, KeyHash> index;
+  std::vector<std::vector<KeyPart>> keys;
+  std::vector<std::vector<Accumulator>> accumulators;  // [group][aggregate]
+  std::string error;
+
+  explicit Impl(const ir::Program& p) : program(p) {
+    for (const auto& a : p.aggregates) {
+      arg_types.push_back(a.kind == ir::Aggregate::Kind::kCount ? ir::Type::kInt : p.row_code[a.arg].type);
+    }
+  }
+};
+
+GroupAggregator::GroupAggregator(const ir::Program& program) : impl_(std::make_unique<Impl>(program)) {}
+GroupAggregator::~GroupAggregator() = default;
+
+Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys,
+                                 const TallyColumnView* aggregate_args, const uint32_t* status) {
+  Impl& s = *impl_;
+  const auto& p = s.program;
+  std::vector<KeyPart> key(p.group_keys.size());
+  for (int64_t r = 0; r < rows; ++r) {
+    if (status[r] != 0) continue;
+    for (size_t k = 0; k < p.group_keys.size(); ++k) {
+      const auto& col = group_keys[k];
+      key[k].valid = Valid(col, r);
+      key[k].bits = 0;
+      if (!key[k].valid) continue;
+      switch (p.inputs[p.group_keys[k]].type) {
+        case ir::Type::kBool: key[k].bits = static_cast<const uint8_t*>(col.values)[r]; break;
+        case ir::Type::kInt: key[k].bits = static_cast<const int64_t*>(col.values)[r]; break;
+        case ir::Type::kFloat: {
+          double d = static_cast<const double*>(col.values)[r] + 0.0;  // -0 and +0 are one group
+          std::memcpy(&key[k].bits, &d, sizeof d);
+          break;
+        }
+        case ir::Type::kString: key[k].bits = static_cast<const int32_t*>(col.values)[r]; break;
+      }
+    }
+    auto [it, inserted] = s.index.emplace(key, s.keys.size());
+    if (inserted) {
+      s.keys.push_back(key);
+      s.accumulators.emplace_back(p.aggregates.size());
+    }
+    auto& accs = s.accumulators[it->second];
+    for (size_t i = 0; i < p.aggregates.size(); ++i) {
+      const auto& agg = p.aggregates[i];
+      Accumulator& acc = accs[i];
+      using AK = ir::Aggregate::Kind;
+      if (agg.kind == AK::kCount) {
+        ++acc.count;
+        continue;
+      }
+      const TallyColumnView& arg = aggregate_args[2 * i];
+      if (!Valid(arg, r)) continue;
+      ir::Type t = s.arg_types[i];
+      int64_t iv = 0;
+      double fv = 0.0;
+      if (t == ir::Type::kFloat) fv = static_cast<const double*>(arg.values)[r];
+      else if (t == ir::Type::kBool) iv = static_cast<const uint8_t*>(arg.values)[r];
+      else iv = static_cast<const int64_t*>(arg.values)[r];
+      switch (agg.kind) {
+        case AK::kCountIf:
+          if (iv != 0) ++acc.count;
+          break;
+        case AK::kSum:
+        case AK::kAvg:
+          ++acc.count;
+          if (t == ir::Type::kInt) acc.int_overflow |= __builtin_add_overflow(acc.int_sum, iv, &acc.int_sum);
+          else acc.float_sum += fv;
+          break;
+        case AK::kMin:
+        case AK::kMax: {
+          ++acc.count;
+          bool is_min = agg.kind == AK::kMin;
+          if (!acc.has_extreme) {
+            acc.has_extreme = true;
+            acc.int_extreme = iv;
+            acc.float_extreme = fv;
+          } else if (t == ir::Type::kFloat) {
+            // Same formula as the min/max IR ops: min(a, b) = b < a ? b : a.
+            acc.float_extreme = is_min ? (fv < acc.float_extreme ? fv : acc.float_extreme)
+                                       : (acc.float_extreme < fv ? fv : acc.float_extreme);
+          } else {
+            acc.int_extreme = is_min ? std::min(acc.int_extreme, iv) : std::max(acc.int_extreme, iv);
+          }
+          break;
+        }
+        case AK::kWeightedAvg: {
+          const TallyColumnView& w = aggregate_args[2 * i + 1];
+          if (!Valid(w, r)) break;
+          double wv = static_cast<const double*>(w.values)[r];
+          ++acc.count;
+          acc.float_sum += fv * wv;
+          acc.weight_sum += wv;
+          break;
+        }
+        case AK::kCount: break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::string>& strings) {
+  Impl& s = *impl_;
+  const auto& p = s.program;
+  // A group exists only when a row falls into it: zero accepted rows give zero groups.
+  std::vector<size_t> order(s.keys.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto less = [&](size_t x, size_t y) {
+    for (size_t k = 0; k < p.group_keys.size(); ++k) {
+      const KeyPart& a = s.keys[x][k];
+      const KeyPart& b = s.keys[y][k];
+      if (a.valid != b.valid) return !a.valid;  // nulls first
+      if (!a.valid || a.bits == b.bits) continue;
+      switch (p.inputs[p.group_keys[k]].type) {
+        case ir::Type::kFloat: {
+          double da, db;
+          std::memcpy(&da, &a.bits, sizeof da);
+          std::memcpy(&db, &b.bits, sizeof db);
+          return da < db;
+        }
+        case ir::Type::kString: {
+          const std::string& sa = strings.at(static_cast<size_t>(a.bits));
+          const std::string& sb = strings.at(static_cast<size_t>(b.bits));
+          if (sa != sb) return sa < sb;
+          continue;
+        }
+        default: return a.bits < b.bits;
+      }
+    }
+    return false;
+  };
+  std::sort(order.begin(), order.end(), less);
+
+  Groups out;
+  out.count = static_cast<int64_t>(order.size());
+  size_t n = order.size();
+  for (size_t k = 0; k < p.group_keys.size(); ++k) {
+    OwnedColumn col;
+    col.type = p.inputs[p.group_keys[k]].type;
+    col.valid.resize(n);
+    col.bools.resize(col.type == ir::Type::kBool ? n : 0);
+    col.ints.resize(col.type == ir::Type::kInt ? n : 0);
+    col.floats.resize(col.type == ir::Type::kFloat ? n : 0);
+    col.codes.resize(col.type == ir::Type::kString ? n : 0);
+    for (size_t g = 0; g < n; ++g) {
+      const KeyPart& part = s.keys[order[g]][k];
+      col.valid[g] = part.valid;
+      switch (col.type) {
+        case ir::Type::kBool: col.bools[g] = static_cast<uint8_t>(part.bits); break;
+        case ir::Type::kInt: col.ints[g] = part.bits; break;
+        case ir::Type::kFloat: std::memcpy(&col.floats[g], &part.bits, sizeof(double)); break;
+        case ir::Type::kString: col.codes[g] = static_cast<int32_t>(part.bits); break;
+      }
+    }
+    out.keys.push_back(std::move(col));
+  }
+  using AK = ir::Aggregate::Kind;
+  for (size_t i = 0; i < p.aggregates.size(); ++i) {
+    const auto& agg = p.aggregates[i];
+    OwnedColumn col;
+    col.type = agg.type;
+    col.valid.assign(n, 1);
+    if (agg.type == ir::Type::kInt) col.ints.resize(n);
+    else col.floats.resize(n);
+    for (size_t g = 0; g < n; ++g) {
+      const Accumulator& acc = s.accumulators[order[g]][i];
+      auto fail = [&](const char* what) {
+        return Error{"metric " + p.name + ": " + what + " in `" + agg.text + "`"};
+      };
+      switch (agg.kind) {
+        case AK::kCount:
+        case AK::kCountIf: col.ints[g] = acc.count; break;
+        case AK::kSum:
+          if (acc.count == 0) { col.valid[g] = 0; break; }
+          if (agg.type == ir::Type::kInt) {
+            if (acc.int_overflow) return fail("integer overflow");
+            col.ints[g] = acc.int_sum;
+          } else {
+            if (!std::isfinite(acc.float_sum)) return fail("float overflow");
+            col.floats[g] = acc.float_sum;
+          }
+          break;
+        case AK::kAvg:
+          if (acc.count == 0) { col.valid[g] = 0; break; }
+          if (!std::isfinite(acc.float_sum)) return fail("float overflow");
+          col.floats[g] = acc.float_sum / static_cast<double>(acc.count);
+          break;
+        case AK::kMin:
+        case AK::kMax:
+          if (!acc.has_extreme) { col.valid[g] = 0; break; }
+          if (agg.type == ir::Type::kInt) col.ints[g] = acc.int_extreme;
+          else col.floats[g] = acc.float_extreme;
+          break;
+        case AK::kWeightedAvg:
+          if (acc.count == 0 || acc.weight_sum == 0.0) { col.valid[g] = 0; break; }
+          if (!std::isfinite(acc.float_sum) || !std::isfinite(acc.weight_sum)) return fail("float overflow");
+          col.floats[g] = acc.float_sum / acc.weight_sum;
+          if (!std::isfinite(col.floats[g])) return fail("float overflow");
+          break;
+      }
+    }
+    out.aggregates.push_back(std::move(col));
+  }
+  return out;
+}
+
+}  // namespace tally

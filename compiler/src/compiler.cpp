@@ -1,0 +1,127 @@
+// The pipeline, top to bottom: collect -> parse -> check -> lower. Nothing clever here;
+// each stage is its own file.
+#include "tally/compiler/compiler.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <openssl/evp.h>
+#include <system_error>
+
+#include "library_impl.h"
+#include "tally/compiler/checker.h"
+#include "tally/compiler/lower.h"
+#include "tally/compiler/parser.h"
+
+namespace tally {
+
+namespace fs = std::filesystem;
+
+Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) return Error{path + ": no such file or directory"};
+    if (fs::is_directory(status)) {
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+      if (ec) return Error{path + ": " + ec.message()};
+      for (; it != end; it.increment(ec)) {
+        if (ec) return Error{path + ": " + ec.message()};
+        if (it->is_regular_file(ec) && it->path().extension() == ".tally") files.push_back(it->path().string());
+      }
+    } else {
+      files.push_back(path);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  std::vector<SourceFilePtr> sources;
+  for (const auto& f : files) {
+    auto source = SourceFile::Load(f);
+    if (!source) return source.error();
+    sources.push_back(*source);
+  }
+  return sources;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+namespace {
+
+std::string SliceText(const SourceRange& r) { return r.file->text().substr(r.begin, r.end - r.begin); }
+
+DefinitionInfo MakeInfo(const CheckedDefinition& d) {
+  const ast::Definition& a = *d.ast;
+  DefinitionInfo info;
+  info.name = a.name;
+  info.kind = a.kind == ast::Definition::Kind::kMetric ? ir::Program::Kind::kMetric : ir::Program::Kind::kScore;
+  if (!a.versions.empty()) info.version = a.versions[0].value;
+  if (!a.owners.empty()) info.owner = a.owners[0].value;
+  if (!a.descriptions.empty()) info.description = a.descriptions[0].value;
+  for (const auto& t : a.tags) info.tags.push_back(t.value);
+  if (d.expires_after_seconds > 0) info.expires_after_seconds = d.expires_after_seconds;
+  info.file = d.file->source->path();
+  // The hash covers the definition's own text and each override's text, in file order, each
+  // with its length so that no two different sequences hash the same.
+  std::string material = "tally-definition-v1\n" + std::to_string(a.range.end - a.range.begin) + "\n" + SliceText(a.range);
+  for (size_t i = 0; i < d.overrides.size(); ++i) {
+    const auto* o = d.overrides[i];
+    material += "\n" + std::to_string(o->range.end - o->range.begin) + "\n" + SliceText(o->range);
+    info.override_files.push_back(d.override_files[i]->source->path());
+  }
+  info.content_sha256 = Sha256Hex(material);
+  return info;
+}
+
+}  // namespace
+
+CompileResult Compile(const std::vector<SourceFilePtr>& files) {
+  CompileResult result;
+  std::vector<std::shared_ptr<const ast::File>> parsed;
+  for (const auto& f : files) parsed.push_back(std::make_shared<const ast::File>(Parse(f, result.diagnostics)));
+  auto impl = std::make_shared<Library::Impl>();
+  impl->files = files;
+  // Checking a file that did not parse would only repeat its syntax errors as name errors.
+  bool syntax_ok = !result.diagnostics.HasErrors();
+  if (syntax_ok) {
+    impl->module = std::make_unique<CheckedModule>(Check(std::move(parsed), result.diagnostics));
+  }
+  result.diagnostics.SortByLocation();
+  if (result.diagnostics.HasErrors()) return result;
+  for (const auto& d : impl->module->definitions) {
+    impl->programs.emplace(d.ast->name, Lower(*impl->module, d));
+    impl->infos.emplace(d.ast->name, MakeInfo(d));
+  }
+  result.library.emplace(impl);
+  return result;
+}
+
+const ir::Program* Library::Find(const std::string& name) const {
+  auto it = impl_->programs.find(name);
+  return it == impl_->programs.end() ? nullptr : &it->second;
+}
+
+const DefinitionInfo* Library::Info(const std::string& name) const {
+  auto it = impl_->infos.find(name);
+  return it == impl_->infos.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Library::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, p] : impl_->programs) names.push_back(name);
+  return names;
+}
+
+}  // namespace tally

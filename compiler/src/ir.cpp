@@ -1,0 +1,171 @@
+#include "tally/compiler/ir.h"
+
+#include <cstdio>
+
+namespace tally::ir {
+
+const char* TypeName(Type t) {
+  switch (t) {
+    case Type::kBool: return "bool";
+    case Type::kInt: return "int";
+    case Type::kFloat: return "float";
+    case Type::kString: return "string";
+  }
+  return "?";
+}
+
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kConstant: return "const";
+    case Op::kInput: return "input";
+    case Op::kParam: return "param";
+    case Op::kAggregate: return "aggregate";
+    case Op::kGroupKey: return "group_key";
+    case Op::kAdd: return "add";
+    case Op::kSub: return "sub";
+    case Op::kMul: return "mul";
+    case Op::kDiv: return "div";
+    case Op::kMod: return "mod";
+    case Op::kNeg: return "neg";
+    case Op::kIntToFloat: return "int_to_float";
+    case Op::kEq: return "eq";
+    case Op::kNe: return "ne";
+    case Op::kLt: return "lt";
+    case Op::kLe: return "le";
+    case Op::kGt: return "gt";
+    case Op::kGe: return "ge";
+    case Op::kAnd: return "and";
+    case Op::kOr: return "or";
+    case Op::kNot: return "not";
+    case Op::kSelect: return "select";
+    case Op::kCoalesce: return "coalesce";
+    case Op::kIsNull: return "is_null";
+    case Op::kMin: return "min";
+    case Op::kMax: return "max";
+    case Op::kAbs: return "abs";
+    case Op::kRound: return "round";
+    case Op::kFloor: return "floor";
+    case Op::kCeil: return "ceil";
+    case Op::kSqrt: return "sqrt";
+    case Op::kLn: return "ln";
+    case Op::kExp: return "exp";
+    case Op::kPow: return "pow";
+    case Op::kSigmoid: return "sigmoid";
+  }
+  return "?";
+}
+
+const char* AggregateName(Aggregate::Kind kind) {
+  switch (kind) {
+    case Aggregate::Kind::kCount: return "count";
+    case Aggregate::Kind::kCountIf: return "count_if";
+    case Aggregate::Kind::kSum: return "sum";
+    case Aggregate::Kind::kAvg: return "avg";
+    case Aggregate::Kind::kMin: return "min";
+    case Aggregate::Kind::kMax: return "max";
+    case Aggregate::Kind::kWeightedAvg: return "weighted_avg";
+  }
+  return "?";
+}
+
+namespace {
+
+// %.17g round-trips every double, so the text is an exact description of the program.
+std::string Float(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out + "\"";
+}
+
+void PrintCode(std::string& out, const char* title, const std::vector<Instruction>& code) {
+  out += title;
+  out += ":\n";
+  for (size_t i = 0; i < code.size(); ++i) {
+    const Instruction& inst = code[i];
+    out += "  %" + std::to_string(i) + " = " + OpName(inst.op);
+    switch (inst.op) {
+      case Op::kConstant:
+        if (inst.is_null_constant) out += " null";
+        else if (inst.type == Type::kFloat) out += " " + Float(inst.imm_float);
+        else if (inst.type == Type::kString) out += " #" + std::to_string(inst.index);
+        else out += " " + std::to_string(inst.imm_int);
+        break;
+      case Op::kInput:
+      case Op::kParam:
+      case Op::kAggregate:
+      case Op::kGroupKey:
+        out += " " + std::to_string(inst.index);
+        break;
+      case Op::kRound:
+        out += " digits=" + std::to_string(inst.imm_int);
+        break;
+      default:
+        break;
+    }
+    for (size_t a = 0; a < inst.args.size(); ++a) out += (a == 0 ? " %" : ", %") + std::to_string(inst.args[a]);
+    out += " : ";
+    out += TypeName(inst.type);
+    if (inst.nullable) out += "?";
+    if (inst.trap != kNoError) out += " trap=" + std::to_string(inst.trap);
+    if (inst.may_error) out += " may_error";
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string Program::ToString() const {
+  std::string out;
+  out += (kind == Kind::kScore ? "score " : "metric ") + name + " " + version + "\n";
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    out += "input " + std::to_string(i) + " " + inputs[i].name + " : " + TypeName(inputs[i].type) +
+           (inputs[i].nullable ? "?" : "") + "\n";
+  }
+  for (auto k : key_inputs) out += "key " + std::to_string(k) + "\n";
+  for (auto g : group_keys) out += "group_key " + std::to_string(g) + "\n";
+  out += "variants:";
+  for (const auto& v : variants) out += " " + Quote(v);
+  out += "\nregion_input " + std::to_string(region_input) + "\n";
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Param& p = params[i];
+    out += "param " + std::to_string(i) + " " + p.name + " : " + TypeName(p.type) + (p.regional ? " regional" : "") + " =";
+    if (p.type == Type::kFloat) {
+      for (double v : p.float_values) out += " " + Float(v);
+    } else {
+      for (int64_t v : p.int_values) out += " " + std::to_string(v);
+    }
+    out += "\n";
+  }
+  for (size_t i = 0; i < string_constants.size(); ++i)
+    out += "string #" + std::to_string(i) + " " + Quote(string_constants[i]) + "\n";
+  PrintCode(out, "row", row_code);
+  for (const auto& a : aggregates) {
+    out += "aggregate " + std::string(AggregateName(a.kind)) + " %" + std::to_string(a.arg);
+    if (a.kind == Aggregate::Kind::kWeightedAvg) out += " weight %" + std::to_string(a.weight);
+    out += " : " + std::string(TypeName(a.type)) + (a.nullable ? "?" : "") + "  // " + a.text + "\n";
+  }
+  if (kind == Kind::kMetric) PrintCode(out, "group", post_code);
+  for (const auto& r : requirements)
+    out += "require %" + std::to_string(r.condition) + " reason " + std::to_string(r.reason) + "\n";
+  for (const auto& o : outputs) {
+    out += "output " + o.name + " : " + TypeName(o.type) + (o.nullable ? "?" : "") + " = %" +
+           std::to_string(o.value) + "\n";
+  }
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    out += "reason " + std::to_string(i) + " " + (reasons[i].kind == Reason::Kind::kRequire ? "require " : "trap ") +
+           Quote(reasons[i].message) + " at " + reasons[i].location + "\n";
+  }
+  return out;
+}
+
+}  // namespace tally::ir

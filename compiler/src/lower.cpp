@@ -1,0 +1,414 @@
+#include "tally/compiler/lower.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+
+namespace tally {
+namespace {
+
+using K = CheckedType::Kind;
+
+std::string Location(const SourceRange& r) {
+  if (r.file == nullptr) return "";
+  auto p = r.file->PositionOf(r.begin);
+  return r.file->path() + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+std::string Text(const SourceRange& r) {
+  if (r.file == nullptr) return "";
+  return r.file->text().substr(r.begin, r.end - r.begin);
+}
+
+class Lowering {
+ public:
+  Lowering(const CheckedModule& module, const CheckedDefinition& def)
+      : module_(module), def_(def), ast_(*def.ast) {}
+
+  ir::Program Run() {
+    is_metric_ = ast_.kind == ast::Definition::Kind::kMetric;
+    p_.kind = is_metric_ ? ir::Program::Kind::kMetric : ir::Program::Kind::kScore;
+    p_.name = ast_.name;
+    p_.version = ast_.versions.empty() ? "" : ast_.versions[0].value;
+    for (const auto& in : ast_.inputs) {
+      const Symbol& s = def_.symbols.at(in.name);
+      p_.inputs.push_back({in.name, s.type.ToIr(), s.type.nullable});
+      if (in.name == "region" && s.type.kind == K::kString) p_.region_input = static_cast<int32_t>(p_.inputs.size() - 1);
+    }
+    for (const auto& k : ast_.keys) p_.key_inputs.push_back(InputIndex(k.value));
+    for (const auto& g : ast_.group_by) p_.group_keys.push_back(InputIndex(g.value));
+    LowerParams();
+
+    // Requirements come first among reasons, in source order.
+    for (const auto& r : ast_.requirements) {
+      p_.reasons.push_back({ir::Reason::Kind::kRequire, "require " + r.text, Location(r.range)});
+    }
+    code_ = &p_.row_code;
+    for (size_t i = 0; i < ast_.requirements.size(); ++i) {
+      p_.requirements.push_back({Lower(*ast_.requirements[i].condition).id, static_cast<uint32_t>(i)});
+    }
+    if (is_metric_) code_ = &p_.post_code;
+    for (size_t i = 0; i < ast_.outputs.size(); ++i) {
+      const auto& o = ast_.outputs[i];
+      const Symbol& s = def_.symbols.at(o.name);
+      Value v = Coerce(Lower(*o.value), s.type.ToIr());
+      output_values_[i] = v;
+      p_.outputs.push_back({o.name, s.type.ToIr(), s.type.nullable, v.id});
+    }
+    return std::move(p_);
+  }
+
+ private:
+  struct Value {
+    ir::ValueId id = 0;
+    ir::Type type = ir::Type::kFloat;
+    bool nullable = false;
+    bool may_error = false;
+    bool null_constant = false;
+  };
+
+  uint32_t InputIndex(const std::string& name) const {
+    for (uint32_t i = 0; i < ast_.inputs.size(); ++i) {
+      if (ast_.inputs[i].name == name) return i;
+    }
+    assert(false && "checked names resolve");
+    return 0;
+  }
+
+  uint32_t StringConstant(const std::string& s) {
+    auto [it, inserted] = string_ids_.emplace(s, static_cast<uint32_t>(p_.string_constants.size()));
+    if (inserted) p_.string_constants.push_back(s);
+    return it->second;
+  }
+
+  void LowerParams() {
+    // Variant 0 is global; then one per overriding region, sorted by name for a canonical IR.
+    p_.variants.push_back("");
+    std::vector<const ast::Override*> overrides(def_.overrides.begin(), def_.overrides.end());
+    std::sort(overrides.begin(), overrides.end(), [](auto* a, auto* b) { return a->region < b->region; });
+    for (auto* o : overrides) p_.variants.push_back(o->region);
+    if (p_.variants.size() == 1) p_.region_input = -1;
+    for (size_t i = 0; i < ast_.params.size(); ++i) {
+      const auto& param = ast_.params[i];
+      ir::Param out;
+      out.name = param.name;
+      out.type = def_.param_types[i].ToIr();
+      out.regional = param.regional;
+      auto push = [&](const ast::Literal& lit) {
+        switch (out.type) {
+          case ir::Type::kFloat:
+            out.float_values.push_back(lit.kind == ast::Literal::Kind::kInt ? static_cast<double>(lit.int_value) : lit.float_value);
+            break;
+          case ir::Type::kInt: out.int_values.push_back(lit.int_value); break;
+          case ir::Type::kBool: out.int_values.push_back(lit.bool_value ? 1 : 0); break;
+          case ir::Type::kString: out.int_values.push_back(StringConstant(lit.string_value)); break;
+        }
+      };
+      push(param.value);
+      for (auto* o : overrides) {
+        const ast::Literal* value = &param.value;
+        for (const auto& item : o->items) {
+          if (item.name == param.name) value = &item.value;
+        }
+        push(*value);
+      }
+      p_.params.push_back(std::move(out));
+    }
+  }
+
+  Value Emit(ir::Instruction inst, bool can_trap, const SourceRange& range, const char* what) {
+    bool operand_error = false;
+    for (auto a : inst.args) operand_error = operand_error || (*code_)[a].may_error;
+    if (can_trap) {
+      inst.trap = static_cast<uint32_t>(p_.reasons.size());
+      p_.reasons.push_back({ir::Reason::Kind::kTrap, std::string(what) + " in `" + Text(range) + "`", Location(range)});
+    }
+    inst.may_error = operand_error || can_trap;
+    code_->push_back(std::move(inst));
+    const auto& back = code_->back();
+    return {static_cast<ir::ValueId>(code_->size() - 1), back.type, back.nullable, back.may_error, back.is_null_constant};
+  }
+
+  Value Op(ir::Op op, ir::Type type, bool nullable, std::vector<ir::ValueId> args, bool can_trap = false,
+           const SourceRange& range = {}, const char* what = "") {
+    ir::Instruction inst;
+    inst.op = op;
+    inst.type = type;
+    inst.nullable = nullable;
+    inst.args = std::move(args);
+    return Emit(std::move(inst), can_trap, range, what);
+  }
+
+  Value NullConstant(ir::Type type) {
+    ir::Instruction inst;
+    inst.op = ir::Op::kConstant;
+    inst.type = type;
+    inst.nullable = true;
+    inst.is_null_constant = true;
+    return Emit(std::move(inst), false, {}, "");
+  }
+
+  Value Coerce(Value v, ir::Type to) {
+    if (v.type == to) return v;
+    if (v.null_constant) return NullConstant(to);
+    if (v.type == ir::Type::kInt && to == ir::Type::kFloat) return Op(ir::Op::kIntToFloat, to, v.nullable, {v.id});
+    return v;  // the checker rules out every other mismatch
+  }
+
+  ir::Type TypeOf(const ast::Expr& e) const {
+    const auto& t = module_.info.at(&e).type;
+    return t.kind == K::kNull ? ir::Type::kInt : t.ToIr();
+  }
+
+  Value Lower(const ast::Expr& e) {
+    using EK = ast::Expr::Kind;
+    switch (e.kind) {
+      case EK::kLiteral: return LowerLiteral(e.literal);
+      case EK::kName: return LowerName(e);
+      case EK::kUnary: {
+        Value v = Lower(*e.args[0]);
+        if (e.unary_op == ast::UnaryOp::kNot) return Op(ir::Op::kNot, ir::Type::kBool, v.nullable, {v.id});
+        if (v.null_constant) return v;
+        return Op(ir::Op::kNeg, v.type, v.nullable, {v.id}, v.type == ir::Type::kInt, e.range, "integer overflow");
+      }
+      case EK::kBinary: return LowerBinary(e);
+      case EK::kIn: return LowerIn(e);
+      case EK::kIf: {
+        Value c = Lower(*e.args[0]);
+        ir::Type t = TypeOf(e);
+        Value a = Coerce(Lower(*e.args[1]), t);
+        Value b = Coerce(Lower(*e.args[2]), t);
+        if (c.null_constant) return b;
+        return Op(ir::Op::kSelect, t, a.nullable || b.nullable, {c.id, a.id, b.id});
+      }
+      case EK::kCall: return LowerCall(e);
+    }
+    return NullConstant(ir::Type::kInt);
+  }
+
+  Value LowerLiteral(const ast::Literal& lit) {
+    ir::Instruction inst;
+    inst.op = ir::Op::kConstant;
+    switch (lit.kind) {
+      case ast::Literal::Kind::kInt: inst.type = ir::Type::kInt; inst.imm_int = lit.int_value; break;
+      case ast::Literal::Kind::kFloat: inst.type = ir::Type::kFloat; inst.imm_float = lit.float_value; break;
+      case ast::Literal::Kind::kBool: inst.type = ir::Type::kBool; inst.imm_int = lit.bool_value ? 1 : 0; break;
+      case ast::Literal::Kind::kString:
+        inst.type = ir::Type::kString;
+        inst.index = StringConstant(lit.string_value);
+        inst.imm_int = inst.index;
+        break;
+      case ast::Literal::Kind::kNull: return NullConstant(ir::Type::kInt);
+    }
+    return Emit(std::move(inst), false, {}, "");
+  }
+
+  Value LowerName(const ast::Expr& e) {
+    const ExprInfo& info = module_.info.at(&e);
+    const Symbol& s = *info.symbol;
+    switch (s.kind) {
+      case Symbol::Kind::kInput: {
+        if (is_metric_ && code_ == &p_.post_code) {
+          uint32_t key = 0;
+          for (uint32_t j = 0; j < p_.group_keys.size(); ++j) {
+            if (p_.group_keys[j] == s.index) key = j;
+          }
+          ir::Instruction inst;
+          inst.op = ir::Op::kGroupKey;
+          inst.type = s.type.ToIr();
+          inst.nullable = s.type.nullable;
+          inst.index = key;
+          return Emit(std::move(inst), false, {}, "");
+        }
+        ir::Instruction inst;
+        inst.op = ir::Op::kInput;
+        inst.type = s.type.ToIr();
+        inst.nullable = s.type.nullable;
+        inst.index = s.index;
+        return Emit(std::move(inst), false, {}, "");
+      }
+      case Symbol::Kind::kParam: {
+        ir::Instruction inst;
+        inst.op = ir::Op::kParam;
+        inst.type = def_.param_types[s.index].ToIr();
+        inst.index = s.index;
+        return Emit(std::move(inst), false, {}, "");
+      }
+      case Symbol::Kind::kLet: {
+        if (auto it = let_values_.find(s.index); it != let_values_.end()) return it->second;
+        Value v = Lower(*ast_.lets[s.index].value);
+        let_values_[s.index] = v;
+        return v;
+      }
+      case Symbol::Kind::kOutput: return output_values_.at(s.index);
+    }
+    return NullConstant(ir::Type::kInt);
+  }
+
+  Value LowerBinary(const ast::Expr& e) {
+    using B = ast::BinaryOp;
+    Value a = Lower(*e.args[0]);
+    Value b = Lower(*e.args[1]);
+    bool nullable = a.nullable || b.nullable;
+    B op = e.binary_op;
+    if (op == B::kAnd || op == B::kOr) {
+      a = Coerce(a, ir::Type::kBool);
+      b = Coerce(b, ir::Type::kBool);
+      return Op(op == B::kAnd ? ir::Op::kAnd : ir::Op::kOr, ir::Type::kBool, nullable, {a.id, b.id});
+    }
+    ir::Type operand = OperandType(a, b);
+    if (op == B::kDiv) operand = ir::Type::kFloat;
+    a = Coerce(a, operand);
+    b = Coerce(b, operand);
+    switch (op) {
+      case B::kAdd: case B::kSub: case B::kMul: {
+        ir::Op o = op == B::kAdd ? ir::Op::kAdd : op == B::kSub ? ir::Op::kSub : ir::Op::kMul;
+        return Op(o, operand, nullable, {a.id, b.id}, true, e.range,
+                  operand == ir::Type::kInt ? "integer overflow" : "float overflow");
+      }
+      case B::kDiv:
+        return Op(ir::Op::kDiv, ir::Type::kFloat, module_.info.at(&e).type.nullable, {a.id, b.id}, true, e.range,
+                  "float overflow");
+      case B::kMod:
+        return Op(ir::Op::kMod, operand, module_.info.at(&e).type.nullable, {a.id, b.id});
+      default: break;
+    }
+    ir::Op o = op == B::kEq ? ir::Op::kEq : op == B::kNe ? ir::Op::kNe : op == B::kLt ? ir::Op::kLt
+             : op == B::kLe ? ir::Op::kLe : op == B::kGt ? ir::Op::kGt : ir::Op::kGe;
+    return Op(o, ir::Type::kBool, nullable, {a.id, b.id});
+  }
+
+  static ir::Type OperandType(const Value& a, const Value& b) {
+    if (a.null_constant && b.null_constant) return ir::Type::kInt;
+    if (a.null_constant) return b.type;
+    if (b.null_constant) return a.type;
+    if (a.type == ir::Type::kFloat || b.type == ir::Type::kFloat) {
+      if ((a.type == ir::Type::kInt || a.type == ir::Type::kFloat) && (b.type == ir::Type::kInt || b.type == ir::Type::kFloat))
+        return ir::Type::kFloat;
+    }
+    return a.type;
+  }
+
+  Value LowerIn(const ast::Expr& e) {
+    Value needle = Lower(*e.args[0]);
+    std::optional<Value> any;
+    for (size_t i = 1; i < e.args.size(); ++i) {
+      Value element = Lower(*e.args[i]);
+      ir::Type t = OperandType(needle, element);
+      Value n = Coerce(needle, t);
+      Value el = Coerce(element, t);
+      Value eq = Op(ir::Op::kEq, ir::Type::kBool, n.nullable || el.nullable, {n.id, el.id});
+      any = any ? Op(ir::Op::kOr, ir::Type::kBool, any->nullable || eq.nullable, {any->id, eq.id}) : eq;
+    }
+    if (!any) {
+      ir::Instruction f;
+      f.op = ir::Op::kConstant;
+      f.type = ir::Type::kBool;
+      any = Emit(std::move(f), false, {}, "");
+    }
+    if (e.negated) return Op(ir::Op::kNot, ir::Type::kBool, any->nullable, {any->id});
+    return *any;
+  }
+
+  Value LowerCall(const ast::Expr& e) {
+    const ExprInfo& info = module_.info.at(&e);
+    if (info.is_aggregate) return LowerAggregate(e, info);
+    const std::string& f = e.name;
+    ir::Type t = TypeOf(e);
+    bool nullable = info.type.nullable;
+    std::vector<Value> args;
+    for (const auto& a : e.args) args.push_back(Lower(*a));
+    auto coerced = [&](ir::Type to) {
+      std::vector<ir::ValueId> ids;
+      for (auto& v : args) ids.push_back(Coerce(v, to).id);
+      return ids;
+    };
+    if (f == "min" || f == "max") {
+      auto ids = coerced(t);
+      Value acc{ids[0], t, args[0].nullable, (*code_)[ids[0]].may_error, false};
+      for (size_t i = 1; i < ids.size(); ++i) {
+        acc = Op(f == "min" ? ir::Op::kMin : ir::Op::kMax, t, acc.nullable || args[i].nullable, {acc.id, ids[i]});
+      }
+      return acc;
+    }
+    if (f == "clamp") {
+      auto ids = coerced(t);
+      Value lo = Op(ir::Op::kMax, t, args[0].nullable || args[1].nullable, {ids[0], ids[1]});
+      return Op(ir::Op::kMin, t, nullable, {lo.id, ids[2]});
+    }
+    if (f == "abs") return Op(ir::Op::kAbs, t, nullable, coerced(t), t == ir::Type::kInt, e.range, "integer overflow");
+    if (f == "floor") return Op(ir::Op::kFloor, t, nullable, coerced(t));
+    if (f == "ceil") return Op(ir::Op::kCeil, t, nullable, coerced(t));
+    if (f == "round") {
+      ir::Instruction inst;
+      inst.op = ir::Op::kRound;
+      inst.type = t;
+      inst.nullable = nullable;
+      inst.args = {Coerce(args[0], t).id};
+      inst.imm_int = e.args.size() == 2 ? e.args[1]->literal.int_value : 0;
+      return Emit(std::move(inst), false, {}, "");
+    }
+    if (f == "sqrt") return Op(ir::Op::kSqrt, t, nullable, coerced(ir::Type::kFloat));
+    if (f == "ln") return Op(ir::Op::kLn, t, nullable, coerced(ir::Type::kFloat));
+    if (f == "exp") return Op(ir::Op::kExp, t, nullable, coerced(ir::Type::kFloat));
+    if (f == "pow") return Op(ir::Op::kPow, t, nullable, coerced(ir::Type::kFloat));
+    if (f == "sigmoid") return Op(ir::Op::kSigmoid, t, nullable, coerced(ir::Type::kFloat));
+    if (f == "coalesce") return Op(ir::Op::kCoalesce, t, nullable, coerced(t));
+    if (f == "is_null") {
+      if (args[0].null_constant) {
+        ir::Instruction inst;
+        inst.op = ir::Op::kConstant;
+        inst.type = ir::Type::kBool;
+        inst.imm_int = 1;
+        return Emit(std::move(inst), false, {}, "");
+      }
+      return Op(ir::Op::kIsNull, ir::Type::kBool, false, {args[0].id});
+    }
+    assert(false && "the checker rejects unknown functions");
+    return NullConstant(t);
+  }
+
+  Value LowerAggregate(const ast::Expr& e, const ExprInfo& info) {
+    using AK = ir::Aggregate::Kind;
+    ir::Aggregate agg;
+    agg.kind = info.aggregate;
+    agg.type = info.type.ToIr();
+    agg.nullable = info.type.nullable;
+    agg.text = Text(e.range);
+    std::vector<ir::Instruction>* saved = code_;
+    code_ = &p_.row_code;
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      Value v = Lower(*e.args[i]);
+      bool is_weight = !e.arg_names[i].empty();
+      if (agg.kind == AK::kAvg || agg.kind == AK::kWeightedAvg) v = Coerce(v, ir::Type::kFloat);
+      if (is_weight) agg.weight = v.id;
+      else agg.arg = v.id;
+    }
+    code_ = saved;
+    p_.aggregates.push_back(agg);
+    ir::Instruction inst;
+    inst.op = ir::Op::kAggregate;
+    inst.type = agg.type;
+    inst.nullable = agg.nullable;
+    inst.index = static_cast<uint32_t>(p_.aggregates.size() - 1);
+    return Emit(std::move(inst), false, {}, "");
+  }
+
+  const CheckedModule& module_;
+  const CheckedDefinition& def_;
+  const ast::Definition& ast_;
+  ir::Program p_;
+  bool is_metric_ = false;
+  std::vector<ir::Instruction>* code_ = nullptr;
+  std::map<std::string, uint32_t> string_ids_;
+  std::map<uint32_t, Value> let_values_;
+  std::map<size_t, Value> output_values_;
+};
+
+}  // namespace
+
+ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition) {
+  return Lowering(module, definition).Run();
+}
+
+}  // namespace tally
