@@ -77,12 +77,12 @@ TEST(BatchBuilder, TypedColumnsNullsRejectsAndBatches) {
       "a6,6,inf,1,q\n"          // row 6: reject x
       "a7,7,,false,green\n"     // row 7: fine
       "a8,8\n";                 // row 8: field count
-  auto batches = BuildAll(p, CsvReader::FromString(csv), 2);
-  // A batch closes after 2 parsed rows: rows 1-2, then row 7 with the rejects 3-6 and 8.
+  auto batches = BuildAll(p, CsvReader::FromString(csv), 4);
+  // A batch closes after 4 records: rows 1-2 with the rejects 3-4, then row 7 with 5, 6, 8.
   ASSERT_EQ(batches.size(), 2u);
   const InputBatch& b0 = batches[0];
   EXPECT_EQ(b0.rows, 2);
-  EXPECT_EQ(b0.records, 2);
+  EXPECT_EQ(b0.records, 4);
   EXPECT_EQ(b0.dictionary->Get(b0.columns[0].codes[0]), "amber");
   EXPECT_EQ(b0.columns[0].codes[0], 1);  // seeded: constant "amber" keeps code 1
   EXPECT_EQ(b0.columns[1].ints[1], 2);
@@ -94,25 +94,28 @@ TEST(BatchBuilder, TypedColumnsNullsRejectsAndBatches) {
   EXPECT_EQ(b0.columns[4].valid[0], 0);
   EXPECT_EQ(b0.columns[4].valid[1], 1);
   EXPECT_EQ(b0.dictionary->Get(b0.columns[4].codes[1]), "");
+  ASSERT_EQ(b0.rejects.size(), 2u);
+  EXPECT_EQ(b0.rejects[0].row, 3);
+  EXPECT_EQ(b0.rejects[0].column, "n");
+  EXPECT_EQ(b0.rejects[0].reason, "not an integer: \"x\"");
+  EXPECT_EQ(b0.rejects[1].column, "f");
+  EXPECT_EQ(b0.rejects[1].reason, "not a bool (true, false, 1 or 0): \"maybe\"");
 
   const InputBatch& b1 = batches[1];
   EXPECT_EQ(b1.rows, 1);
-  EXPECT_EQ(b1.records, 6);
-  EXPECT_EQ(b1.row_numbers[0], 7);
-  EXPECT_EQ(b1.line_numbers[0], 8);
+  EXPECT_EQ(b1.records, 4);
+  EXPECT_EQ(b1.row_numbers, (std::vector<int64_t>{7}));
+  EXPECT_EQ(b1.line_numbers, (std::vector<int64_t>{8}));
   EXPECT_EQ(b1.columns[4].codes[0], 0);  // "green" is constant 0
-  ASSERT_EQ(b1.rejects.size(), 5u);
-  EXPECT_EQ(b1.rejects[0].row, 3);
-  EXPECT_EQ(b1.rejects[0].column, "n");
-  EXPECT_EQ(b1.rejects[0].reason, "not an integer: \"x\"");
-  EXPECT_EQ(b1.rejects[1].column, "f");
-  EXPECT_EQ(b1.rejects[2].column, "k");
-  EXPECT_EQ(b1.rejects[2].reason, "missing value for non-nullable input k");
-  EXPECT_EQ(b1.rejects[3].reason, "not a finite number: \"inf\"");
-  EXPECT_EQ(b1.rejects[4].row, 8);
-  EXPECT_EQ(b1.rejects[4].line, 9);
-  EXPECT_EQ(b1.rejects[4].column, "");
-  EXPECT_EQ(b1.rejects[4].reason, "expected 5 fields, found 2");
+  ASSERT_EQ(b1.rejects.size(), 3u);
+  EXPECT_EQ(b1.rejects[0].row, 5);
+  EXPECT_EQ(b1.rejects[0].column, "k");
+  EXPECT_EQ(b1.rejects[0].reason, "missing value for non-nullable input k");
+  EXPECT_EQ(b1.rejects[1].reason, "not a finite number: \"inf\"");
+  EXPECT_EQ(b1.rejects[2].row, 8);
+  EXPECT_EQ(b1.rejects[2].line, 9);
+  EXPECT_EQ(b1.rejects[2].column, "");
+  EXPECT_EQ(b1.rejects[2].reason, "expected 5 fields, found 2");
 }
 
 TEST(BatchBuilder, RegionSelectsTheVariant) {

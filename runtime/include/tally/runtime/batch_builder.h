@@ -29,7 +29,8 @@ class BatchBuilder {
                DictionaryScope scope);
 
   void Add(const CsvRecord& record);
-  bool full() const { return batch_.rows >= batch_rows_; }
+  // Counted in records, not parsed rows, so a stretch of rejects cannot grow a batch unbounded.
+  bool full() const { return batch_.records >= batch_rows_; }
   int64_t records() const { return batch_.records; }
   // Hands over the batch built so far and starts the next one.
   InputBatch Take(int64_t bytes_read = 0);

@@ -29,13 +29,15 @@ struct ColumnData {
 };
 
 // A row that could not be scored: where it was, which column (empty for the whole row) and
-// why; `rule` is the definition's rule text and location for require violations and traps.
+// why. For a broken `require`, `rule` is its text; `location` is where the definition says it
+// (require violations and run-time traps).
 struct RejectRecord {
   int64_t row = 0;
   int64_t line = 0;
   std::string column;
   std::string reason;
   std::string rule;
+  std::string location;
 };
 
 // Rows parsed from one stretch of the input. Records in the stretch = rows + rejects.size().

@@ -1,0 +1,52 @@
+// `tally score` as a function: CSV in -> kernel -> CSV out, rejects and lineage record.
+//
+//   reader thread:  CsvReader -> BatchBuilder -> bounded queue (2 batches)
+//   calling thread: kernel -> output rows and rejects, in input order -> temp files
+//   hasher thread:  sha256 of the input and output bytes as they stream past
+//
+// Memory is bounded by a few batches and chunks whatever the input size (a metric also keeps
+// its groups and the strings of its run). Output bytes do not depend on thread count or batch
+// size. Nothing is published unless the run succeeds: the output, then the rejects file,
+// then the lineage record, each renamed into place.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tally/compiler/ir.h"
+#include "tally/runtime/binding.h"
+#include "tally/runtime/csv_reader.h"
+#include "tally/runtime/kernels.h"
+#include "tally/runtime/lineage.h"
+#include "tally/runtime/run_summary.h"
+#include "tally/support/result.h"
+
+namespace tally::runtime {
+
+enum class ProgressMode { kAuto, kNever, kAlways };  // kAuto: only when stderr is a terminal
+
+struct ScoreOptions {
+  const ir::Program* program = nullptr;  // must outlive the call
+  KernelSet kernels;
+  std::string input_path;
+  std::string output_path;
+  std::string rejects_path;  // empty: rejects are counted (and sampled) but not written
+  std::vector<ColumnMapping> mappings;
+  // Unset = unlimited. When more rows than this are rejected the run stops and fails; the
+  // rejects file (if asked for) is still written with the rejects found so far, the output
+  // and lineage record are not.
+  std::optional<int64_t> max_rejects;
+  int64_t batch_rows = 65536;
+  int threads = 2;  // 1: read and score on the calling thread
+  ProgressMode progress = ProgressMode::kAuto;
+  std::optional<LineageFacts> lineage;  // set: writes LineagePath(output_path)
+  CsvOptions csv;
+};
+
+// Fails (writing no output) on: unreadable input, a missing or ambiguous column, too many
+// rejects, a metric overflow, an I/O error. Rejected rows alone are not a failure.
+Result<RunSummary> ScoreFile(const ScoreOptions& options);
+
+}  // namespace tally::runtime

@@ -1,0 +1,41 @@
+// The kernel side of the pipeline: one batch in, output rows and rejects out, in row order.
+// Private to the runtime; ScoreFile picks the sink for the program's kind.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tally/compiler/ir.h"
+#include "tally/runtime/column.h"
+#include "tally/runtime/kernels.h"
+#include "tally/runtime/string_dictionary.h"
+#include "tally/support/result.h"
+
+namespace tally::runtime {
+
+class BatchSink {
+ public:
+  virtual ~BatchSink() = default;
+  virtual std::vector<std::string> OutputColumns() const = 0;
+  // Runs the kernel over `batch`: appends its output rows (CSV) to `out` and every reject of
+  // the batch, parse and kernel alike, in row order to `rejects`. Returns rows scored.
+  virtual Result<int64_t> Consume(InputBatch& batch, std::string& out,
+                                  std::vector<RejectRecord>& rejects) = 0;
+  // After the last batch: appends rows that exist only at the end (a metric's groups) and
+  // returns how many.
+  virtual Result<int64_t> Finish(std::string& out) = 0;
+};
+
+std::unique_ptr<BatchSink> MakeScoreSink(const ir::Program& program, const KernelSet& kernels);
+std::unique_ptr<BatchSink> MakeMetricSink(const ir::Program& program, const KernelSet& kernels,
+                                          std::shared_ptr<const StringDictionary> strings);
+
+// The reject for a row whose kernel status is `status` (> 0).
+RejectRecord KernelReject(const ir::Program& program, uint32_t status, int64_t row, int64_t line);
+
+// Moves the parse rejects of `batch` that come before data row `row` into `rejects`.
+void TakeParseRejectsBefore(InputBatch& batch, size_t& next, int64_t row,
+                            std::vector<RejectRecord>& rejects);
+
+}  // namespace tally::runtime

@@ -1,0 +1,137 @@
+#include "batch_sink.h"
+#include "tally/compiler/aggregation.h"
+#include "tally/runtime/csv_writer.h"
+
+namespace tally::runtime {
+
+namespace {
+
+// A metric: per batch, the row kernel's aggregate arguments go into the order-preserving
+// GroupAggregator; at the end, groups -> finalize kernel -> one output row per group.
+class MetricSink : public BatchSink {
+ public:
+  MetricSink(const ir::Program& program, const KernelSet& kernels,
+             std::shared_ptr<const StringDictionary> strings)
+      : program_(program), kernels_(kernels), strings_(std::move(strings)), groups_(program) {}
+
+  std::vector<std::string> OutputColumns() const override {
+    std::vector<std::string> names;
+    for (uint32_t k : program_.group_keys) names.push_back(program_.inputs[k].name);
+    for (const ir::Output& o : program_.outputs) names.push_back(o.name);
+    return names;
+  }
+
+  Result<int64_t> Consume(InputBatch& batch, std::string&,
+                          std::vector<RejectRecord>& rejects) override {
+    const int64_t n = batch.rows;
+    const size_t rows = static_cast<size_t>(n);
+    inputs_.clear();
+    for (ColumnData& c : batch.columns) inputs_.push_back(c.View());
+    // Two slots per aggregate (kernel_abi.h); unused slots still get a column, so no kernel
+    // ever sees a null pointer for a slot it might touch.
+    args_.resize(2 * program_.aggregates.size());
+    arg_views_.clear();
+    for (size_t i = 0; i < program_.aggregates.size(); ++i) {
+      const ir::Aggregate& a = program_.aggregates[i];
+      ir::Type arg = a.kind == ir::Aggregate::Kind::kCount ? ir::Type::kBool
+                                                           : program_.row_code[a.arg].type;
+      ir::Type weight = a.kind == ir::Aggregate::Kind::kWeightedAvg
+                            ? program_.row_code[a.weight].type
+                            : ir::Type::kBool;
+      args_[2 * i].Reset(arg, rows);
+      args_[2 * i + 1].Reset(weight, rows);
+    }
+    for (ColumnData& c : args_) arg_views_.push_back(c.View());
+    key_views_.clear();
+    for (uint32_t k : program_.group_keys) key_views_.push_back(inputs_[k]);
+    status_.assign(rows, 0);
+    if (n > 0) {
+      kernels_.metric_rows(n, inputs_.data(),
+                           batch.variants.empty() ? nullptr : batch.variants.data(),
+                           arg_views_.data(), status_.data());
+      Status added = groups_.AddBatch(n, key_views_.data(), arg_views_.data(), status_.data());
+      if (!added.ok()) return Error{added.message()};
+    }
+    size_t next_reject = 0;
+    int64_t aggregated = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      TakeParseRejectsBefore(batch, next_reject, batch.row_numbers[r], rejects);
+      if (status_[r] != 0) {
+        rejects.push_back(
+            KernelReject(program_, status_[r], batch.row_numbers[r], batch.line_numbers[r]));
+      } else {
+        ++aggregated;
+      }
+    }
+    TakeParseRejectsBefore(batch, next_reject, INT64_MAX, rejects);
+    return aggregated;
+  }
+
+  Result<int64_t> Finish(std::string& out) override {
+    const std::vector<std::string> strings = strings_->ToVector();
+    auto groups = groups_.Finish(strings);
+    if (!groups.ok()) return groups.error();
+    const int64_t n = groups->count;
+    const size_t count = static_cast<size_t>(n);
+    std::vector<TallyColumnView> aggregates, keys, outputs;
+    for (OwnedColumn& c : groups->aggregates) aggregates.push_back(c.View());
+    for (OwnedColumn& c : groups->keys) keys.push_back(c.View());
+    std::vector<ColumnData> output_data(program_.outputs.size());
+    for (size_t o = 0; o < output_data.size(); ++o) {
+      output_data[o].Reset(program_.outputs[o].type, count);
+      outputs.push_back(output_data[o].View());
+    }
+    std::vector<uint32_t> status(count, 0);
+    if (n > 0) {
+      kernels_.metric_finalize(n, aggregates.data(), keys.data(), outputs.data(), status.data());
+    }
+    for (size_t g = 0; g < count; ++g) {
+      if (status[g] != 0) {
+        RejectRecord why = KernelReject(program_, status[g], 0, 0);
+        return Error{"metric " + program_.name + ": group " + std::to_string(g + 1) + ": " +
+                     why.reason + (why.location.empty() ? "" : " (" + why.location + ")")};
+      }
+      bool first = true;
+      for (size_t k = 0; k < keys.size(); ++k) {
+        if (!first) out += ',';
+        first = false;
+        const ir::Type type = program_.inputs[program_.group_keys[k]].type;
+        if (!AppendValue(out, type, keys[k], static_cast<int64_t>(g), *strings_)) {
+          return Error{"metric " + program_.name + ": a group key cannot be written"};
+        }
+      }
+      for (size_t o = 0; o < outputs.size(); ++o) {
+        if (!first) out += ',';
+        first = false;
+        if (!AppendValue(out, program_.outputs[o].type, outputs[o], static_cast<int64_t>(g),
+                         *strings_)) {
+          return Error{"internal error: metric " + program_.name + ": output " +
+                       program_.outputs[o].name + " of group " + std::to_string(g + 1) +
+                       " is not finite or not a known string; nothing was written"};
+        }
+      }
+      out += '\n';
+    }
+    return n;
+  }
+
+ private:
+  const ir::Program& program_;
+  const KernelSet& kernels_;
+  std::shared_ptr<const StringDictionary> strings_;
+  GroupAggregator groups_;
+  std::vector<TallyColumnView> inputs_;
+  std::vector<ColumnData> args_;
+  std::vector<TallyColumnView> arg_views_;
+  std::vector<TallyColumnView> key_views_;
+  std::vector<uint32_t> status_;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchSink> MakeMetricSink(const ir::Program& program, const KernelSet& kernels,
+                                          std::shared_ptr<const StringDictionary> strings) {
+  return std::make_unique<MetricSink>(program, kernels, std::move(strings));
+}
+
+}  // namespace tally::runtime

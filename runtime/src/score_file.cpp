@@ -1,0 +1,292 @@
+#include "tally/runtime/score_file.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+#include "batch_sink.h"
+#include "progress.h"
+#include "tally/runtime/batch_builder.h"
+#include "tally/runtime/csv_writer.h"
+#include "tally/runtime/output_file.h"
+#include "tally/runtime/sha256.h"
+
+namespace tally::runtime {
+
+namespace {
+
+constexpr size_t kSampledRejects = 10;
+
+// What the reader thread hands the kernel thread: a batch, or the end with its status.
+struct Item {
+  InputBatch batch;
+  bool end = false;
+  Status status;
+};
+
+// A blocking queue of at most `capacity` items: the reader waits when the kernel falls
+// behind, which is what bounds memory.
+class BoundedQueue {
+ public:
+  explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(Item item) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+  }
+  Item Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !items_.empty(); });
+    Item item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
+ private:
+  size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<Item> items_;
+};
+
+void AppendRejectField(std::string& out, const std::string& text) {
+  if (!text.empty()) AppendCsvText(out, text);
+}
+
+void AppendReject(std::string& out, const RejectRecord& r) {
+  AppendInt(out, r.row);
+  out += ',';
+  AppendInt(out, r.line);
+  out += ',';
+  AppendRejectField(out, r.column);
+  out += ',';
+  AppendRejectField(out, r.reason);
+  out += ',';
+  AppendRejectField(out, r.rule);
+  out += ',';
+  AppendRejectField(out, r.location);
+  out += '\n';
+}
+
+std::string Describe(const RejectRecord& r) {
+  std::string s = "row " + std::to_string(r.row) + " (line " + std::to_string(r.line) + ")";
+  if (!r.column.empty()) s += ", column " + r.column;
+  s += ": " + r.reason;
+  if (!r.rule.empty()) s += ": " + r.rule;
+  return s;
+}
+
+Result<RunSummary> Run(const ScoreOptions& o) {
+  if (o.program == nullptr) return Error{"no definition to score with"};
+  const ir::Program& program = *o.program;
+  const bool metric = program.kind == ir::Program::Kind::kMetric;
+  if (metric ? (!o.kernels.metric_rows || !o.kernels.metric_finalize) : !o.kernels.score) {
+    return Error{program.name + ": no kernel to run it with"};
+  }
+  if (o.output_path.empty()) return Error{"no output file given"};
+  if (o.output_path == o.input_path || o.rejects_path == o.input_path) {
+    return Error{o.input_path + ": refusing to overwrite the input"};
+  }
+  if (!o.rejects_path.empty() && o.rejects_path == o.output_path) {
+    return Error{o.output_path + ": the output and the rejects file must differ"};
+  }
+
+  RunSummary s;
+  s.definition = program.name;
+  s.version = program.version;
+  s.kind = metric ? "metric" : "score";
+  s.engine = o.kernels.engine;
+  s.input_path = o.input_path;
+  s.output_path = o.output_path;
+  s.rejects_path = o.rejects_path;
+  const auto wall_start = std::chrono::system_clock::now();
+  const auto start = std::chrono::steady_clock::now();
+  s.started_at_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(wall_start.time_since_epoch()).count();
+  s.started_at = FormatUtc(s.started_at_unix);
+
+  // Everything that can be wrong with the command is found before any row is read.
+  auto reader = CsvReader::Open(o.input_path, o.csv);
+  if (!reader.ok()) return reader.error();
+  BackgroundHasher hasher(2);
+  (*reader)->SetChunkObserver([&](Chunk c) { hasher.Add(0, std::move(c)); });
+  auto header = (*reader)->ReadHeader();
+  if (!header.ok()) return Error{o.input_path + ": " + header.error().message};
+  auto binding = BindColumns(program, std::move(*header), o.mappings, o.input_path);
+  if (!binding.ok()) return binding.error();
+
+  BatchBuilder builder(program, std::move(*binding), o.batch_rows,
+                       metric ? DictionaryScope::kPerRun : DictionaryScope::kPerBatch);
+  std::unique_ptr<BatchSink> sink = metric
+                                        ? MakeMetricSink(program, o.kernels, builder.dictionary())
+                                        : MakeScoreSink(program, o.kernels);
+
+  auto out = AtomicOutputFile::Create(o.output_path);
+  if (!out.ok()) return out.error();
+  (*out)->SetChunkObserver([&](Chunk c) { hasher.Add(1, std::move(c)); });
+  std::unique_ptr<AtomicOutputFile> rejects_file;
+  if (!o.rejects_path.empty()) {
+    auto r = AtomicOutputFile::Create(o.rejects_path);
+    if (!r.ok()) return r.error();
+    rejects_file = std::move(*r);
+    Status st = rejects_file->Write("row,line,column,reason,rule,location\n");
+    if (!st.ok()) return Error{st.message()};
+  }
+  {
+    Status st = (*out)->Write(HeaderLine(sink->OutputColumns()));
+    if (!st.ok()) return Error{st.message()};
+  }
+
+  const bool show_progress =
+      o.progress == ProgressMode::kAlways ||
+      (o.progress == ProgressMode::kAuto && ::isatty(STDERR_FILENO) == 1);
+  ProgressLine progress(show_progress, (*reader)->size_hint());
+  bool too_many_rejects = false;
+
+  // The kernel side: one batch at a time, in input order.
+  auto consume = [&](InputBatch& batch) -> Status {
+    std::string text;
+    std::vector<RejectRecord> rejects;
+    auto scored = sink->Consume(batch, text, rejects);
+    if (!scored.ok()) return Error{scored.error().message};
+    s.rows_read += batch.records;
+    s.rows_scored += *scored;
+    if (!metric) s.output_rows += *scored;
+    std::string rejects_text;
+    for (const RejectRecord& r : rejects) {
+      ++s.rows_rejected;
+      if (s.first_rejects.size() < kSampledRejects) s.first_rejects.push_back(r);
+      if (rejects_file) AppendReject(rejects_text, r);
+    }
+    if (!text.empty()) {
+      Status st = (*out)->Write(std::move(text));
+      if (!st.ok()) return st;
+    }
+    if (rejects_file && !rejects_text.empty()) {
+      Status st = rejects_file->Write(std::move(rejects_text));
+      if (!st.ok()) return st;
+    }
+    progress.Update(s.rows_read, batch.bytes_read);
+    if (o.max_rejects && s.rows_rejected > *o.max_rejects) {
+      too_many_rejects = true;
+      return Error{std::to_string(s.rows_rejected) + " rows rejected by row " +
+                   std::to_string(s.rows_read) + ", more than the maximum of " +
+                   std::to_string(*o.max_rejects) + " (--max-rejects); the first: " +
+                   Describe(s.first_rejects.front())};
+    }
+    return Status::Ok();
+  };
+
+  // The reader side: records -> batches, handed to `emit` until it says stop.
+  std::atomic<bool> stop{false};
+  auto produce = [&](auto&& emit) -> Status {
+    CsvRecord record;
+    for (;;) {
+      if (stop.load()) return Status::Ok();
+      auto got = (*reader)->Next(record);
+      if (!got.ok()) return Error{got.error().message};
+      if (!*got) break;
+      builder.Add(record);
+      if (builder.full() && !emit(builder.Take((*reader)->bytes_read()))) return Status::Ok();
+    }
+    if (builder.records() > 0) emit(builder.Take((*reader)->bytes_read()));
+    return Status::Ok();
+  };
+
+  Status consumer_status;
+  Status producer_status;
+  if (o.threads <= 1) {
+    producer_status = produce([&](InputBatch&& batch) {
+      consumer_status = consume(batch);
+      return consumer_status.ok();
+    });
+  } else {
+    BoundedQueue queue(2);
+    std::thread reader_thread([&] {
+      Status st;
+      try {
+        st = produce([&](InputBatch&& batch) {
+          queue.Push(Item{std::move(batch), false, {}});
+          return !stop.load();
+        });
+      } catch (const std::exception& e) {
+        st = Error{std::string("internal error while reading: ") + e.what()};
+      }
+      queue.Push(Item{{}, true, st});
+    });
+    // Keep popping after a failure, so the reader is never left blocked on a full queue.
+    for (;;) {
+      Item item = queue.Pop();
+      if (item.end) {
+        producer_status = item.status;
+        break;
+      }
+      if (!consumer_status.ok()) continue;
+      try {
+        consumer_status = consume(item.batch);
+      } catch (const std::exception& e) {
+        consumer_status = Error{std::string("internal error while scoring: ") + e.what()};
+      }
+      if (!consumer_status.ok()) stop.store(true);
+    }
+    reader_thread.join();
+  }
+  progress.Done();
+  if (!producer_status.ok()) return Error{producer_status.message()};
+  if (!consumer_status.ok()) {
+    // The rejects found so far explain a --max-rejects failure, so they are kept.
+    if (too_many_rejects && rejects_file) {
+      Status st = rejects_file->Commit();
+      if (!st.ok()) return Error{consumer_status.message() + "; " + st.message()};
+    }
+    return Error{consumer_status.message()};
+  }
+
+  std::string tail;
+  auto finished = sink->Finish(tail);
+  if (!finished.ok()) return finished.error();
+  if (metric) s.output_rows = *finished;
+  if (!tail.empty()) {
+    Status st = (*out)->Write(std::move(tail));
+    if (!st.ok()) return Error{st.message()};
+  }
+
+  std::vector<std::string> digests = hasher.Finish();
+  s.input_sha256 = digests[0];
+  s.output_sha256 = digests[1];
+  s.input_bytes = (*reader)->bytes_read();
+  s.output_bytes = (*out)->bytes_written();
+  if (Status st = (*out)->Commit(); !st.ok()) return Error{st.message()};
+  if (rejects_file) {
+    if (Status st = rejects_file->Commit(); !st.ok()) return Error{st.message()};
+  }
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.lineage) {
+    s.lineage_path = LineagePath(o.output_path);
+    LineageFacts facts = *o.lineage;
+    if (facts.mappings.empty()) facts.mappings = o.mappings;
+    if (Status st = WriteLineage(program, facts, s); !st.ok()) return Error{st.message()};
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<RunSummary> ScoreFile(const ScoreOptions& options) {
+  // No exception crosses the library boundary: an allocation failure is a failed run.
+  try {
+    return Run(options);
+  } catch (const std::exception& e) {
+    return Error{std::string("internal error: ") + e.what()};
+  }
+}
+
+}  // namespace tally::runtime

@@ -1,0 +1,357 @@
+// The scoring pipeline with small hand-written kernels (the interpreter and JIT kernels are
+// tested through it elsewhere): output and rejects bytes, counts, failure modes, lineage.
+#include "tally/runtime/score_file.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace tally::runtime {
+namespace {
+
+using testing::Col;
+using testing::ReadAll;
+using testing::TempDir;
+using testing::WriteAll;
+
+// inputs: id string (key), a int, x float?, region string?
+// outputs: y float? = 2a + x, tier string = a > 10 ? "big" : "small", flag bool = a > limit,
+// where limit is 5 globally and 1 in variant 1 ("emea").
+// requires a >= 0 (reason 1); x > 1e300 traps (reason 2).
+ir::Program TestProgram() {
+  ir::Program p = testing::ProgramWithInputs(
+      {Col("id", ir::Type::kString), Col("a", ir::Type::kInt), Col("x", ir::Type::kFloat, true),
+       Col("region", ir::Type::kString, true)});
+  p.name = "test.score";
+  p.version = "2.1.0";
+  p.key_inputs = {0};
+  p.string_constants = {"big", "small"};
+  p.variants = {"", "emea"};
+  p.region_input = 3;
+  ir::Param limit;
+  limit.name = "limit";
+  limit.type = ir::Type::kInt;
+  limit.regional = true;
+  limit.int_values = {5, 1};
+  ir::Param weight;
+  weight.name = "weight";
+  weight.type = ir::Type::kFloat;
+  weight.float_values = {0.5, 0.5};
+  p.params = {limit, weight};
+  p.reasons = {ir::Reason{ir::Reason::Kind::kRequire, "require a >= 0", "t.tally:9:3"},
+               ir::Reason{ir::Reason::Kind::kTrap, "float overflow in 2 * a + x", "t.tally:11:3"}};
+  p.outputs = {ir::Output{"y", ir::Type::kFloat, true, 0},
+               ir::Output{"tier", ir::Type::kString, false, 0},
+               ir::Output{"flag", ir::Type::kBool, false, 0}};
+  return p;
+}
+
+void TestKernel(int64_t rows, const TallyColumnView* in, const uint16_t* variants,
+                TallyColumnView* out, uint32_t* status) {
+  auto* a = static_cast<const int64_t*>(in[1].values);
+  auto* x = static_cast<const double*>(in[2].values);
+  auto* y = static_cast<double*>(out[0].values);
+  auto* tier = static_cast<int32_t*>(out[1].values);
+  auto* flag = static_cast<uint8_t*>(out[2].values);
+  for (int64_t r = 0; r < rows; ++r) {
+    status[r] = 0;
+    if (a[r] < 0) {
+      status[r] = 1;
+      continue;
+    }
+    bool x_valid = in[2].valid == nullptr || in[2].valid[r];
+    if (x_valid && x[r] > 1e300) {
+      status[r] = 2;
+      continue;
+    }
+    out[0].valid[r] = x_valid;
+    y[r] = x_valid ? 2.0 * static_cast<double>(a[r]) + x[r] : 0.0;
+    out[1].valid[r] = 1;
+    tier[r] = a[r] > 10 ? 0 : 1;
+    out[2].valid[r] = 1;
+    int64_t limit = (variants != nullptr && variants[r] == 1) ? 1 : 5;
+    flag[r] = a[r] > limit;
+  }
+}
+
+ScoreOptions Options(const ir::Program& p, const TempDir& dir) {
+  ScoreOptions o;
+  o.program = &p;
+  o.kernels = CompiledKernels(&TestKernel, nullptr, nullptr, nullptr, "test");
+  o.input_path = dir.File("in.csv");
+  o.output_path = dir.File("out.csv");
+  o.rejects_path = dir.File("rejects.csv");
+  o.progress = ProgressMode::kNever;
+  return o;
+}
+
+const char* kInput =
+    "\xEF\xBB\xBFid,a,x,region,unused\r\n"
+    "c1,1,0.5,emea,u\r\n"          // row 1: y 2.5, small, flag (1 > emea limit 1) false
+    "c2,12,,amer,u\r\n"            // row 2: y null, big, flag true
+    "c3,-1,1,,u\r\n"               // row 3: require fails
+    "c4,2,1e301,,u\r\n"            // row 4: trap
+    "c5,3.5,1,,u\r\n"              // row 5: a not an int
+    "\"c,6\",3,0.1,emea,u\r\n"     // row 6: y 6.1, small, flag true (3 > 1)
+    "c7,4,\"2\",,u,extra\r\n"      // row 7: field count
+    "\"c8\",0,-0.0,,\"multi\r\nline\"\r\n";  // row 8 (lines 9-10): y 0 (not -0), small, false
+
+const char* kExpectedOutput =
+    "id,y,tier,flag\n"
+    "c1,2.5,small,false\n"
+    "c2,,big,true\n"
+    "\"c,6\",6.1,small,true\n"
+    "c8,0,small,false\n";
+
+const char* kExpectedRejects =
+    "row,line,column,reason,rule,location\n"
+    "3,4,,require failed,require a >= 0,t.tally:9:3\n"
+    "4,5,,float overflow in 2 * a + x,,t.tally:11:3\n"
+    "5,6,a,\"not an integer: \"\"3.5\"\"\",,\n"
+    "7,8,,\"expected 5 fields, found 6\",,\n";
+
+TEST(ScoreFile, OutputRejectsAndCounts) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, kInput);
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ReadAll(o.output_path), kExpectedOutput);
+  EXPECT_EQ(ReadAll(o.rejects_path), kExpectedRejects);
+  EXPECT_EQ(s->rows_read, 8);
+  EXPECT_EQ(s->rows_scored, 4);
+  EXPECT_EQ(s->rows_rejected, 4);
+  EXPECT_EQ(s->output_rows, 4);
+  ASSERT_EQ(s->first_rejects.size(), 4u);
+  EXPECT_EQ(s->first_rejects[2].column, "a");
+  // sha256 of kInput and kExpectedOutput, computed with python3 hashlib.
+  EXPECT_EQ(s->input_sha256, "400acda957253540ff2a1fef578a8ab961fd887bb6ca45a6f122d912c9c49ed6");
+  EXPECT_EQ(s->output_sha256, "56b2433add280091bd80092edbe4681c24cd2abeea844aa6954431d1d74781de");
+  EXPECT_EQ(s->input_bytes, static_cast<int64_t>(std::string(kInput).size()));
+  EXPECT_EQ(s->output_bytes, static_cast<int64_t>(std::string(kExpectedOutput).size()));
+  // No temporary file is left behind.
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 3u);
+}
+
+// A larger input with rejects sprinkled in: every thread count and batch size writes the same
+// bytes, and rows read = scored + rejected.
+TEST(ScoreFile, ByteIdenticalAcrossThreadsAndBatchSizes) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  std::string input = "id,a,x,region\n";
+  int64_t expected_rejects = 0;
+  for (int i = 0; i < 5000; ++i) {
+    input += "k" + std::to_string(i) + ",";
+    if (i % 97 == 0) {
+      input += "-" + std::to_string(i) + ",1,\n";  // require fails (and 0 is fine: a = -0)
+      if (i != 0) ++expected_rejects;
+    } else if (i % 89 == 0) {
+      input += "oops,1,\n";
+      ++expected_rejects;
+    } else {
+      input += std::to_string(i % 23) + "," + (i % 5 == 0 ? "" : std::to_string(i) + ".25") + "," +
+               (i % 3 == 0 ? "emea" : "") + "\n";
+    }
+  }
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, input);
+  auto reference = ScoreFile(o);
+  ASSERT_TRUE(reference.ok()) << reference.error().message;
+  EXPECT_EQ(reference->rows_read, 5000);
+  EXPECT_EQ(reference->rows_rejected, expected_rejects);
+  EXPECT_EQ(reference->rows_scored, 5000 - expected_rejects);
+  const std::string out_ref = ReadAll(o.output_path);
+  const std::string rej_ref = ReadAll(o.rejects_path);
+  for (int threads : {1, 2}) {
+    for (int64_t batch : {1, 2, 7, 64, 1000, 65536}) {
+      for (size_t chunk : {size_t{5}, size_t{4096}}) {
+        ScoreOptions v = o;
+        v.threads = threads;
+        v.batch_rows = batch;
+        v.csv.chunk_bytes = chunk;
+        v.output_path = dir.File("out2.csv");
+        v.rejects_path = dir.File("rej2.csv");
+        auto s = ScoreFile(v);
+        ASSERT_TRUE(s.ok()) << s.error().message;
+        EXPECT_EQ(ReadAll(v.output_path), out_ref) << threads << " " << batch << " " << chunk;
+        EXPECT_EQ(ReadAll(v.rejects_path), rej_ref) << threads << " " << batch << " " << chunk;
+        EXPECT_EQ(s->output_sha256, reference->output_sha256);
+        EXPECT_EQ(s->input_sha256, reference->input_sha256);
+        EXPECT_EQ(s->rows_read, s->rows_scored + s->rows_rejected);
+      }
+    }
+  }
+}
+
+TEST(ScoreFile, TooManyRejectsFailsAndPublishesNoOutput) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  for (int threads : {1, 2}) {
+    ScoreOptions o = Options(p, dir);
+    o.threads = threads;
+    o.batch_rows = 2;
+    o.max_rejects = 2;
+    WriteAll(o.input_path, kInput);
+    std::filesystem::remove(o.output_path);
+    std::filesystem::remove(o.rejects_path);
+    auto s = ScoreFile(o);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().message,
+              "3 rows rejected by row 6, more than the maximum of 2 (--max-rejects); the first: "
+              "row 3 (line 4): require failed: require a >= 0");
+    EXPECT_FALSE(std::filesystem::exists(o.output_path));
+    // The rejects that stopped the run are kept to explain it.
+    EXPECT_EQ(ReadAll(o.rejects_path),
+              "row,line,column,reason,rule,location\n"
+              "3,4,,require failed,require a >= 0,t.tally:9:3\n"
+              "4,5,,float overflow in 2 * a + x,,t.tally:11:3\n"
+              "5,6,a,\"not an integer: \"\"3.5\"\"\",,\n");
+  }
+  // Exactly at the limit is fine.
+  ScoreOptions o = Options(p, dir);
+  o.max_rejects = 4;
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->rows_rejected, 4);
+}
+
+TEST(ScoreFile, MissingColumnFailsBeforeAnyOutput) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, "id,a,region\nc1,1,emea\n");
+  auto s = ScoreFile(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message,
+            o.input_path + " has no column \"x\" for input x : float?; bind another column with "
+                           "--map x=COLUMN (columns: id, a, region)");
+  EXPECT_FALSE(std::filesystem::exists(o.output_path));
+  EXPECT_FALSE(std::filesystem::exists(o.rejects_path));
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 1u);
+
+  // Bound with --map instead, it scores.
+  WriteAll(o.input_path, "id,a,amount,region\nc1,1,0.25,\n");
+  o.mappings = {ColumnMapping{"x", "amount"}};
+  auto mapped = ScoreFile(o);
+  ASSERT_TRUE(mapped.ok()) << mapped.error().message;
+  EXPECT_EQ(ReadAll(o.output_path), "id,y,tier,flag\nc1,2.25,small,false\n");
+}
+
+TEST(ScoreFile, RefusesToOverwriteItsInput) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, kInput);
+  o.output_path = o.input_path;
+  EXPECT_FALSE(ScoreFile(o).ok());
+  EXPECT_EQ(ReadAll(o.input_path), kInput);
+}
+
+TEST(ScoreFile, LineageRecord) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, kInput);
+  LineageFacts facts;
+  facts.content_sha256 = "abc123";
+  facts.commit = "0123456789abcdef0123456789abcdef01234567";
+  facts.approvers = {"alice", "bob"};
+  facts.tally_version = "0.1.0";
+  facts.expires_after_seconds = 90 * 86400;
+  o.lineage = facts;
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->lineage_path, o.output_path + ".lineage.json");
+  auto j = nlohmann::json::parse(ReadAll(s->lineage_path));
+  EXPECT_EQ(j["definition"], "test.score");
+  EXPECT_EQ(j["version"], "2.1.0");
+  EXPECT_EQ(j["content_sha256"], "abc123");
+  EXPECT_EQ(j["commit"], "0123456789abcdef0123456789abcdef01234567");
+  EXPECT_EQ(j["approvers"], nlohmann::json::array({"alice", "bob"}));
+  EXPECT_EQ(j["params"]["limit"], 5);
+  EXPECT_EQ(j["params"]["weight"], 0.5);
+  EXPECT_EQ(j["regional_overrides"]["emea"], nlohmann::json({{"limit", 1}}));
+  EXPECT_EQ(j["input"]["sha256"], s->input_sha256);
+  EXPECT_EQ(j["output"]["sha256"], s->output_sha256);
+  EXPECT_EQ(j["output"]["rows"], 4);
+  EXPECT_EQ(j["rows_read"], 8);
+  EXPECT_EQ(j["rows_scored"], 4);
+  EXPECT_EQ(j["rows_rejected"], 4);
+  EXPECT_EQ(j["engine"], "test");
+  EXPECT_TRUE(j["llvm_version"].is_null());
+  EXPECT_EQ(j["run_at"], s->started_at);
+  EXPECT_EQ(j["expires_after_seconds"], 7776000);
+  EXPECT_EQ(j["valid_until"], FormatUtc(s->started_at_unix + 7776000));
+  // The date arithmetic itself, by hand: 2026-01-01T00:00:00Z is 1767225600; +90 days.
+  EXPECT_EQ(FormatUtc(1767225600), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(1767225600 + 7776000), "2026-04-01T00:00:00Z");
+  auto summary = nlohmann::json::parse(s->ToJson());
+  EXPECT_EQ(summary["rows_read"], 8);
+  EXPECT_EQ(summary["first_rejects"][0]["rule"], "require a >= 0");
+}
+
+// A real file end to end: telco-churn with a pass-through kernel. Figures from SOURCE.md:
+// 7,043 rows, 11 blank TotalCharges, sum of the others 16,056,168.70, of MonthlyCharges
+// 456,116.60.
+void TelcoKernel(int64_t rows, const TallyColumnView* in, const uint16_t*, TallyColumnView* out,
+                 uint32_t* status) {
+  for (int64_t r = 0; r < rows; ++r) {
+    status[r] = 0;
+    out[0].valid[r] = in[1].valid == nullptr || in[1].valid[r];
+    static_cast<double*>(out[0].values)[r] = static_cast<const double*>(in[1].values)[r];
+    out[1].valid[r] = 1;
+    static_cast<double*>(out[1].values)[r] = 2 * static_cast<const double*>(in[2].values)[r];
+  }
+}
+
+TEST(ScoreFile, TelcoChurnBlankTotalChargesAreNull) {
+  TempDir dir;
+  ir::Program p = testing::ProgramWithInputs({Col("customerID", ir::Type::kString),
+                                              Col("TotalCharges", ir::Type::kFloat, true),
+                                              Col("MonthlyCharges", ir::Type::kFloat)});
+  p.key_inputs = {0};
+  p.outputs = {ir::Output{"total", ir::Type::kFloat, true, 0},
+               ir::Output{"double_monthly", ir::Type::kFloat, false, 0}};
+  ScoreOptions o;
+  o.program = &p;
+  o.kernels = CompiledKernels(&TelcoKernel, nullptr, nullptr, nullptr);
+  o.input_path = testing::SharedData("telco-churn/Telco-Customer-Churn.csv");
+  o.output_path = dir.File("telco.csv");
+  o.batch_rows = 1000;
+  o.progress = ProgressMode::kNever;
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->rows_read, 7043);
+  EXPECT_EQ(s->rows_scored, 7043);
+  EXPECT_EQ(s->input_sha256, "16320c9c1ec72448db59aa0a26a0b95401046bef5d02fd3aeb906448e3055e91");
+  std::istringstream lines(ReadAll(o.output_path));
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "customerID,total,double_monthly");
+  int64_t rows = 0, blanks = 0;
+  double total = 0, monthly2 = 0;
+  while (std::getline(lines, line)) {
+    ++rows;
+    size_t c1 = line.find(',');
+    size_t c2 = line.find(',', c1 + 1);
+    std::string t = line.substr(c1 + 1, c2 - c1 - 1);
+    if (t.empty()) ++blanks;
+    else total += std::stod(t);
+    monthly2 += std::stod(line.substr(c2 + 1));
+  }
+  EXPECT_EQ(rows, 7043);
+  EXPECT_EQ(blanks, 11);
+  EXPECT_NEAR(total, 16056168.70, 1e-3);
+  EXPECT_NEAR(monthly2, 2 * 456116.60, 1e-3);
+}
+
+}  // namespace
+}  // namespace tally::runtime
