@@ -648,7 +648,7 @@ Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& progra
       llvm::Value* error = em.NoError();
       for (size_t k = 0; k < arg_writes.size(); ++k) {
         const Triple& t = v[arg_writes[k].value];
-        em.StoreColumn(k, t, false);
+        em.StoreColumn(k, t, true);  // +0.0 too, as the interpreter writes every float column
         error = em.MinError(error, t.error);
       }
       em.StoreStatus(em.RequireStatus(em.ErrorToStatus(error), v));
