@@ -1,0 +1,83 @@
+// tally approve: an SSH signature over the CR's exact content, kept as a commit on the CR's
+// approvals chain. The signature is the identity; the commit's author is only a label.
+#include <nlohmann/json.hpp>
+
+#include "audit_log.h"
+#include "tally/governance/repository.h"
+#include "workspace.h"
+
+namespace tally::governance {
+
+namespace {
+ApproveResult Refuse(std::string why) {
+  ApproveResult r;
+  r.ok = false;
+  r.text = "tally approve: " + why + "\n";
+  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  return r;
+}
+}  // namespace
+
+Result<ApproveResult> Approve(const ApproveOptions& opt) {
+  auto n = store::ParseCrId(opt.cr);
+  if (!n) return Refuse(n.error().message);
+  auto ws = OpenWorkspace(opt.repo);
+  if (!ws) return ws.error();
+  auto cr = store::LoadChangeRequest(ws->repo, *n);
+  if (!cr) return Refuse(cr.error().message);
+  auto key = PrivateKey::Load(opt.key);
+  if (!key) return Refuse(key.error().message);
+  // Approvals count under the policy at the CR's base: that is the one the gate applies.
+  auto policy = store::PolicyAt(ws->repo, cr->base);
+  if (!policy) return policy.error();
+  const Person* person = policy->PersonWithKey(key->public_key());
+  if (!person)
+    return Refuse("the key " + key->public_key().Fingerprint() + " belongs to nobody in the policy; it cannot approve");
+
+  ApproveResult r;
+  auto head = ws->repo.Commit(cr->head);
+  if (!head) return head.error();
+  std::string payload = store::ApprovalPayload(cr->id, cr->base, cr->head, *git_commit_tree_id(head->get()));
+  for (const auto& rev : cr->revisions) {
+    store::CommitSigner s = store::VerifyCommit(ws->repo, rev);
+    if (s.key && *s.key == key->public_key() && !policy->self_approval)
+      r.warnings.push_back(person->name + " is an author of " + cr->id + ": the gate will not count this approval");
+  }
+  if (!git_oid_equal(&cr->base, &ws->governed.tip))
+    r.warnings.push_back(cr->id + " is based on an older governed commit; it must be revised and approved again before it can merge");
+
+  auto signature = key->Sign(kApprovalNamespace, payload);
+  if (!signature) return signature.error();
+  auto empty = ws->repo.EmptyTree();
+  if (!empty) return empty.error();
+  std::string message = "Approve " + cr->id + "\n\n" + payload + *signature;
+  std::string ref = store::kApprovalPrefix + std::to_string(*n);
+  std::string email = store::EmailOf(person->name, key->public_key());
+  int64_t now = store::Now(opt.now);
+  bool done = false;
+  for (int attempt = 0; attempt < 20 && !done; ++attempt) {
+    auto old = ws->repo.RefIfExists(ref);
+    std::vector<git_oid> parents;
+    if (old) parents.push_back(*old);
+    auto id = ws->repo.WriteCommit(*empty, parents, person->name, email, now, message, nullptr);
+    if (!id) return id.error();
+    Status st = old ? ws->repo.MoveRef(ref, *old, *id, "tally approve") : ws->repo.CreateRef(ref, *id, "tally approve");
+    if (st.ok()) {
+      r.commit = git::ToHex(*id);
+      done = true;
+    }
+  }
+  if (!done) return Refuse("could not record the approval: too much contention on " + ref);
+  r.approver = person->name;
+  LogAction(ws->git_dir, "approve",
+            {{"cr", cr->id}, {"approver", person->name}, {"key", key->public_key().Fingerprint()},
+             {"head", git::ToHex(cr->head)}, {"commit", r.commit}});
+  r.text = person->name + " approved " + cr->id + " (" + git::ToHex(cr->head).substr(0, 12) + ")\n";
+  for (const auto& w : r.warnings) r.text += "warning: " + w + "\n";
+  r.json = nlohmann::json{{"ok", true}, {"cr", cr->id}, {"approver", person->name}, {"commit", r.commit},
+                          {"head", git::ToHex(cr->head)}, {"warnings", r.warnings}}
+               .dump(2);
+  return r;
+}
+
+}  // namespace tally::governance

@@ -1,0 +1,66 @@
+// tally freeze: a signed annotated tag on the governed tip (the same bytes `git tag -s`
+// writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
+// deleting the tag is visible to audit.
+#include <nlohmann/json.hpp>
+
+#include "audit_log.h"
+#include "tally/governance/paths.h"
+#include "tally/governance/repository.h"
+#include "workspace.h"
+
+namespace tally::governance {
+
+namespace {
+FreezeResult Refuse(std::string why) {
+  FreezeResult r;
+  r.ok = false;
+  r.text = "tally freeze: " + why + "\n";
+  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  return r;
+}
+}  // namespace
+
+Result<FreezeResult> Freeze(const FreezeOptions& opt) {
+  if (Status st = CheckRefComponent(opt.name, "freeze name"); !st.ok()) return Refuse(st.message());
+  auto ws = OpenWorkspace(opt.repo);
+  if (!ws) return ws.error();
+  auto key = PrivateKey::Load(opt.key);
+  if (!key) return Refuse(key.error().message);
+  const Person* person = ws->policy.PersonWithKey(key->public_key());
+  if (!person) return Refuse("the key " + key->public_key().Fingerprint() + " belongs to nobody in the policy");
+  bool member = false;
+  for (const auto& [name, c] : ws->policy.councils) member = member || c.HasMember(person->name);
+  if (!member) return Refuse(person->name + " is on no council and cannot freeze");
+
+  std::string ref = store::kFreezePrefix + opt.name;
+  if (ws->repo.RefIfExists(ref)) return Refuse("freeze " + opt.name + " already exists; a freeze never moves");
+  int64_t now = store::Now(opt.now);
+  std::string email = store::EmailOf(person->name, key->public_key());
+  std::string message = opt.message.empty() ? "Freeze " + opt.name : opt.message;
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (message.find("-----BEGIN") != std::string::npos) return Refuse("the message must not contain armor lines");
+  std::string tag = "object " + git::ToHex(ws->governed.tip) + "\ntype commit\ntag freeze/" + opt.name + "\ntagger " +
+                    person->name + " <" + email + "> " + std::to_string(now) + " +0000\n\n" + message + "\n";
+  auto sig = key->Sign(kGitNamespace, tag);
+  if (!sig) return sig.error();
+  auto tag_id = ws->repo.WriteObject(tag + *sig, GIT_OBJECT_TAG);
+  if (!tag_id) return tag_id.error();
+  if (Status st = ws->repo.CreateRef(ref, *tag_id, "tally freeze"); !st.ok())
+    return Refuse("freeze " + opt.name + " already exists; a freeze never moves");
+  if (Status st = store::AppendLog(ws->repo, "freeze",
+                                   {{"Tally-Freeze", opt.name}, {"Tally-Tag", git::ToHex(*tag_id)},
+                                    {"Tally-Commit", git::ToHex(ws->governed.tip)}},
+                                   person->name, email, now, *key);
+      !st.ok())
+    return Error{"froze " + opt.name + " but could not record it: " + st.message()};
+
+  FreezeResult r;
+  r.tag = ref;
+  r.commit = git::ToHex(ws->governed.tip);
+  LogAction(ws->git_dir, "freeze", {{"name", opt.name}, {"commit", r.commit}, {"by", person->name}, {"tag", git::ToHex(*tag_id)}});
+  r.text = person->name + " froze " + ws->governed.branch_ref + " at " + r.commit + " as " + opt.name + "\n";
+  r.json = nlohmann::json{{"ok", true}, {"name", opt.name}, {"tag", ref}, {"commit", r.commit}, {"by", person->name}}.dump(2);
+  return r;
+}
+
+}  // namespace tally::governance

@@ -1,0 +1,63 @@
+// The merge gate's rules as one pure evaluation, used by `merge` before it merges and by
+// `audit` to re-check every past merge under the policy of its time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "git.h"
+#include "store.h"
+#include "tally/governance/definitions.h"
+#include "tally/governance/policy.h"
+#include "tally/governance/versioning.h"
+
+namespace tally::governance {
+
+struct GateInput {
+  std::string cr_id;
+  git_oid base{};                       // the governed commit the change applies to
+  git_oid head{};                       // the CR's latest revision
+  std::vector<git_oid> revisions;       // head first, down to (excluding) base
+  std::string cr_message;               // of the first revision
+  std::optional<git_oid> approvals;     // tip of the approvals chain
+  int64_t now = 0;                      // the moment of the merge (freeze windows)
+};
+
+struct DefinitionChange {
+  std::string name;
+  std::string from_version;   // "" when added
+  std::string to_version;     // "" when removed
+  std::string declared;       // declared bump: "patch", "minor", "major", "new", "removed", "override"
+  std::string required;       // required bump
+  std::string region;         // for override changes
+  std::vector<std::string> why;
+};
+
+struct GateVerdict {
+  std::vector<std::string> reasons;     // every rule broken; empty = may merge
+  std::vector<std::string> notes;       // facts worth showing (stale approvals, ...)
+  Policy policy;                        // the policy the gate applied (at base)
+  std::string proposer;
+  std::vector<std::string> authors;     // every person who signed a revision
+  struct Approver {
+    std::string person;
+    std::string fingerprint;
+    std::string commit;
+  };
+  std::vector<Approver> approvers;      // valid, current, not self-approvals
+  std::vector<std::string> councils;    // councils whose quorum was required
+  std::vector<DefinitionChange> changes;
+  std::vector<std::string> changed_paths;
+  std::optional<std::string> freeze_exception;
+  std::optional<std::pair<int64_t, int64_t>> policy_versions;  // base -> new, when it changed
+};
+
+// Evaluates every rule; an Error only when the repository cannot be read. Behavioural
+// evidence comes from MakeEvidenceOracle (evidence.h) over the two trees.
+Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& input);
+
+// Tree files of a commit.
+Result<FileMap> FilesAt(const git::Repo& repo, const git_oid& commit);
+
+}  // namespace tally::governance

@@ -1,0 +1,282 @@
+#include "git.h"
+
+#include <cstring>
+#include <mutex>
+
+namespace tally::governance::git {
+
+void EnsureInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+Error LastError(const std::string& doing) {
+  const git_error* e = git_error_last();
+  return Error{doing + ": " + (e && e->message ? e->message : "unknown libgit2 error")};
+}
+
+std::string ToHex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+std::optional<git_oid> FromHex(const std::string& hex) {
+  if (hex.size() != GIT_OID_HEXSZ) return std::nullopt;
+  for (char c : hex)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  git_oid id;
+  if (git_oid_fromstr(&id, hex.c_str()) != 0) return std::nullopt;
+  return id;
+}
+
+Result<Repo> Repo::Open(const std::string& dir) {
+  EnsureInit();
+  git_repository* r = nullptr;
+  // Search upward like git does, so `--repo` defaults to the repository around a folder.
+  if (git_repository_open_ext(&r, dir.c_str(), 0, nullptr) != 0) return LastError("opening " + dir);
+  return Repo(r);
+}
+
+Result<Repo> Repo::Init(const std::string& dir, const std::string& branch) {
+  EnsureInit();
+  git_repository_init_options opts;
+  git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+  opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  std::string head = "refs/heads/" + branch;
+  opts.initial_head = head.c_str();
+  git_repository* r = nullptr;
+  if (git_repository_init_ext(&r, dir.c_str(), &opts) != 0) return LastError("creating a repository in " + dir);
+  return Repo(r);
+}
+
+std::string Repo::WorkDir() const {
+  const char* w = git_repository_workdir(repo_.get());
+  return w ? w : "";
+}
+
+Result<git_oid> Repo::ResolveRef(const std::string& name) const {
+  git_oid id;
+  if (git_reference_name_to_id(&id, repo_.get(), name.c_str()) != 0) return LastError("reading " + name);
+  return id;
+}
+
+std::optional<git_oid> Repo::RefIfExists(const std::string& name) const {
+  git_oid id;
+  if (git_reference_name_to_id(&id, repo_.get(), name.c_str()) != 0) return std::nullopt;
+  return id;
+}
+
+Result<std::vector<std::string>> Repo::ListRefs(const std::string& prefix) const {
+  git_strarray names{};
+  if (git_reference_list(&names, repo_.get()) != 0) return LastError("listing refs");
+  std::vector<std::string> out;
+  for (size_t i = 0; i < names.count; ++i) {
+    std::string n = names.strings[i];
+    if (n.rfind(prefix, 0) == 0) out.push_back(n);
+  }
+  git_strarray_dispose(&names);
+  return out;
+}
+
+Status Repo::CreateRef(const std::string& name, const git_oid& id, const std::string& log) const {
+  git_reference* ref = nullptr;
+  if (git_reference_create(&ref, repo_.get(), name.c_str(), &id, 0, log.c_str()) != 0)
+    return LastError("creating " + name);
+  git_reference_free(ref);
+  return Status::Ok();
+}
+
+Status Repo::MoveRef(const std::string& name, const git_oid& expected, const git_oid& id,
+                     const std::string& log) const {
+  git_reference* ref = nullptr;
+  // force=1 with current_id: libgit2 checks the old value under the ref's lock.
+  if (git_reference_create_matching(&ref, repo_.get(), name.c_str(), &id, 1, &expected, log.c_str()) != 0)
+    return LastError("moving " + name + " (someone else moved it first?)");
+  git_reference_free(ref);
+  return Status::Ok();
+}
+
+Result<CommitPtr> Repo::Commit(const git_oid& id) const {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo_.get(), &id) != 0) return LastError("reading commit " + ToHex(id));
+  return CommitPtr(c);
+}
+
+Result<TreePtr> Repo::Tree(const git_oid& id) const {
+  git_tree* t = nullptr;
+  if (git_tree_lookup(&t, repo_.get(), &id) != 0) return LastError("reading tree " + ToHex(id));
+  return TreePtr(t);
+}
+
+Result<std::optional<std::string>> Repo::ReadFile(const git_tree* tree, const std::string& path) const {
+  git_tree_entry* entry = nullptr;
+  int rc = git_tree_entry_bypath(&entry, tree, path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+  if (rc != 0) return LastError("reading " + path);
+  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> owned(entry);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return Error{path + " is not a file"};
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, repo_.get(), git_tree_entry_id(entry)) != 0) return LastError("reading " + path);
+  BlobPtr b(blob);
+  return std::optional<std::string>(std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                                static_cast<size_t>(git_blob_rawsize(blob))));
+}
+
+namespace {
+struct WalkState {
+  git_repository* repo;
+  std::string prefix;
+  FileMap* out;
+  std::string error;
+};
+
+int CollectBlob(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* st = static_cast<WalkState*>(payload);
+  std::string path = std::string(root) + git_tree_entry_name(entry);
+  if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+    // Skip subtrees that cannot contain the prefix.
+    std::string dir = path + "/";
+    if (!st->prefix.empty() && st->prefix.rfind(dir, 0) != 0 && dir.rfind(st->prefix, 0) != 0) return 1;
+    return 0;
+  }
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+  if (!st->prefix.empty() && path.rfind(st->prefix, 0) != 0) return 0;
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, st->repo, git_tree_entry_id(entry)) != 0) {
+    st->error = "cannot read " + path;
+    return -1;
+  }
+  (*st->out)[path] = std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                 static_cast<size_t>(git_blob_rawsize(blob)));
+  git_blob_free(blob);
+  return 0;
+}
+}  // namespace
+
+Result<FileMap> Repo::ReadFiles(const git_tree* tree, const std::string& prefix) const {
+  FileMap out;
+  WalkState st{repo_.get(), prefix, &out, {}};
+  if (git_tree_walk(tree, GIT_TREEWALK_PRE, CollectBlob, &st) != 0)
+    return st.error.empty() ? LastError("reading a tree") : Error{st.error};
+  return out;
+}
+
+Result<git_oid> Repo::WriteTree(const FileMap& files) const {
+  // Group by first path component; recurse for folders.
+  git_treebuilder* raw = nullptr;
+  if (git_treebuilder_new(&raw, repo_.get(), nullptr) != 0) return LastError("building a tree");
+  TreeBuilderPtr builder(raw);
+  std::map<std::string, FileMap> dirs;
+  for (const auto& [path, content] : files) {
+    size_t slash = path.find('/');
+    if (slash == std::string::npos) {
+      git_oid blob;
+      if (git_blob_create_from_buffer(&blob, repo_.get(), content.data(), content.size()) != 0)
+        return LastError("writing " + path);
+      if (git_treebuilder_insert(nullptr, builder.get(), path.c_str(), &blob, GIT_FILEMODE_BLOB) != 0)
+        return LastError("adding " + path);
+    } else {
+      dirs[path.substr(0, slash)][path.substr(slash + 1)] = content;
+    }
+  }
+  for (const auto& [dir, sub] : dirs) {
+    auto id = WriteTree(sub);
+    if (!id) return id;
+    if (git_treebuilder_insert(nullptr, builder.get(), dir.c_str(), &*id, GIT_FILEMODE_TREE) != 0)
+      return LastError("adding " + dir);
+  }
+  git_oid id;
+  if (git_treebuilder_write(&id, builder.get()) != 0) return LastError("writing a tree");
+  return id;
+}
+
+Result<git_oid> Repo::WriteCommit(const git_oid& tree_id, const std::vector<git_oid>& parent_ids,
+                                  const std::string& name, const std::string& email, int64_t time,
+                                  const std::string& message, const PrivateKey* key) const {
+  git_signature* raw_sig = nullptr;
+  if (git_signature_new(&raw_sig, name.c_str(), email.c_str(), time, 0) != 0) return LastError("signature");
+  SigPtr sig(raw_sig);
+  auto tree = Tree(tree_id);
+  if (!tree) return tree.error();
+  std::vector<CommitPtr> parents;
+  std::vector<const git_commit*> parent_ptrs;
+  for (const auto& p : parent_ids) {
+    auto c = Commit(p);
+    if (!c) return c.error();
+    parent_ptrs.push_back(c->get());
+    parents.push_back(std::move(*c));
+  }
+  git_buf buf = GIT_BUF_INIT;
+  if (git_commit_create_buffer(&buf, repo_.get(), sig.get(), sig.get(), nullptr, message.c_str(), tree->get(),
+                               parent_ptrs.size(), parent_ptrs.data()) != 0)
+    return LastError("creating a commit");
+  std::string content(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  git_oid id;
+  if (!key) {
+    return WriteObject(content, GIT_OBJECT_COMMIT);
+  }
+  auto armored = key->Sign(kGitNamespace, content);
+  if (!armored) return armored.error();
+  // libgit2 indents continuation lines itself; it wants no trailing newline.
+  std::string s = *armored;
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  if (git_commit_create_with_signature(&id, repo_.get(), content.c_str(), s.c_str(), "gpgsig") != 0)
+    return LastError("writing a signed commit");
+  return id;
+}
+
+Result<std::optional<Repo::Signed>> Repo::CommitSignature(const git_oid& id) const {
+  git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+  git_oid copy = id;
+  int rc = git_commit_extract_signature(&sig, &data, repo_.get(), &copy, "gpgsig");
+  if (rc == GIT_ENOTFOUND) {
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    return std::optional<Signed>();
+  }
+  if (rc != 0) return LastError("reading the signature of " + ToHex(id));
+  Signed s{std::string(sig.ptr, sig.size), std::string(data.ptr, data.size)};
+  git_buf_dispose(&sig);
+  git_buf_dispose(&data);
+  return std::optional<Signed>(std::move(s));
+}
+
+Result<git_oid> Repo::WriteObject(const std::string& data, git_object_t type) const {
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo_.get()) != 0) return LastError("opening the object database");
+  git_oid id;
+  int rc = git_odb_write(&id, odb, data.data(), data.size(), type);
+  git_odb_free(odb);
+  if (rc != 0) return LastError("writing an object");
+  return id;
+}
+
+Result<std::string> Repo::ReadObject(const git_oid& id, git_object_t* type) const {
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo_.get()) != 0) return LastError("opening the object database");
+  git_odb_object* obj = nullptr;
+  int rc = git_odb_read(&obj, odb, &id);
+  git_odb_free(odb);
+  if (rc != 0) return LastError("reading object " + ToHex(id));
+  std::string out(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+  if (type) *type = git_odb_object_type(obj);
+  git_odb_object_free(obj);
+  return out;
+}
+
+std::string CommitMessage(const git_commit* c) {
+  const char* m = git_commit_message(c);
+  return m ? m : "";
+}
+
+int64_t CommitTime(const git_commit* c) { return static_cast<int64_t>(git_commit_time(c)); }
+
+std::vector<git_oid> Parents(const git_commit* c) {
+  std::vector<git_oid> out;
+  for (unsigned i = 0; i < git_commit_parentcount(c); ++i) out.push_back(*git_commit_parent_id(c, i));
+  return out;
+}
+
+}  // namespace tally::governance::git

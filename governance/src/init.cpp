@@ -1,0 +1,126 @@
+// tally init: a governed repository whose root commit is the root of trust.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "audit_log.h"
+#include "git.h"
+#include "store.h"
+#include "tally/governance/repository.h"
+#include "tally/support/atomic_file.h"
+#include "workspace.h"
+
+namespace tally::governance {
+
+namespace {
+
+InitResult Refuse(std::string why) {
+  InitResult r;
+  r.ok = false;
+  r.text = "tally init: " + why + "\n";
+  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  return r;
+}
+
+}  // namespace
+
+Result<InitResult> InitRepository(const InitOptions& opt) {
+  if (opt.dir.empty()) return Refuse("no folder given");
+  if (opt.policy_file.empty())
+    return Refuse("a governed repository needs its first policy: --policy FILE (the format is in docs/governance.md)");
+  auto policy_text = ReadFile(opt.policy_file);
+  if (!policy_text) return Refuse(policy_text.error().message);
+  auto policy = ParsePolicy(*policy_text, opt.policy_file);
+  if (!policy) return Refuse("the policy is invalid:\n" + policy.error().message);
+
+  std::optional<PrivateKey> gate;
+  if (!opt.gate_key.empty()) {
+    auto key = PrivateKey::Load(opt.gate_key);
+    if (!key) return Refuse(key.error().message);
+    if (!(key->public_key() == policy->gate))
+      return Refuse("the key " + key->public_key().Fingerprint() + " is not the policy's gate key (" +
+                    policy->gate.Fingerprint() + ")");
+    gate = *key;
+  }
+
+  namespace fs = std::filesystem;
+  if (fs::exists(fs::path(opt.dir) / ".git")) return Refuse(opt.dir + " is already a git repository");
+
+  FileMap files;
+  files[std::string(kPolicyPath)] = *policy_text;
+  if (!opt.definitions_dir.empty()) {
+    // The folder's files become metrics/...; a policy kept beside the definitions (as in the
+    // example library) is not a definition and is left out.
+    auto defs = ReadWorkingFolder(opt.definitions_dir, ".");
+    if (!defs) return Refuse(defs.error().message);
+    for (auto& [path, text] : *defs) {
+      const std::string& rel = path;
+      if (rel.rfind("governance/", 0) == 0) continue;
+      files["metrics/" + rel] = text;
+    }
+  }
+  bool any_metrics = false;
+  for (auto& [p, t] : files) any_metrics = any_metrics || p.rfind("metrics/", 0) == 0;
+  if (!any_metrics) files["metrics/.gitkeep"] = "";
+
+  auto repo = git::Repo::Init(opt.dir, policy->governed_branch);
+  if (!repo) return Refuse(repo.error().message);
+  auto tree = repo->WriteTree(files);
+  if (!tree) return tree.error();
+
+  std::string policy_sha = Sha256Hex(*policy_text);
+  std::string message = "Initialise the governed repository\n\nTally-Root: policy version " +
+                        std::to_string(policy->version) + "\nTally-Policy-Sha256: " + policy_sha + "\n";
+  DefinitionIndex index = ScanDefinitions(files);
+  for (auto& [name, d] : index.definitions) message += "Tally-Definition: " + name + " " + d.version + "\n";
+  int64_t now = store::Now(opt.now);
+  auto root = repo->WriteCommit(*tree, {}, "tally-gate", "gate@tally.invalid", now, message,
+                                gate ? &*gate : nullptr);
+  if (!root) return root.error();
+  std::string branch_ref = "refs/heads/" + policy->governed_branch;
+  if (Status st = repo->CreateRef(branch_ref, *root, "tally init"); !st.ok()) return Error{st.message()};
+  if (gate) {
+    Status st = store::AppendLog(*repo, "root", {{"Tally-Commit", git::ToHex(*root)}, {"Tally-Branch", policy->governed_branch}},
+                                 "tally-gate", "gate@tally.invalid", now, *gate);
+    if (!st.ok()) return Error{st.message()};
+  } else {
+    // Without the gate key the root entry is unsigned: trust rests on the pinned root id.
+    auto empty = repo->EmptyTree();
+    if (!empty) return empty.error();
+    auto id = repo->WriteCommit(*empty, {}, "tally-gate", "gate@tally.invalid", now,
+                                "tally log: root\n\nTally-Log: root\nTally-Commit: " + git::ToHex(*root) +
+                                    "\nTally-Branch: " + policy->governed_branch + "\n",
+                                nullptr);
+    if (!id) return id.error();
+    if (Status st = repo->CreateRef(store::kLogRef, *id, "tally init"); !st.ok()) return Error{st.message()};
+  }
+
+  git_checkout_options co;
+  git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+  co.checkout_strategy = GIT_CHECKOUT_FORCE;
+  if (git_checkout_head(repo->get(), &co) != 0) return git::LastError("checking out the root commit");
+
+  LogAction(git_repository_path(repo->get()), "init",
+            {{"root", git::ToHex(*root)}, {"policy_sha256", policy_sha}, {"policy_version", std::to_string(policy->version)},
+             {"signed", gate ? "gate" : "no"}});
+
+  InitResult r;
+  r.root_commit = git::ToHex(*root);
+  r.policy_sha256 = policy_sha;
+  r.text = "Initialised governed repository " + opt.dir + "\n  branch:  " + policy->governed_branch +
+           "\n  root:    " + r.root_commit + (gate ? " (signed by the gate)" : " (unsigned: pin this id)") +
+           "\n  policy:  version " + std::to_string(policy->version) + ", sha256 " + policy_sha + "\n  definitions: " +
+           std::to_string(index.definitions.size()) + "\n";
+  r.json = nlohmann::json{{"ok", true},
+                          {"root", r.root_commit},
+                          {"branch", policy->governed_branch},
+                          {"policy_version", policy->version},
+                          {"policy_sha256", policy_sha},
+                          {"signed", gate.has_value()},
+                          {"definitions", index.definitions.size()}}
+               .dump(2);
+  return r;
+}
+
+}  // namespace tally::governance
