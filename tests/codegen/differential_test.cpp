@@ -254,6 +254,9 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
               p, inputs, rows, v, false);
     }
     ExpectSameBytes(k, i, "seed " + std::to_string(program_seed));
+    RunResult one = metric ? RunRowByRow((*kernel)->metric_row(), p, inputs, rows, v, true)
+                           : RunRowByRow((*kernel)->score(), p, inputs, rows, v, false);
+    ExpectSameBytes(one, i, "row by row, seed " + std::to_string(program_seed));
     if (::testing::Test::HasFailure()) {
       FAIL() << "first mismatch at program seed " << program_seed << ":\n" << Dump(p);
     }

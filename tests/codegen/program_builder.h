@@ -276,4 +276,28 @@ RunResult RunColumns(Fn fn, const ir::Program& p, std::vector<Column>& inputs, i
   return r;
 }
 
+// Like RunColumns, but one call per row (each row its own batch): a row's result must not
+// depend on the other rows of its batch (the kernel's fast loop and its precise loop for
+// batches where a trap fires must agree).
+template <typename Fn>
+RunResult RunRowByRow(Fn fn, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                      const std::vector<uint16_t>* variants, bool aggregate_args) {
+  RunResult r;
+  r.outputs = OutputColumns(p, rows, aggregate_args);
+  r.status.assign(static_cast<size_t>(rows), 0xDEADBEEF);
+  for (int64_t row = 0; row < rows; ++row) {
+    std::vector<TallyColumnView> in_views, out_views;
+    auto at = [row](Column& c) {
+      size_t w = Column::Width(c.type);
+      bool empty = c.bytes.empty();
+      return TallyColumnView{empty ? nullptr : c.bytes.data() + row * w,
+                             c.has_valid && !empty ? c.valid.data() + row : nullptr};
+    };
+    for (Column& c : inputs) in_views.push_back(at(c));
+    for (Column& c : r.outputs) out_views.push_back(at(c));
+    fn(1, in_views.data(), variants ? variants->data() + row : nullptr, out_views.data(), r.status.data() + row);
+  }
+  return r;
+}
+
 }  // namespace tally::codegen::testing

@@ -11,6 +11,7 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 #include "validate.h"
@@ -105,7 +106,10 @@ class Emitter {
 
   // Per entry point.
   Plan* plan_ = nullptr;
+  llvm::Function* EmitBody(Plan& plan, const StoreFn& store, bool regional, bool precise);
   llvm::Value* row_ = nullptr;
+  bool precise_ = true;
+  llvm::Value* row_trap_ = nullptr;  // fast body: did any trap fire in this row (i1)
   std::vector<llvm::Value*> read_values_, read_valid_, write_values_, write_valid_;
   llvm::Value* variants_ptr_ = nullptr;
   llvm::Value* variant_ = nullptr;  // this row's variant, clamped to the param tables
@@ -250,6 +254,10 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
   struct Trapped { llvm::Value* value; llvm::Value* error; };
   auto trap_if = [&](llvm::Value* fired, llvm::Value* valid, llvm::Value* r) {
     llvm::Value* trapped = b_.CreateAnd(valid, fired);
+    if (!precise_) {  // only note that the chunk needs the precise loop
+      row_trap_ = b_.CreateOr(row_trap_, trapped);
+      return Trapped{r, error};
+    }
     llvm::Value* raised = b_.CreateSelect(trapped, b_.getInt32(ins.trap), NoError());
     return Trapped{b_.CreateSelect(trapped, llvm::Constant::getNullValue(r->getType()), r), MinError(error, raised)};
   };
@@ -468,81 +476,108 @@ void Emitter::StoreColumn(size_t write_slot, const Triple& v, bool float_plus_ze
                  b_.CreateInBoundsGEP(b_.getInt8Ty(), write_valid_[write_slot], row_));
 }
 
+// One loop over `n` rows, every column a noalias pointer, so that after inlining LLVM knows
+// no store can change a loaded column. Two versions: the fast one tracks no error values,
+// only whether any trap fired in the chunk (it returns that); the precise one tracks every
+// error exactly. When no trap fires, both compute the same bytes (errors are all kNoError
+// and payloads are never zeroed), so the precise loop runs only for chunks with a trap.
+llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regional, bool precise) {
+  const auto& code = *plan.code;
+  std::vector<llvm::Type*> params{b_.getInt64Ty()};
+  for (size_t i = 0; i < 2 * (plan.reads.size() + plan.writes.size()); ++i) params.push_back(b_.getPtrTy());
+  params.push_back(b_.getPtrTy());  // status
+  if (regional) params.push_back(b_.getPtrTy());  // variants
+  auto* type = llvm::FunctionType::get(precise ? b_.getVoidTy() : b_.getInt1Ty(), params, false);
+  auto* body = llvm::Function::Create(type, llvm::GlobalValue::InternalLinkage,
+                                      std::string(plan.name) + (precise ? ".precise" : ".fast"), module_);
+  body->addFnAttr(llvm::Attribute::NoUnwind);
+  body->addFnAttr(precise ? llvm::Attribute::NoInline : llvm::Attribute::AlwaysInline);
+  if (precise) body->addFnAttr(llvm::Attribute::Cold);
+  for (unsigned i = 1; i < body->arg_size(); ++i) body->addParamAttr(i, llvm::Attribute::NoAlias);
+
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", body);
+  auto* loop = llvm::BasicBlock::Create(ctx_, "row", body);
+  auto* exit = llvm::BasicBlock::Create(ctx_, "done", body);
+  b_.SetInsertPoint(entry);
+  unsigned arg = 1;
+  read_values_.clear(); read_valid_.clear(); write_values_.clear(); write_valid_.clear();
+  for (size_t i = 0; i < plan.reads.size(); ++i) {
+    read_values_.push_back(body->getArg(arg++));
+    read_valid_.push_back(body->getArg(arg++));
+  }
+  for (size_t i = 0; i < plan.writes.size(); ++i) {
+    write_values_.push_back(body->getArg(arg++));
+    write_valid_.push_back(body->getArg(arg++));
+  }
+  status_ptr_ = body->getArg(arg++);
+  variants_ptr_ = regional ? body->getArg(arg++) : nullptr;
+  llvm::Value* n = body->getArg(0);
+  b_.CreateCondBr(b_.CreateICmpSGT(n, b_.getInt64(0)), loop, exit);
+
+  b_.SetInsertPoint(loop);
+  llvm::PHINode* row = b_.CreatePHI(b_.getInt64Ty(), 2, "r");
+  row->addIncoming(b_.getInt64(0), entry);
+  llvm::PHINode* any_trap = nullptr;
+  if (!precise) {
+    any_trap = b_.CreatePHI(b_.getInt8Ty(), 2, "any_trap");
+    any_trap->addIncoming(b_.getInt8(0), entry);
+  }
+  row_ = row;
+  precise_ = precise;
+  row_trap_ = b_.getFalse();
+  variant_ = nullptr;
+  if (regional) {
+    llvm::Value* v = b_.CreateZExt(
+        b_.CreateLoad(b_.getInt16Ty(), b_.CreateInBoundsGEP(b_.getInt16Ty(), variants_ptr_, row_)),
+        b_.getInt64Ty());
+    // An unknown variant reads the global values rather than memory past the table.
+    llvm::Value* known = b_.CreateICmpULT(v, b_.getInt64(program_.variants.size()));
+    variant_ = b_.CreateSelect(known, v, b_.getInt64(0));
+  }
+  std::vector<Triple> values;
+  values.reserve(code.size());
+  for (const ir::Instruction& ins : code) values.push_back(EmitInstruction(ins, values));
+  store(*this, values);
+  llvm::Value* next = b_.CreateAdd(row, b_.getInt64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
+  row->addIncoming(next, b_.GetInsertBlock());
+  llvm::Value* trap_so_far = nullptr;
+  if (!precise) {
+    trap_so_far = b_.CreateOr(any_trap, b_.CreateZExt(row_trap_, b_.getInt8Ty()));
+    any_trap->addIncoming(trap_so_far, b_.GetInsertBlock());
+  }
+  llvm::BasicBlock* last = b_.GetInsertBlock();
+  b_.CreateCondBr(b_.CreateICmpSLT(next, n), loop, exit);
+  b_.SetInsertPoint(exit);
+  if (precise) {
+    b_.CreateRetVoid();
+  } else {
+    llvm::PHINode* result = b_.CreatePHI(b_.getInt8Ty(), 2);
+    result->addIncoming(b_.getInt8(0), entry);
+    result->addIncoming(trap_so_far, last);
+    b_.CreateRet(b_.CreateICmpNE(result, b_.getInt8(0)));
+  }
+  precise_ = true;
+  return body;
+}
+
 Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
   plan_ = &plan;
   read_index_.clear();
   const auto& code = *plan.code;
   const bool regional = plan.has_variants && program_.variants.size() > 1;
   for (const ir::Instruction& ins : code) {
-    // Validity is read for every column, nullable or not: a column's `valid` array, when
-    // given, is the truth (kernel_abi.h), exactly as in the interpreter.
-    if (ins.op == Op::kInput || ins.op == Op::kAggregate) {
-      ReadSlot(kArg1, ins.index, ins.type, true);
+    // Validity is read only where a null can be: a non-nullable column's `valid` array, when
+    // given, is all ones (the runtime rejects a row with a missing required value first).
+    if (ins.op == Op::kInput) {
+      ReadSlot(kArg1, ins.index, ins.type, program_.inputs[ins.index].nullable || ins.nullable);
+    } else if (ins.op == Op::kAggregate) {
+      ReadSlot(kArg1, ins.index, ins.type, program_.aggregates[ins.index].nullable || ins.nullable);
     } else if (ins.op == Op::kGroupKey) {
-      ReadSlot(kArg2, ins.index, ins.type, true);
+      ReadSlot(kArg2, ins.index, ins.type, program_.inputs[program_.group_keys[ins.index]].nullable || ins.nullable);
     }
   }
-
-  // The body: one loop over `n` rows, every column a noalias pointer, so that after
-  // inlining LLVM knows no store can change a loaded column.
-  std::vector<llvm::Type*> body_params{b_.getInt64Ty()};
-  auto add_ptrs = [&](const std::vector<Slot>& slots) {
-    for (size_t i = 0; i < 2 * slots.size(); ++i) body_params.push_back(b_.getPtrTy());
-  };
-  add_ptrs(plan.reads);
-  add_ptrs(plan.writes);
-  body_params.push_back(b_.getPtrTy());  // status
-  if (regional) body_params.push_back(b_.getPtrTy());  // variants
-  auto* body_type = llvm::FunctionType::get(b_.getVoidTy(), body_params, false);
-  auto* body = llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage,
-                                      std::string(plan.name) + ".rows", module_);
-  body->addFnAttr(llvm::Attribute::AlwaysInline);
-  body->addFnAttr(llvm::Attribute::NoUnwind);
-  for (unsigned i = 1; i < body->arg_size(); ++i) body->addParamAttr(i, llvm::Attribute::NoAlias);
-
-  {
-    auto* entry = llvm::BasicBlock::Create(ctx_, "entry", body);
-    auto* loop = llvm::BasicBlock::Create(ctx_, "row", body);
-    auto* exit = llvm::BasicBlock::Create(ctx_, "done", body);
-    b_.SetInsertPoint(entry);
-    unsigned arg = 1;
-    read_values_.clear(); read_valid_.clear(); write_values_.clear(); write_valid_.clear();
-    for (size_t i = 0; i < plan.reads.size(); ++i) {
-      read_values_.push_back(body->getArg(arg++));
-      read_valid_.push_back(body->getArg(arg++));
-    }
-    for (size_t i = 0; i < plan.writes.size(); ++i) {
-      write_values_.push_back(body->getArg(arg++));
-      write_valid_.push_back(body->getArg(arg++));
-    }
-    status_ptr_ = body->getArg(arg++);
-    variants_ptr_ = regional ? body->getArg(arg++) : nullptr;
-    llvm::Value* n = body->getArg(0);
-    b_.CreateCondBr(b_.CreateICmpSGT(n, b_.getInt64(0)), loop, exit);
-
-    b_.SetInsertPoint(loop);
-    llvm::PHINode* row = b_.CreatePHI(b_.getInt64Ty(), 2, "r");
-    row->addIncoming(b_.getInt64(0), entry);
-    row_ = row;
-    variant_ = nullptr;
-    if (regional) {
-      llvm::Value* v = b_.CreateZExt(
-          b_.CreateLoad(b_.getInt16Ty(), b_.CreateInBoundsGEP(b_.getInt16Ty(), variants_ptr_, row_)),
-          b_.getInt64Ty());
-      // An unknown variant reads the global values rather than memory past the table.
-      llvm::Value* known = b_.CreateICmpULT(v, b_.getInt64(program_.variants.size()));
-      variant_ = b_.CreateSelect(known, v, b_.getInt64(0));
-    }
-    std::vector<Triple> values;
-    values.reserve(code.size());
-    for (const ir::Instruction& ins : code) values.push_back(EmitInstruction(ins, values));
-    store(*this, values);
-    llvm::Value* next = b_.CreateAdd(row, b_.getInt64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
-    row->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateCondBr(b_.CreateICmpSLT(next, n), loop, exit);
-    b_.SetInsertPoint(exit);
-    b_.CreateRetVoid();
-  }
+  llvm::Function* fast = EmitBody(plan, store, regional, /*precise=*/false);
+  llvm::Function* precise = EmitBody(plan, store, regional, /*precise=*/true);
 
   // The entry point: loads the column pointers once, then runs the body chunk by chunk.
   llvm::Type* i64 = b_.getInt64Ty();
@@ -595,9 +630,17 @@ Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
     llvm::Value* v = fn->getArg(kArg2);
     call_args.push_back(b_.CreateSelect(b_.CreateIsNull(v), ZeroVariants(), offset(b_.getInt16Ty(), v)));
   }
-  b_.CreateCall(body, call_args);
+  llvm::Value* trapped = b_.CreateCall(fast, call_args);
+  auto* redo = llvm::BasicBlock::Create(ctx_, "precise", fn);
+  auto* advance = llvm::BasicBlock::Create(ctx_, "next", fn);
+  b_.CreateCondBr(trapped, redo, advance,
+                  llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));  // traps are rare
+  b_.SetInsertPoint(redo);
+  b_.CreateCall(precise, call_args);
+  b_.CreateBr(advance);
+  b_.SetInsertPoint(advance);
   llvm::Value* next = b_.CreateAdd(start, b_.getInt64(kChunk), "", true, true);
-  start->addIncoming(next, chunk);
+  start->addIncoming(next, advance);
   b_.CreateCondBr(b_.CreateICmpSLT(next, rows), chunk, exit);
   b_.SetInsertPoint(exit);
   b_.CreateRetVoid();
