@@ -25,6 +25,7 @@ Result<ApproveResult> Approve(const ApproveOptions& opt) {
   if (!ws) return ws.error();
   auto cr = store::LoadChangeRequest(ws->repo, *n);
   if (!cr) return Refuse(cr.error().message);
+  if (store::IsMerged(ws->repo, *cr, ws->governed.tip)) return Refuse(cr->id + " is already merged");
   auto key = PrivateKey::Load(opt.key);
   if (!key) return Refuse(key.error().message);
   // Approvals count under the policy at the CR's base: that is the one the gate applies.

@@ -50,6 +50,7 @@ Result<MergeResult> Merge(const MergeOptions& opt) {
   if (!ws) return ws.error();
   auto cr = store::LoadChangeRequest(ws->repo, *n);
   if (!cr) return Refused(opt.cr, {cr.error().message}, {});
+  if (store::IsMerged(ws->repo, *cr, ws->governed.tip)) return Refused(cr->id, {cr->id + " is already merged"}, {});
   auto gate_key = PrivateKey::Load(opt.key);
   if (!gate_key) return Refused(cr->id, {gate_key.error().message}, {});
   int64_t now = store::Now(opt.now);

@@ -56,6 +56,7 @@ Result<ProposeResult> Propose(const ProposeOptions& opt) {
     if (!n) return Refuse(n.error().message);
     auto cr = store::LoadChangeRequest(ws->repo, *n);
     if (!cr) return Refuse(cr.error().message);
+    if (store::IsMerged(ws->repo, *cr, ws->governed.tip)) return Refuse(cr->id + " is already merged; propose a new change");
     number = *n;
     base = cr->base;
     parent = cr->head;
@@ -88,7 +89,8 @@ Result<ProposeResult> Propose(const ProposeOptions& opt) {
   for (auto& [p, t] : after)
     if (!before->count(p)) changed.push_back(p);
   std::sort(changed.begin(), changed.end());
-  if (changed.empty()) return Refuse("the working tree's metrics/ and " + policy_path + " have no changes to propose");
+  // A revision may change only the message or the freeze exception.
+  if (changed.empty() && !opt.revise) return Refuse("the working tree's metrics/ and " + policy_path + " have no changes to propose");
 
   auto tree = ws->repo.WriteTree(after);
   if (!tree) return tree.error();

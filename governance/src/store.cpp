@@ -153,6 +153,10 @@ Result<std::vector<git_oid>> FirstParentChain(const git::Repo& repo, const git_o
   }
 }
 
+bool IsMerged(const git::Repo& repo, const ChangeRequest& cr, const git_oid& tip) {
+  return git_oid_equal(&cr.head, &tip) || git_graph_descendant_of(repo.get(), &tip, &cr.head) == 1;
+}
+
 std::string ApprovalPayload(const std::string& cr_id, const git_oid& base, const git_oid& head,
                             const git_oid& tree) {
   return "tally approval v1\ncr " + cr_id + "\nbase " + git::ToHex(base) + "\nhead " + git::ToHex(head) +

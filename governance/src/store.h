@@ -62,6 +62,8 @@ struct ChangeRequest {
   std::string message;             // of the first revision (title, body, trailers)
 };
 Result<ChangeRequest> LoadChangeRequest(const git::Repo& repo, int number);
+// Whether the CR's head is already part of the governed history (merged: closed).
+bool IsMerged(const git::Repo& repo, const ChangeRequest& cr, const git_oid& tip);
 // The revisions from `head` down to (excluding) `base` along first parents, head first.
 Result<std::vector<git_oid>> RevisionsBetween(const git::Repo& repo, const git_oid& head, const git_oid& base);
 // The governed branch's first-parent chain from `tip` to the root, tip first.

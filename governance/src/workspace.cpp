@@ -30,7 +30,7 @@ Result<FileMap> ReadWorkingFolder(const std::string& workdir, const std::string&
   std::error_code ec;
   for (fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end; it != end; it.increment(ec)) {
     if (ec) return Error{rel + ": " + ec.message()};
-    std::string path = (rel == "." ? "" : rel + "/") + fs::relative(it->path(), root).generic_string();
+    std::string path = (rel == "." ? "" : rel + "/") + it->path().lexically_relative(root).generic_string();
     if (Status s = CheckRepoPath(path); !s.ok()) return Error{s.message()};
     if (::lstat(it->path().c_str(), &st) != 0) return Error{path + ": cannot read"};
     if (S_ISLNK(st.st_mode)) return Error{path + " is a symbolic link; governed files must be regular files"};
