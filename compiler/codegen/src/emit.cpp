@@ -107,9 +107,22 @@ class Emitter {
   // Per entry point.
   Plan* plan_ = nullptr;
   llvm::Function* EmitBody(Plan& plan, const StoreFn& store, bool regional, bool precise);
+  // Fast body: folds one trap condition into row_trap_ (an i64 whose exponent bits end up
+  // non-zero when some trap fired). Float results cost one multiply and an or: r * 0.0 is
+  // NaN exactly when r is inf or NaN, and +-0.0 otherwise (no exponent bits).
+  void NoteTrap(llvm::Value* int_trapped, llvm::Value* valid, llvm::Value* r) {
+    llvm::Value* bits;
+    if (int_trapped) {
+      bits = b_.CreateSExt(int_trapped, b_.getInt64Ty());
+    } else {
+      bits = b_.CreateBitCast(b_.CreateFMul(r, llvm::ConstantFP::get(b_.getDoubleTy(), 0.0)), b_.getInt64Ty());
+      bits = b_.CreateSelect(valid, bits, b_.getInt64(0));
+    }
+    row_trap_ = b_.CreateOr(row_trap_, bits);
+  }
   llvm::Value* row_ = nullptr;
   bool precise_ = true;
-  llvm::Value* row_trap_ = nullptr;  // fast body: did any trap fire in this row (i1)
+  llvm::Value* row_trap_ = nullptr;  // fast body: see NoteTrap
   std::vector<llvm::Value*> read_values_, read_valid_, write_values_, write_valid_;
   llvm::Value* variants_ptr_ = nullptr;
   llvm::Value* variant_ = nullptr;  // this row's variant, clamped to the param tables
@@ -255,7 +268,7 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
   auto trap_if = [&](llvm::Value* fired, llvm::Value* valid, llvm::Value* r) {
     llvm::Value* trapped = b_.CreateAnd(valid, fired);
     if (!precise_) {  // only note that the chunk needs the precise loop
-      row_trap_ = b_.CreateOr(row_trap_, trapped);
+      NoteTrap(r->getType()->isDoubleTy() ? nullptr : trapped, valid, r);
       return Trapped{r, error};
     }
     llvm::Value* raised = b_.CreateSelect(trapped, b_.getInt32(ins.trap), NoError());
@@ -519,12 +532,12 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   row->addIncoming(b_.getInt64(0), entry);
   llvm::PHINode* any_trap = nullptr;
   if (!precise) {
-    any_trap = b_.CreatePHI(b_.getInt8Ty(), 2, "any_trap");
-    any_trap->addIncoming(b_.getInt8(0), entry);
+    any_trap = b_.CreatePHI(b_.getInt64Ty(), 2, "any_trap");
+    any_trap->addIncoming(b_.getInt64(0), entry);
   }
   row_ = row;
   precise_ = precise;
-  row_trap_ = b_.getFalse();
+  row_trap_ = b_.getInt64(0);
   variant_ = nullptr;
   if (regional) {
     llvm::Value* v = b_.CreateZExt(
@@ -542,7 +555,7 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   row->addIncoming(next, b_.GetInsertBlock());
   llvm::Value* trap_so_far = nullptr;
   if (!precise) {
-    trap_so_far = b_.CreateOr(any_trap, b_.CreateZExt(row_trap_, b_.getInt8Ty()));
+    trap_so_far = b_.CreateOr(any_trap, row_trap_);
     any_trap->addIncoming(trap_so_far, b_.GetInsertBlock());
   }
   llvm::BasicBlock* last = b_.GetInsertBlock();
@@ -551,10 +564,11 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   if (precise) {
     b_.CreateRetVoid();
   } else {
-    llvm::PHINode* result = b_.CreatePHI(b_.getInt8Ty(), 2);
-    result->addIncoming(b_.getInt8(0), entry);
+    llvm::PHINode* result = b_.CreatePHI(b_.getInt64Ty(), 2);
+    result->addIncoming(b_.getInt64(0), entry);
     result->addIncoming(trap_so_far, last);
-    b_.CreateRet(b_.CreateICmpNE(result, b_.getInt8(0)));
+    llvm::Value* exponent = b_.CreateAnd(result, b_.getInt64(0x7ff0000000000000ULL));
+    b_.CreateRet(b_.CreateICmpNE(exponent, b_.getInt64(0)));
   }
   precise_ = true;
   return body;
