@@ -89,6 +89,7 @@ DefinitionInfo MakeInfo(const CheckedDefinition& d) {
 
 CompileResult Compile(const std::vector<SourceFilePtr>& files) {
   CompileResult result;
+  for (const auto& f : files) result.diagnostics.Retain(f);
   std::vector<std::shared_ptr<const ast::File>> parsed;
   for (const auto& f : files) parsed.push_back(std::make_shared<const ast::File>(Parse(f, result.diagnostics)));
   auto impl = std::make_shared<Library::Impl>();

@@ -125,7 +125,7 @@ class TokenScanner {
     for (antlr4::Token* token : tokens) {
       size_t type = token->getType();
       std::string literal = LiteralName(type);
-      bool name_like = type == TallyLexer::IDENT || IsKeyword(literal);
+      bool name_like = type == TallyLexer::IDENT || IsSoftKeyword(literal);
       bool operand_token = type == TallyLexer::IDENT || type == TallyLexer::INT_LIT ||
                            type == TallyLexer::FLOAT_LIT || type == TallyLexer::STRING ||
                            literal == "true" || literal == "false" || literal == "null";
@@ -169,8 +169,16 @@ class TokenScanner {
     if (name.size() >= 2 && name.front() == '\'') return name.substr(1, name.size() - 2);
     return {};
   }
-  static bool IsKeyword(const std::string& literal) {
-    return !literal.empty() && std::isalpha(static_cast<unsigned char>(literal[0]));
+  // Keywords the grammar's `ident` rule also accepts as names (see grammar/Tally.g4).
+  static bool IsSoftKeyword(const std::string& literal) {
+    static const char* kSoft[] = {"score", "metric", "override", "for", "region", "version", "owner",
+                                  "description", "key", "tags", "expires_after", "input", "param",
+                                  "regional", "require", "let", "output", "group", "by", "test",
+                                  "given", "expect", "rejected", "within"};
+    for (const char* k : kSoft) {
+      if (literal == k) return true;
+    }
+    return false;
   }
   static bool IsBinaryOperator(const std::string& l) {
     return l == "+" || l == "-" || l == "*" || l == "/" || l == "%" || l == "==" || l == "!=" ||

@@ -18,6 +18,7 @@ Diagnostic& DiagnosticList::Warning(std::string code, SourceRange range, std::st
 
 void DiagnosticList::Append(const DiagnosticList& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  retained_.insert(retained_.end(), other.retained_.begin(), other.retained_.end());
 }
 
 bool DiagnosticList::HasErrors() const { return ErrorCount() > 0; }
@@ -33,12 +34,22 @@ size_t DiagnosticList::WarningCount() const {
 }
 
 void DiagnosticList::SortByLocation() {
-  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+  // Sort positions, ties broken by insertion order, so the result is the same everywhere.
+  std::vector<size_t> order(items_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    const Diagnostic& a = items_[x];
+    const Diagnostic& b = items_[y];
     std::string_view pa = a.range.file ? std::string_view(a.range.file->path()) : "";
     std::string_view pb = b.range.file ? std::string_view(b.range.file->path()) : "";
     if (pa != pb) return pa < pb;
-    return a.range.begin < b.range.begin;
+    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
+    return x < y;
   });
+  std::vector<Diagnostic> sorted;
+  sorted.reserve(items_.size());
+  for (size_t i : order) sorted.push_back(std::move(items_[i]));
+  items_ = std::move(sorted);
 }
 
 namespace {

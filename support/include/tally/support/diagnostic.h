@@ -34,6 +34,8 @@ class DiagnosticList {
   Diagnostic& Warning(std::string code, SourceRange range, std::string message, std::string hint = {});
   void Add(Diagnostic d) { items_.push_back(std::move(d)); }
   void Append(const DiagnosticList& other);
+  // Diagnostics point into source files by raw pointer; the list keeps those files alive.
+  void Retain(SourceFilePtr file) { retained_.push_back(std::move(file)); }
 
   bool HasErrors() const;
   size_t ErrorCount() const;
@@ -45,6 +47,7 @@ class DiagnosticList {
 
  private:
   std::vector<Diagnostic> items_;
+  std::vector<SourceFilePtr> retained_;
 };
 
 // "file:line:col: error: message", the source line, a caret under the range, then hint
