@@ -1,0 +1,132 @@
+// Version rules: the interface part from the text, the behavioural part from backtests of
+// old vs new over reference data and generated rows, and the gate applying both.
+#include "tally/governance/versioning.h"
+
+#include <gtest/gtest.h>
+
+#include "governed_repo.h"
+#include "tally/governance/evidence.h"
+
+namespace tally::governance {
+namespace {
+
+DefinitionHeader Def(const std::string& text) { return {"customer.health", "score", "1.0.0", "cx", "f.tally", text}; }
+
+const char* kBase = R"(score customer.health {
+  version 1.0.0
+  owner cx
+  key account_id
+  input account_id : string
+  input logins : int
+  output score : float = 0.5 * logins
+}
+)";
+
+std::string With(std::string text, const std::string& from, const std::string& to) {
+  text.replace(text.find(from), from.size(), to);
+  return text;
+}
+
+BehaviourOracle Says(std::optional<bool> same) {
+  return [same](const DefinitionHeader&, const DefinitionHeader&, std::vector<std::string>*) { return same; };
+}
+
+TEST(VersioningTest, InterfaceChanges) {
+  auto bump = [](const std::string& after, std::optional<bool> same = true) {
+    return RequiredBump(Def(kBase), Def(after), Says(same)).required;
+  };
+  EXPECT_EQ(bump(kBase), Bump::kNone);
+  EXPECT_EQ(bump(With(kBase, "owner cx", "owner cx // the CX council")), Bump::kPatch);
+  EXPECT_EQ(bump(With(kBase, "  output score", "  output extra : int = logins\n  output score")), Bump::kMinor);
+  EXPECT_EQ(bump(With(kBase, "  input logins : int", "  input logins : int\n  input nps : float?")), Bump::kMinor);
+  EXPECT_EQ(bump(With(kBase, "  input logins : int", "  input logins : int\n  input nps : float")), Bump::kMajor);
+  EXPECT_EQ(bump(With(kBase, "score : float", "score : int")), Bump::kMajor);
+  EXPECT_EQ(bump(With(kBase, "output score", "output points")), Bump::kMajor);
+  EXPECT_EQ(bump(With(kBase, "key account_id", "key logins")), Bump::kMajor);
+  // A rewritten formula: patch only when the evidence shows the same outputs.
+  std::string rewritten = With(kBase, "0.5 * logins", "logins * 0.5");
+  EXPECT_EQ(bump(rewritten, true), Bump::kPatch);
+  EXPECT_EQ(bump(rewritten, false), Bump::kMajor);
+  EXPECT_EQ(bump(rewritten, std::nullopt), Bump::kMajor);
+}
+
+TEST(VersioningTest, DeclaredBumps) {
+  SemVer a = *ParseSemVer("1.2.3");
+  EXPECT_EQ(DeclaredBump(a, *ParseSemVer("1.2.4")), Bump::kPatch);
+  EXPECT_EQ(DeclaredBump(a, *ParseSemVer("1.3.0")), Bump::kMinor);
+  EXPECT_EQ(DeclaredBump(a, *ParseSemVer("2.0.0")), Bump::kMajor);
+  EXPECT_EQ(DeclaredBump(a, a), Bump::kNone);
+  EXPECT_FALSE(DeclaredBump(a, *ParseSemVer("1.2.2")));
+  EXPECT_FALSE(ParseSemVer("1.2"));
+  EXPECT_FALSE(ParseSemVer("1.2.3-rc1"));
+  EXPECT_FALSE(ParseSemVer("01.2"));
+}
+
+// 4 rows; with weight 0.5 -> 0.6 the score of every row with logins > 0 changes (3 rows),
+// and at_risk (score < 40) flips for logins = 70 (35 -> 42).
+const char* kReference = "account_id,logins,region\na,0,na\nb,10,na\nc,70,emea\nd,100,na\n";
+
+TEST(VersioningTest, BacktestCountsChangedRowsAndTransitions) {
+  FileMap before = {{"metrics/h.tally", govtest::kHealth}};
+  std::string changed = govtest::kHealth;
+  changed.replace(changed.find("weight = 0.5"), 12, "weight = 0.6");
+  FileMap after = {{"metrics/h.tally", changed}};
+  auto a = CompileTree(before), b = CompileTree(after);
+  ASSERT_TRUE(a.library.has_value()) << (a.errors.empty() ? "" : a.errors[0]);
+  ASSERT_TRUE(b.library.has_value());
+  Backtest bt = RunBacktest(*a.library, *b.library, "customer.health", {{"metrics/reference/r.csv", kReference}}, 0);
+  ASSERT_TRUE(bt.ran) << bt.why_not;
+  EXPECT_EQ(bt.rows, 4);
+  EXPECT_EQ(bt.rows_changed, 3);
+  ASSERT_EQ(bt.outputs.size(), 2u);
+  EXPECT_EQ(bt.outputs[0].output, "score");
+  EXPECT_EQ(bt.outputs[0].rows_changed, 3);
+  ASSERT_TRUE(bt.outputs[0].mean_before.has_value());
+  EXPECT_DOUBLE_EQ(*bt.outputs[0].mean_before, (0 + 5 + 35 + 50) / 4.0);
+  EXPECT_DOUBLE_EQ(*bt.outputs[0].mean_after, (0 + 6 + 42 + 60) / 4.0);
+  // emea's threshold is 35 by override, but the override is not in this tree: 40 for all.
+  EXPECT_EQ(bt.outputs[1].output, "at_risk");
+  EXPECT_EQ(bt.outputs[1].transitions, (std::map<std::string, int64_t>{{"true -> false", 1}}));
+
+  // Generated rows are the same on every run.
+  Backtest g1 = RunBacktest(*a.library, *b.library, "customer.health", {}, 200);
+  Backtest g2 = RunBacktest(*a.library, *b.library, "customer.health", {}, 200);
+  EXPECT_EQ(g1.rows, 200);
+  EXPECT_GT(g1.rows_changed, 0);
+  EXPECT_EQ(g1.rows_changed, g2.rows_changed);
+}
+
+class GateVersionTest : public govtest::GovernedRepo {};
+
+TEST_F(GateVersionTest, EquivalentRewriteIsAPatchAndAReweightIsMajor) {
+  // Same values on all evidence: a patch is enough.
+  std::string text = Health("1.0.1");
+  text.replace(text.find("weight * logins"), 15, "logins * weight");
+  std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", text}});
+  MustApprove("alice", cr);
+  MustApprove("bob", cr);
+  auto r = MergeCr(cr);
+  ASSERT_TRUE(r.ok) << r.text;
+  EXPECT_NE(Git("show -s --format=%B main").find("class=patch required=patch"), std::string::npos);
+
+  // Different values: the declared minor is refused, naming the evidence.
+  cr = MustPropose("carol", {{"metrics/customer/health.tally", Health("1.1.0", "0.6")}});
+  MustApprove("alice", cr);
+  MustApprove("bob", cr);
+  r = MergeCr(cr);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(Mentions(r.reasons, "but the change needs major")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "output score changes on")) << r.text;
+}
+
+TEST_F(GateVersionTest, DefinitionsThatDoNotCompileAreRefused) {
+  std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", Health("2.0.0") + "  output bad : float = nope\n"}});
+  MustApprove("alice", cr);
+  MustApprove("bob", cr);
+  auto r = MergeCr(cr);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(Mentions(r.reasons, "[compile] metrics/customer/health.tally:")) << r.text;
+}
+
+}  // namespace
+}  // namespace tally::governance
