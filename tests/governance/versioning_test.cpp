@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "governed_repo.h"
 #include "tally/governance/evidence.h"
+#include "tally/governance/review.h"
 
 namespace tally::governance {
 namespace {
@@ -126,6 +129,54 @@ TEST_F(GateVersionTest, DefinitionsThatDoNotCompileAreRefused) {
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "[compile] metrics/customer/health.tally:")) << r.text;
+}
+
+}  // namespace
+}  // namespace tally::governance
+
+namespace tally::governance {
+namespace {
+
+class ReviewTest : public govtest::GovernedRepo {};
+
+TEST_F(ReviewTest, ShowsTheDiffTheBumpTheBacktestAndTheGate) {
+  // Reference data first (a policy-council change: alice and erin), then the reweight.
+  std::string ref = MustPropose("carol", {{"metrics/reference/health.csv", kReference}});
+  MustApprove("alice", ref);
+  MustApprove("erin", ref);
+  ASSERT_TRUE(MergeCr(ref).ok);
+  std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", Health("1.1.0", "0.6")}});
+  ReviewOptions o;
+  o.repo = repo_;
+  o.now = now_;
+  o.cr = cr;
+  auto r = Review(o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->ok) << r->text;
+  const std::string& t = r->text;
+  EXPECT_NE(t.find("customer.health  1.0.0 -> 1.1.0"), std::string::npos) << t;
+  EXPECT_NE(t.find("declared bump: minor   required: major"), std::string::npos) << t;
+  EXPECT_NE(t.find("~ param weight:\n        - param weight = 0.5\n        + param weight = 0.6"), std::string::npos) << t;
+  // The reference file as computed by hand above: 3 of 4 rows change, one at_risk flips.
+  EXPECT_NE(t.find("metrics/reference/health.csv: 3 of 4 rows change"), std::string::npos) << t;
+  // (Row c is emea, whose override threshold is 35: 35 -> 42 leaves at_risk false.)
+  EXPECT_NE(t.find("score: "), std::string::npos) << t;
+  if (getenv("SHOW_REVIEW")) std::cout << t;
+  EXPECT_NE(t.find("gate: would refuse"), std::string::npos) << t;
+  EXPECT_NE(t.find("[quorum] missing quorum of council cx"), std::string::npos) << t;
+  EXPECT_NE(r->json.find("\"required\": \"major\""), std::string::npos);
+  EXPECT_TRUE(Mentions(r->gate_reasons, "but the change needs major"));
+}
+
+TEST(DiffDeclarationsTest, KeysDeclarationsByKindAndName) {
+  auto d = DiffDeclarations(kBase, With(With(kBase, "0.5 * logins", "0.6 * logins"), "  input logins : int",
+                                                                                    "  input logins : int\n  input nps : float?"));
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].what, "input nps");
+  EXPECT_EQ(d[0].change, "added");
+  EXPECT_EQ(d[1].what, "output score");
+  EXPECT_EQ(d[1].before, "output score : float = 0.5 * logins");
+  EXPECT_EQ(d[1].after, "output score : float = 0.6 * logins");
 }
 
 }  // namespace
