@@ -1,8 +1,35 @@
 #include "tally/runtime/batch_builder.h"
 
+#include <mutex>
+
 #include "tally/runtime/value_parse.h"
 
 namespace tally::runtime {
+
+struct BatchBuilder::DictionaryPool {
+  std::mutex mu;
+  std::vector<std::unique_ptr<StringDictionary>> free;
+};
+
+std::shared_ptr<StringDictionary> BatchBuilder::AcquireDictionary() {
+  std::unique_ptr<StringDictionary> d;
+  {
+    std::lock_guard<std::mutex> lock(pool_->mu);
+    if (!pool_->free.empty()) {
+      d = std::move(pool_->free.back());
+      pool_->free.pop_back();
+    }
+  }
+  if (d) d->Reset(program_.string_constants);
+  else d = std::make_unique<StringDictionary>(program_.string_constants);
+  // The last owner (the kernel thread, usually) hands it back; the pool outlives the builder
+  // if batches do.
+  std::shared_ptr<DictionaryPool> pool = pool_;
+  return std::shared_ptr<StringDictionary>(d.release(), [pool](StringDictionary* p) {
+    std::lock_guard<std::mutex> lock(pool->mu);
+    pool->free.emplace_back(p);
+  });
+}
 
 BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t batch_rows,
                            DictionaryScope scope)
@@ -10,7 +37,19 @@ BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t 
       binding_(std::move(binding)),
       batch_rows_(batch_rows < 1 ? 1 : batch_rows),
       scope_(scope),
-      has_variants_(program.variants.size() > 1 && program.region_input >= 0) {
+      has_variants_(program.variants.size() > 1 && program.region_input >= 0),
+      opaque_(program.inputs.size(), 0),
+      pool_(std::make_shared<DictionaryPool>()) {
+  // Within one batch a code is only ever compared by instructions, so a string input that no
+  // instruction reads (typically the key) needs no deduplication. Metrics group by code: never.
+  if (scope_ == DictionaryScope::kPerBatch) {
+    for (size_t i = 0; i < program.inputs.size(); ++i) {
+      opaque_[i] = program.inputs[i].type == ir::Type::kString;
+    }
+    for (const ir::Instruction& ins : program.row_code) {
+      if (ins.op == ir::Op::kInput && ins.index < opaque_.size()) opaque_[ins.index] = 0;
+    }
+  }
   if (scope_ == DictionaryScope::kPerRun) {
     dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
   }
@@ -25,9 +64,7 @@ void BatchBuilder::Start() {
   if (has_variants_) batch_.variants.assign(cap, 0);
   batch_.row_numbers.assign(cap, 0);
   batch_.line_numbers.assign(cap, 0);
-  if (scope_ == DictionaryScope::kPerBatch) {
-    dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
-  }
+  if (scope_ == DictionaryScope::kPerBatch) dictionary_ = AcquireDictionary();
   batch_.dictionary = dictionary_;
 }
 
@@ -91,7 +128,9 @@ void BatchBuilder::Add(const CsvRecord& record) {
       case ir::Type::kBool: ok = ParseBool(text, data.bools[r], reason_); break;
       case ir::Type::kInt: ok = ParseInt(text, data.ints[r], reason_); break;
       case ir::Type::kFloat: ok = ParseFloat(text, data.floats[r], reason_); break;
-      case ir::Type::kString: data.codes[r] = dictionary_->Intern(text); break;
+      case ir::Type::kString:
+        data.codes[r] = opaque_[i] ? dictionary_->Append(text) : dictionary_->Intern(text);
+        break;
     }
     if (!ok) {
       Reject(record, static_cast<int32_t>(col), std::move(reason_));

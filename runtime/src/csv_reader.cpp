@@ -134,7 +134,46 @@ namespace {
 bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
 }  // namespace
 
+bool CsvReader::TryFastRecord(CsvRecord& record) {
+  // The common case: a whole record of unquoted fields inside the current chunk. Fields are
+  // views into the chunk, nothing is copied. Anything else (a quote, the chunk's end, a
+  // pending CRLF half) leaves all state untouched for the general path.
+  if (skip_lf_ && pos_ != end_) {
+    skip_lf_ = false;
+    if (*pos_ == '\n') ++pos_;  // the LF of a CRLF split across calls
+  }
+  if (skip_lf_ || pos_ == end_) return false;
+  const char delim = options_.delimiter;
+  const char* p = pos_;
+  if (*p == '\n' || *p == '\r') return false;  // a blank line
+  record.fields.clear();
+  const char* field = p;
+  for (;;) {
+    while (p < end_ && *p != delim && *p != '"' && *p != '\n' && *p != '\r') ++p;
+    if (p == end_ || *p == '"') return false;
+    record.fields.emplace_back(field, static_cast<size_t>(p - field));
+    if (*p == delim) {
+      field = ++p;
+      if (p < end_ && *p == '"') return false;
+      continue;
+    }
+    break;  // a line end
+  }
+  if (static_cast<size_t>(p - pos_) > options_.max_record_bytes) return false;
+  record.line = line_;
+  ++line_;
+  if (*p == '\r') {
+    if (p + 1 < end_ && p[1] == '\n') ++p;
+    else skip_lf_ = true;  // the LF, if any, is in the next chunk
+  }
+  pos_ = p + 1;
+  record.quoted.assign(record.fields.size(), 0);
+  record.error.reset();
+  return true;
+}
+
 Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
+  if (TryFastRecord(record)) return true;
   state_ = State::kFieldStart;
   started_ = false;
   field_quoted_ = false;

@@ -152,8 +152,10 @@ Result<RunSummary> Run(const ScoreOptions& o) {
   bool too_many_rejects = false;
 
   // The kernel side: one batch at a time, in input order.
+  size_t last_text_bytes = 0;
   auto consume = [&](InputBatch& batch) -> Status {
     std::string text;
+    text.reserve(last_text_bytes + last_text_bytes / 8);  // avoids regrowing and copying
     std::vector<RejectRecord> rejects;
     auto scored = sink->Consume(batch, text, rejects);
     if (!scored.ok()) return Error{scored.error().message};
@@ -166,6 +168,7 @@ Result<RunSummary> Run(const ScoreOptions& o) {
       if (s.first_rejects.size() < kSampledRejects) s.first_rejects.push_back(r);
       if (rejects_file) AppendReject(rejects_text, r);
     }
+    last_text_bytes = text.size();
     if (!text.empty()) {
       Status st = (*out)->Write(std::move(text));
       if (!st.ok()) return st;

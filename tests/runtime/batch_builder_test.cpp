@@ -67,6 +67,14 @@ TEST(BatchBuilder, TypedColumnsNullsRejectsAndBatches) {
                               Col("x", ir::Type::kFloat, true), Col("f", ir::Type::kBool),
                               Col("s", ir::Type::kString, true)});
   p.string_constants = {"green", "amber"};
+  // Instructions read k and s, so their strings are deduplicated against the constants.
+  for (uint32_t input : {0u, 4u}) {
+    ir::Instruction read;
+    read.op = ir::Op::kInput;
+    read.type = ir::Type::kString;
+    read.index = input;
+    p.row_code.push_back(read);
+  }
   const std::string csv =
       "k,n,x,f,s\n"
       "amber,1,1.5,true,\n"     // row 1: s null (unquoted empty)
@@ -116,6 +124,23 @@ TEST(BatchBuilder, TypedColumnsNullsRejectsAndBatches) {
   EXPECT_EQ(b1.rejects[2].line, 9);
   EXPECT_EQ(b1.rejects[2].column, "");
   EXPECT_EQ(b1.rejects[2].reason, "expected 5 fields, found 2");
+}
+
+// A string input that no instruction reads (a key only copied out) is stored without
+// deduplication: equal texts may get different codes, but each code reads back its text.
+TEST(BatchBuilder, UnreadStringInputsAreNotDeduplicated) {
+  auto p = ProgramWithInputs({Col("id", ir::Type::kString), Col("v", ir::Type::kInt)});
+  p.string_constants = {"x"};
+  auto batches = BuildAll(p, CsvReader::FromString("id,v\nx,1\nx,2\ny,3\n"), 100);
+  ASSERT_EQ(batches.size(), 1u);
+  const InputBatch& b = batches[0];
+  EXPECT_EQ(b.columns[0].codes, (std::vector<int32_t>{1, 2, 3}));
+  EXPECT_EQ(b.dictionary->Get(1), "x");
+  EXPECT_EQ(b.dictionary->Get(3), "y");
+  // A metric groups by code, so there every string is deduplicated.
+  auto metric = BuildAll(p, CsvReader::FromString("id,v\nx,1\nx,2\ny,3\n"), 100, {},
+                         DictionaryScope::kPerRun);
+  EXPECT_EQ(metric[0].columns[0].codes, (std::vector<int32_t>{0, 0, 1}));
 }
 
 TEST(BatchBuilder, RegionSelectsTheVariant) {
@@ -201,6 +226,27 @@ TEST(StringDictionary, ConstantsKeepTheirCodes) {
   EXPECT_EQ(d.Intern("c"), 3);
   EXPECT_EQ(d.Find("zz"), -1);
   EXPECT_EQ(d.ToVector(), (std::vector<std::string>{"a", "b", "a", "c"}));
+}
+
+TEST(StringDictionary, ManyAndLongStringsKeepStableViews) {
+  StringDictionary d({"k"});
+  const std::string big(100000, 'z');
+  std::string_view first = d.Get(d.Intern("s0"));
+  const char* big_ptr = d.Get(d.Intern(big)).data();
+  for (int i = 0; i < 100000; ++i) {
+    ASSERT_EQ(d.Intern("s" + std::to_string(i)), i == 0 ? 1 : i + 2) << i;
+  }
+  EXPECT_EQ(d.size(), 100002u);
+  EXPECT_EQ(d.Intern(big), 2);
+  EXPECT_EQ(d.Find("s99999"), 100001);
+  EXPECT_EQ(d.Find("s100000"), -1);
+  EXPECT_EQ(d.Intern(""), 100002);
+  EXPECT_EQ(d.Get(100002), "");
+  // Views taken early still point at the same text after the table and blocks grew.
+  EXPECT_EQ(first, "s0");
+  EXPECT_EQ(d.Get(2).data(), big_ptr);
+  EXPECT_EQ(d.Get(2), big);
+  EXPECT_EQ(d.Get(5).data()[d.Get(5).size()], '\0');
 }
 
 }  // namespace

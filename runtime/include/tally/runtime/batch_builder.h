@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "tally/compiler/ir.h"
 #include "tally/runtime/binding.h"
@@ -39,6 +40,10 @@ class BatchBuilder {
   std::shared_ptr<StringDictionary> dictionary() const { return dictionary_; }
 
  private:
+  // Per-batch dictionaries come back here when their batch is done, so their memory is
+  // reused rather than allocated and faulted in again for every batch.
+  struct DictionaryPool;
+  std::shared_ptr<StringDictionary> AcquireDictionary();
   void Start();
   void Reject(const CsvRecord& record, int32_t field, std::string reason);
 
@@ -47,6 +52,8 @@ class BatchBuilder {
   int64_t batch_rows_;
   DictionaryScope scope_;
   bool has_variants_;
+  std::vector<uint8_t> opaque_;  // per input: a string no instruction reads (codes not deduplicated)
+  std::shared_ptr<DictionaryPool> pool_;
   std::shared_ptr<StringDictionary> dictionary_;
   InputBatch batch_;
   std::string reason_;

@@ -72,6 +72,7 @@ class CsvReader {
   CsvReader(std::unique_ptr<Source> source, CsvOptions options);
   Result<bool> Fill();
   Result<bool> ReadRecord(CsvRecord& record);
+  bool TryFastRecord(CsvRecord& record);
   void EndField();
   void SetError(int32_t field, std::string reason);
   void Append(const char* begin, const char* end);
