@@ -26,6 +26,52 @@ std::optional<std::pair<std::string, std::string>> SplitTag(const std::string& r
 
 }  // namespace
 
+Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev) {
+  std::vector<std::string> out;
+  auto commit = repo.Commit(id);
+  if (!commit) return commit.error();
+  auto policy = store::PolicyAt(repo, prev);
+  if (!policy) {
+    out.push_back("[policy] the policy before " + Short(id) + " cannot be read: " + policy.error().message);
+    return out;
+  }
+  store::CommitSigner s = store::VerifyCommit(repo, id);
+  if (!s.key || !(*s.key == policy->gate)) {
+    out.push_back("[gate] commit " + Short(id) + " (\"" + store::Title(git::CommitMessage(commit->get())) +
+                  "\") did not come through the gate: " +
+                  (s.signed_ ? (s.key ? "it is signed by " + s.key->Fingerprint() + ", not the gate key" : "its signature is invalid")
+                             : std::string("it is not signed")));
+    return out;
+  }
+  std::vector<git_oid> parents = git::Parents(commit->get());
+  std::string message = git::CommitMessage(commit->get());
+  auto cr_id = store::Trailer(message, "Tally-CR");
+  if (parents.size() < 2 || !cr_id || !git_oid_equal(&parents[0], &prev)) {
+    out.push_back("[gate] commit " + Short(id) + " is signed by the gate but is not a merge of a change request");
+    return out;
+  }
+  auto head = repo.Commit(parents[1]);
+  if (!head) return head.error();
+  if (!git_oid_equal(git_commit_tree_id(commit->get()), git_commit_tree_id(head->get())))
+    out.push_back("[content] merge " + Short(id) + " (" + *cr_id + ") holds content other than the approved CR head");
+  auto revisions = store::RevisionsBetween(repo, parents[1], prev);
+  if (!revisions) {
+    out.push_back("[gate] merge " + Short(id) + " (" + *cr_id + "): " + revisions.error().message);
+    return out;
+  }
+  GateInput in;
+  in.cr_id = *cr_id;
+  in.base = prev;
+  in.head = parents[1];
+  in.revisions = *revisions;
+  if (parents.size() >= 3) in.approvals = parents[2];
+  in.now = git::CommitTime(commit->get());
+  auto verdict = EvaluateGate(repo, in);
+  if (!verdict) return verdict.error();
+  for (const auto& reason : verdict->reasons) out.push_back("[approval] merge " + Short(id) + " (" + *cr_id + "): " + reason);
+  return out;
+}
+
 Result<AuditResult> Audit(const AuditOptions& opt) {
   auto repo = git::Repo::Open(opt.repo);
   if (!repo) return repo.error();
@@ -62,47 +108,9 @@ Result<AuditResult> Audit(const AuditOptions& opt) {
     const git_oid& prev = (*chain)[i - 1];
     ++r.commits_checked;
     merges.insert(git::ToHex(id));
-    auto commit = repo->Commit(id);
-    if (!commit) return commit.error();
-    auto policy = store::PolicyAt(*repo, prev);
-    if (!policy) {
-      violation("[policy] the policy before " + Short(id) + " cannot be read: " + policy.error().message);
-      continue;
-    }
-    store::CommitSigner s = store::VerifyCommit(*repo, id);
-    if (!s.key || !(*s.key == policy->gate)) {
-      violation("[gate] commit " + Short(id) + " (\"" + store::Title(git::CommitMessage(commit->get())) +
-                "\") did not come through the gate: " +
-                (s.signed_ ? (s.key ? "it is signed by " + s.key->Fingerprint() + ", not the gate key" : "its signature is invalid")
-                           : std::string("it is not signed")));
-      continue;
-    }
-    std::vector<git_oid> parents = git::Parents(commit->get());
-    std::string message = git::CommitMessage(commit->get());
-    auto cr_id = store::Trailer(message, "Tally-CR");
-    if (parents.size() < 2 || !cr_id) {
-      violation("[gate] commit " + Short(id) + " is signed by the gate but is not a merge of a change request");
-      continue;
-    }
-    auto head = repo->Commit(parents[1]);
-    if (!head) return head.error();
-    if (!git_oid_equal(git_commit_tree_id(commit->get()), git_commit_tree_id(head->get())))
-      violation("[content] merge " + Short(id) + " (" + *cr_id + ") holds content other than the approved CR head");
-    auto revisions = store::RevisionsBetween(*repo, parents[1], prev);
-    if (!revisions) {
-      violation("[gate] merge " + Short(id) + " (" + *cr_id + "): " + revisions.error().message);
-      continue;
-    }
-    GateInput in;
-    in.cr_id = *cr_id;
-    in.base = prev;
-    in.head = parents[1];
-    in.revisions = *revisions;
-    if (parents.size() >= 3) in.approvals = parents[2];
-    in.now = git::CommitTime(commit->get());
-    auto verdict = EvaluateGate(*repo, in);
-    if (!verdict) return verdict.error();
-    for (const auto& reason : verdict->reasons) violation("[approval] merge " + Short(id) + " (" + *cr_id + "): " + reason);
+    auto problems = VerifyMerge(*repo, id, prev);
+    if (!problems) return problems.error();
+    for (auto& p : *problems) violation(std::move(p));
   }
 
   // The gate log: signed records the branch must agree with.

@@ -57,6 +57,11 @@ struct GateVerdict {
 // evidence comes from MakeEvidenceOracle (evidence.h) over the two trees.
 Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& input);
 
+// Re-checks one governed commit `id` whose first parent is `prev`: signed by the gate key
+// of the policy at `prev`, a merge of a CR whose tree it holds, and every gate rule held
+// at the time of the merge. Returns the violations (empty when it is a valid gate merge).
+Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev);
+
 // Tree files of a commit.
 Result<FileMap> FilesAt(const git::Repo& repo, const git_oid& commit);
 

@@ -116,6 +116,21 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   EXPECT_EQ(major->commit, merged.merge_commit);
   EXPECT_FALSE(ResolveMajor(repo_, "customer.health@2").ok());
 
+  ProvenanceQuery pq{repo_, merged.merge_commit, "customer.health", "1.1.0"};
+  auto prov = VerifyProvenance(pq);
+  ASSERT_TRUE(prov.ok()) << prov.error().message;
+  EXPECT_TRUE(prov->ok) << prov->text;
+  EXPECT_EQ(prov->cr, "CR-1");
+  EXPECT_EQ(prov->approvers, (std::vector<std::string>{"alice", "bob"}));
+  pq.version = "1.0.0";
+  EXPECT_FALSE(VerifyProvenance(pq)->ok);
+  pq.commit = Git("rev-parse refs/tally/cr/1");
+  pq.version = "1.1.0";
+  EXPECT_FALSE(VerifyProvenance(pq)->ok);
+
+  // A merged CR is closed: no new revision, no new approval.
+  EXPECT_FALSE(ProposeAs("carol", "More", std::string("CR-1"))->ok);
+
   auto audit = RunAudit();
   EXPECT_TRUE(audit.ok) << audit.text;
   EXPECT_EQ(audit.freezes_checked, 1u);
