@@ -83,7 +83,12 @@ void CsvReader::SetChunkObserver(std::function<void(Chunk)> observer) {
 Result<bool> CsvReader::Fill() {
   if (eof_) return false;
   auto chunk = std::make_shared<std::string>();
-  chunk->resize(std::max<size_t>(options_.chunk_bytes, 3));
+  // A small input gets a small buffer (one byte over what is left, to see the end at once).
+  size_t cap = options_.chunk_bytes;
+  if (size_hint_ >= bytes_read_) {
+    cap = std::min(cap, static_cast<size_t>(size_hint_ - bytes_read_) + 1);
+  }
+  chunk->resize(std::max<size_t>(cap, 3));
   size_t got = 0;
   // The first chunk holds at least 3 bytes (unless the input is shorter), so a BOM is seen whole.
   do {
@@ -114,14 +119,22 @@ void CsvReader::SetError(int32_t field, std::string reason) {
   if (!error_) error_ = CsvError{field, std::move(reason)};
 }
 
-void CsvReader::Append(const char* begin, const char* end) {
-  buffer_.append(begin, end);
-  if (buffer_.size() > options_.max_record_bytes && state_ != State::kSkipLine) {
-    error_ = CsvError{-1, "record longer than " + std::to_string(options_.max_record_bytes) +
-                              " bytes (an unterminated quote?); skipped to the end of its line"};
-    state_ = State::kSkipLine;
-    buffer_.clear();
+const char* CsvReader::Append(const char* begin, const char* end) {
+  const size_t n = static_cast<size_t>(end - begin);
+  const size_t room = options_.max_record_bytes > buffer_.size()
+                          ? options_.max_record_bytes - buffer_.size()
+                          : 0;
+  if (n <= room) {
+    buffer_.append(begin, n);
+    return end;
   }
+  // Too long: the skip to the line end starts after the first byte over the limit. That
+  // position counts content bytes, so it does not depend on how the input was chunked.
+  error_ = CsvError{-1, "record longer than " + std::to_string(options_.max_record_bytes) +
+                            " bytes (an unterminated quote?); skipped to the end of its line"};
+  state_ = State::kSkipLine;
+  buffer_.clear();
+  return begin + room + 1;
 }
 
 void CsvReader::EndField() {
@@ -245,13 +258,12 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
       case State::kUnquoted: {
         const char* p = pos_;
         while (p < end_ && *p != delim && *p != '"' && !IsLineEnd(*p)) ++p;
-        Append(pos_, p);
-        pos_ = p;
+        pending_cr_ = false;
+        pos_ = Append(pos_, p);
         if (p == end_ || state_ == State::kSkipLine) break;
         if (*p == '"') {
           SetError(field_index(), "stray quote in an unquoted field");
-          Append(p, p + 1);
-          ++pos_;
+          pos_ = Append(p, p + 1);
         } else if (*p == delim) {
           EndField();
           state_ = State::kFieldStart;
@@ -265,21 +277,21 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
       }
       case State::kQuoted: {
         const char* p = pos_;
+        while (p < end_ && *p != '"') ++p;
+        const char* stop = Append(pos_, p);  // p, unless the record just became too long
         // Line breaks inside quotes are data, but still physical lines for messages.
-        while (p < end_ && *p != '"') {
-          if (*p == '\n') {
+        for (const char* q = pos_; q < stop; ++q) {
+          if (*q == '\n') {
             if (!pending_cr_) ++line_;
             pending_cr_ = false;
-          } else if (*p == '\r') {
+          } else if (*q == '\r') {
             ++line_;
             pending_cr_ = true;
           } else {
             pending_cr_ = false;
           }
-          ++p;
         }
-        Append(pos_, p);
-        pos_ = p;
+        pos_ = stop;
         if (p == end_ || state_ == State::kSkipLine) break;
         ++pos_;
         state_ = State::kQuotedQuote;
@@ -289,8 +301,7 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
         if (c == '"') {
           state_ = State::kQuoted;  // before Append, which may switch to kSkipLine
           pending_cr_ = false;
-          Append(pos_, pos_ + 1);
-          ++pos_;
+          pos_ = Append(pos_, pos_ + 1);
         } else if (c == delim) {
           EndField();
           state_ = State::kFieldStart;
@@ -306,6 +317,15 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
         }
         break;
       case State::kSkipLine: {
+        if (pending_cr_) {
+          // The limit fell inside a quoted CRLF whose CR was already counted as a line.
+          pending_cr_ = false;
+          if (c == '\n') {
+            ++pos_;
+            done = true;
+            break;
+          }
+        }
         const char* p = pos_;
         while (p < end_ && !IsLineEnd(*p)) ++p;
         pos_ = p;

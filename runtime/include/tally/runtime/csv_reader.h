@@ -75,7 +75,7 @@ class CsvReader {
   bool TryFastRecord(CsvRecord& record);
   void EndField();
   void SetError(int32_t field, std::string reason);
-  void Append(const char* begin, const char* end);
+  const char* Append(const char* begin, const char* end);
 
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuotedQuote, kSkipLine };
 
