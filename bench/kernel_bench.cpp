@@ -121,7 +121,7 @@ void BM_JitKernel(benchmark::State& state) {
   }
   SetRows(state, kRows);
 }
-BENCHMARK(BM_JitKernel)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_JitKernel)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Interpreter(benchmark::State& state) {
   // 1M rows: the interpreter is the oracle, not a contender.
@@ -142,7 +142,7 @@ BENCHMARK(BM_Interpreter)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Cold compile: generate IR, optimize, emit machine code, link (the JIT itself already up).
 void BM_ColdCompile(benchmark::State& state) {
-  Compiled(2);  // the process's first compile sets up LLVM; not per-definition cost
+  Compiled(1);  // the process's first compile sets up LLVM; not per-definition cost
   codegen::KernelOptions o;
   o.use_cache = false;
   o.opt_level = static_cast<int>(state.range(0));
@@ -151,7 +151,7 @@ void BM_ColdCompile(benchmark::State& state) {
     benchmark::DoNotOptimize(k);
   }
 }
-BENCHMARK(BM_ColdCompile)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ColdCompile)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // A cache hit: read and verify the entry, link the object; no optimizer, no code generator.
 void BM_CacheHit(benchmark::State& state) {
@@ -185,7 +185,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     };
     double hand = get("BM_HandWritten/real_time");
     double hand_valid = get("BM_HandWrittenWithValidity/real_time");
-    for (const char* k : {"BM_JitKernel/2/real_time", "BM_JitKernel/3/real_time"}) {
+    for (const char* k : {"BM_JitKernel/1/real_time", "BM_JitKernel/2/real_time", "BM_JitKernel/3/real_time"}) {
       double t = get(k);
       if (t > 0 && hand > 0) {
         std::printf("%s: %.1f M rows/s; speed vs hand-written %.2fx, vs hand-written with validity %.2fx\n", k,
@@ -202,7 +202,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 // The kernel and the hand-written loop must compute the same scores, or the race means nothing.
 bool SameResults() {
   Batch a(100'000), b(100'000);
-  a.RunKernel(Compiled(2)->score());
+  a.RunKernel(Compiled(1)->score());
   HandWrittenHealth(b.Hand());
   for (size_t i = 0; i < a.score.size(); ++i) {
     if (b.status[i] != 0) {
@@ -221,7 +221,7 @@ bool SameResults() {
 
 int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
-  auto first = tally::bench::Compiled(2);
+  auto first = tally::bench::Compiled(1);
   double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const auto& t = first->info().target;
   std::printf("target: %s, cpu %s, LLVM %s\nfirst compile in the process (LLVM set-up included): %.1f ms\n",

@@ -289,3 +289,29 @@ TEST(CodegenOps, MalformedProgramsAreErrorsNotCrashes) {
 
 }  // namespace
 }  // namespace tally::codegen::testing
+
+namespace tally::codegen::testing {
+namespace {
+
+TEST(CodegenOps, OneTrapDeepInsideAChainIsFoundInABigBatch) {
+  // ((x * 1e300) / 2 + 1) * 3: only row 1500 (x = 1e10) overflows, in the innermost multiply
+  // (trap 0). The fast loop checks only the outermost op; the precise loop must take over
+  // for that chunk and report trap 0 (status 1), and every other row must be right.
+  ProgramBuilder b;
+  ValueId x = b.Input("x", Type::kFloat, false);
+  ValueId m = b.Apply(Op::kMul, Type::kFloat, {x, b.Float(1e300)});
+  ValueId d = b.Apply(Op::kDiv, Type::kFloat, {m, b.Float(2)});
+  ValueId a = b.Apply(Op::kAdd, Type::kFloat, {d, b.Float(1)});
+  b.Output("r", b.Apply(Op::kMul, Type::kFloat, {a, b.Float(3)}));
+  std::vector<std::optional<double>> xs;
+  std::vector<Want> want;
+  for (int r = 0; r < 2000; ++r) {
+    double v = r == 1500 ? 1e10 : 1e-300 * r;
+    xs.push_back(v);
+    want.push_back(r == 1500 ? Status(1) : F((v * 1e300 / 2 + 1) * 3));
+  }
+  CheckScore(b.program(), {Floats(xs)}, want);
+}
+
+}  // namespace
+}  // namespace tally::codegen::testing

@@ -1,6 +1,7 @@
 // The code generation pipeline, top to bottom:
 //   ValidateProgram -> cache lookup -> (hit) load object
 //                                   -> (miss) EmitKernelModule -> JIT (optimize, compile) -> cache write
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 
@@ -54,7 +55,7 @@ std::vector<std::string> EntrySymbols(const ir::Program& program) {
   return {kMetricRowSymbol, kMetricFinalizeSymbol};
 }
 
-int OptLevel(const KernelOptions& options) { return options.opt_level >= 3 ? 3 : 2; }
+int OptLevel(const KernelOptions& options) { return std::clamp(options.opt_level, 1, 3); }
 
 std::string KeyFor(const ir::Program& program, const TargetInfo& target, const KernelOptions& options) {
   std::string material = "tally-kernel-cache 1\n";

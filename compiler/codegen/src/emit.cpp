@@ -118,11 +118,16 @@ class Emitter {
       bits = b_.CreateBitCast(b_.CreateFMul(r, llvm::ConstantFP::get(b_.getDoubleTy(), 0.0)), b_.getInt64Ty());
       bits = b_.CreateSelect(valid, bits, b_.getInt64(0));
     }
-    row_trap_ = b_.CreateOr(row_trap_, bits);
+    trap_notes_[current_] = bits;
   }
+  // Ors the trap notes into row_trap_, skipping a float result whose non-finite value would
+  // surely make a later checked op non-finite too (see Covered).
+  void CombineTrapNotes(const std::vector<ir::Instruction>& code, const std::vector<Triple>& values);
   llvm::Value* row_ = nullptr;
   bool precise_ = true;
   llvm::Value* row_trap_ = nullptr;  // fast body: see NoteTrap
+  std::vector<llvm::Value*> trap_notes_;  // per instruction of the fast body, or null
+  size_t current_ = 0;                    // the instruction being emitted
   std::vector<llvm::Value*> read_values_, read_valid_, write_values_, write_valid_;
   llvm::Value* variants_ptr_ = nullptr;
   llvm::Value* variant_ = nullptr;  // this row's variant, clamped to the param tables
@@ -461,6 +466,49 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
   return {llvm::UndefValue::get(PayloadType(ins.type)), b_.getFalse(), NoError()};
 }
 
+void Emitter::CombineTrapNotes(const std::vector<ir::Instruction>& code, const std::vector<Triple>& values) {
+  auto always_valid = [&](ir::ValueId id) {
+    auto* c = llvm::dyn_cast<llvm::ConstantInt>(values[id].valid);
+    return c && c->isOne();
+  };
+  auto nonzero_constant = [&](ir::ValueId id) {
+    auto* c = llvm::dyn_cast<llvm::ConstantFP>(values[id].value);
+    return c && !c->isZero() && always_valid(id);
+  };
+  // detected[i]: a non-finite result of i (when valid) fires some emitted check. Inf and NaN
+  // survive +, -, * with any valid operand and division of them by a non-zero constant
+  // (x / inf = 0 would not, so other divisors do not count).
+  std::vector<bool> detected(code.size(), false);
+  std::vector<bool> emit(code.size(), false);
+  std::vector<std::vector<ir::ValueId>> consumers(code.size());
+  for (ir::ValueId c = 0; c < code.size(); ++c) {
+    for (ir::ValueId a : code[c].args) consumers[a].push_back(c);
+  }
+  for (size_t i = code.size(); i-- > 0;) {
+    if (!trap_notes_[i]) continue;
+    bool covered = false;
+    if (code[i].type == Type::kFloat) {
+      for (ir::ValueId c : consumers[i]) {
+        const ir::Instruction& user = code[c];
+        if (!detected[c] || user.type != Type::kFloat) continue;
+        bool others_valid = true;
+        for (ir::ValueId a : user.args) others_valid &= a == i || always_valid(a);
+        if (!others_valid) continue;
+        if (user.op == Op::kAdd || user.op == Op::kSub || user.op == Op::kMul ||
+            (user.op == Op::kDiv && user.args[0] == i && user.args[1] != i && nonzero_constant(user.args[1]))) {
+          covered = true;
+          break;
+        }
+      }
+    }
+    detected[i] = true;
+    emit[i] = !covered;
+  }
+  for (size_t i = 0; i < code.size(); ++i) {
+    if (emit[i]) row_trap_ = b_.CreateOr(row_trap_, trap_notes_[i]);
+  }
+}
+
 llvm::Value* Emitter::RequireStatus(llvm::Value* otherwise, const std::vector<Triple>& values) {
   // Requires in order: the first that carries an error or is valid and false decides.
   llvm::Value* status = otherwise;
@@ -549,7 +597,9 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   }
   std::vector<Triple> values;
   values.reserve(code.size());
-  for (const ir::Instruction& ins : code) values.push_back(EmitInstruction(ins, values));
+  trap_notes_.assign(code.size(), nullptr);
+  for (current_ = 0; current_ < code.size(); ++current_) values.push_back(EmitInstruction(code[current_], values));
+  if (!precise) CombineTrapNotes(code, values);
   store(*this, values);
   llvm::Value* next = b_.CreateAdd(row, b_.getInt64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
   row->addIncoming(next, b_.GetInsertBlock());
@@ -559,7 +609,18 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
     any_trap->addIncoming(trap_so_far, b_.GetInsertBlock());
   }
   llvm::BasicBlock* last = b_.GetInsertBlock();
-  b_.CreateCondBr(b_.CreateICmpSLT(next, n), loop, exit);
+  llvm::BranchInst* latch = b_.CreateCondBr(b_.CreateICmpSLT(next, n), loop, exit);
+  if (precise) {
+    // The precise loop is cold: keep it scalar and small, which also halves compile time.
+    llvm::MDNode* self = llvm::MDNode::getDistinct(ctx_, {nullptr});
+    llvm::MDNode* no_vectorize = llvm::MDNode::get(
+        ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.enable"),
+               llvm::ConstantAsMetadata::get(b_.getFalse())});
+    llvm::MDNode* no_unroll = llvm::MDNode::get(ctx_, {llvm::MDString::get(ctx_, "llvm.loop.unroll.disable")});
+    llvm::MDNode* id = llvm::MDNode::getDistinct(ctx_, {self, no_vectorize, no_unroll});
+    id->replaceOperandWith(0, id);
+    latch->setMetadata(llvm::LLVMContext::MD_loop, id);
+  }
   b_.SetInsertPoint(exit);
   if (precise) {
     b_.CreateRetVoid();
@@ -624,33 +685,47 @@ Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
   llvm::PHINode* start = b_.CreatePHI(i64, 2, "start");
   start->addIncoming(b_.getInt64(0), entry);
   llvm::Value* n = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b_.CreateSub(rows, start), b_.getInt64(kChunk));
-  std::vector<llvm::Value*> call_args{n};
-  auto offset = [&](llvm::Type* elem, llvm::Value* p) { return b_.CreateInBoundsGEP(elem, p, start); };
-  for (size_t i = 0; i < plan.reads.size(); ++i) {
-    call_args.push_back(offset(StorageType(plan.reads[i].type), read_bases[i].values));
-    if (plan.reads[i].with_valid) {
-      llvm::Value* v = read_bases[i].valid;
-      call_args.push_back(b_.CreateSelect(b_.CreateIsNull(v), OnesArray(), offset(b_.getInt8Ty(), v)));
-    } else {
-      call_args.push_back(OnesArray());  // never read
+  // The fast loop gets a multiple of 16 rows, so its vector loop needs no scalar remainder
+  // (less code to compile); the last few rows of a batch go to the precise loop.
+  llvm::Value* n_fast = b_.CreateAnd(n, b_.getInt64(~int64_t{15}));
+  auto args_at = [&](llvm::Value* first, llvm::Value* count) {
+    std::vector<llvm::Value*> call_args{count};
+    auto offset = [&](llvm::Type* elem, llvm::Value* p) { return b_.CreateInBoundsGEP(elem, p, first); };
+    for (size_t i = 0; i < plan.reads.size(); ++i) {
+      call_args.push_back(offset(StorageType(plan.reads[i].type), read_bases[i].values));
+      if (plan.reads[i].with_valid) {
+        llvm::Value* v = read_bases[i].valid;
+        call_args.push_back(b_.CreateSelect(b_.CreateIsNull(v), OnesArray(), offset(b_.getInt8Ty(), v)));
+      } else {
+        call_args.push_back(OnesArray());  // never read
+      }
     }
-  }
-  for (size_t i = 0; i < plan.writes.size(); ++i) {
-    call_args.push_back(offset(StorageType(plan.writes[i].type), write_bases[i].values));
-    call_args.push_back(offset(b_.getInt8Ty(), write_bases[i].valid));
-  }
-  call_args.push_back(offset(b_.getInt32Ty(), fn->getArg(kStatusArg)));
-  if (regional) {
-    llvm::Value* v = fn->getArg(kArg2);
-    call_args.push_back(b_.CreateSelect(b_.CreateIsNull(v), ZeroVariants(), offset(b_.getInt16Ty(), v)));
-  }
+    for (size_t i = 0; i < plan.writes.size(); ++i) {
+      call_args.push_back(offset(StorageType(plan.writes[i].type), write_bases[i].values));
+      call_args.push_back(offset(b_.getInt8Ty(), write_bases[i].valid));
+    }
+    call_args.push_back(offset(b_.getInt32Ty(), fn->getArg(kStatusArg)));
+    if (regional) {
+      llvm::Value* v = fn->getArg(kArg2);
+      call_args.push_back(b_.CreateSelect(b_.CreateIsNull(v), ZeroVariants(), offset(b_.getInt16Ty(), v)));
+    }
+    return call_args;
+  };
+  std::vector<llvm::Value*> call_args = args_at(start, n_fast);
   llvm::Value* trapped = b_.CreateCall(fast, call_args);
   auto* redo = llvm::BasicBlock::Create(ctx_, "precise", fn);
+  auto* check_tail = llvm::BasicBlock::Create(ctx_, "check_tail", fn);
+  auto* tail = llvm::BasicBlock::Create(ctx_, "tail", fn);
   auto* advance = llvm::BasicBlock::Create(ctx_, "next", fn);
-  b_.CreateCondBr(trapped, redo, advance,
+  b_.CreateCondBr(trapped, redo, check_tail,
                   llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));  // traps are rare
   b_.SetInsertPoint(redo);
   b_.CreateCall(precise, call_args);
+  b_.CreateBr(check_tail);
+  b_.SetInsertPoint(check_tail);
+  b_.CreateCondBr(b_.CreateICmpSLT(n_fast, n), tail, advance);
+  b_.SetInsertPoint(tail);
+  b_.CreateCall(precise, args_at(b_.CreateAdd(start, n_fast), b_.CreateSub(n, n_fast)));
   b_.CreateBr(advance);
   b_.SetInsertPoint(advance);
   llvm::Value* next = b_.CreateAdd(start, b_.getInt64(kChunk), "", true, true);

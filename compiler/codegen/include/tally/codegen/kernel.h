@@ -38,8 +38,9 @@ struct KernelOptions {
   // Where compiled objects are cached. Empty: $XDG_CACHE_HOME/tally, else ~/.cache/tally.
   std::string cache_dir;
   bool use_cache = true;
-  // LLVM optimization level, 2 or 3 (docs/performance.md compares them).
-  int opt_level = 2;
+  // 1: the kernel pipeline (a short list of LLVM passes that vectorizes the row loop),
+  // 2: LLVM's O2, 3: LLVM's O3. docs/performance.md compares them.
+  int opt_level = 1;
   // Overrides DefaultTarget().cpu, e.g. "x86-64-v2" (must be supported by this host).
   std::string cpu;
 };
@@ -51,7 +52,7 @@ struct KernelInfo {
   std::string cache_path;  // the entry's file ("" when the cache is off)
   bool from_cache = false; // true: object loaded from disk, the optimizer did not run
   double compile_ms = 0;   // wall time of CompileKernel (generate + optimize + codegen + link, or load)
-  int opt_level = 2;
+  int opt_level = 1;
   // Set when the cache could not be written (the kernel still works), for a warning.
   std::string cache_warning;
 };
