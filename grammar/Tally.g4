@@ -16,21 +16,21 @@ member
     : 'version' value=(VERSION_LIT | FLOAT_LIT | INT_LIT)    # versionMember
     | 'owner' ident                                           # ownerMember
     | 'description' STRING                                    # descriptionMember
-    | 'key' ident (',' ident)*                                # keyMember
+    | 'key' name (',' name)*                                # keyMember
     | 'tags' '[' (STRING (',' STRING)*)? ']'                  # tagsMember
     | 'expires_after' DURATION_LIT                            # expiresMember
-    | 'input' ident ':' typeRef                               # inputMember
-    | 'param' ident (':' typeRef)? '=' literal REGIONAL='regional'? # paramMember
+    | 'input' name ':' typeRef                               # inputMember
+    | 'param' name (':' typeRef)? '=' literal REGIONAL='regional'? # paramMember
     | 'require' expr                                          # requireMember
-    | 'let' ident '=' expr                                    # letMember
-    | 'output' ident ':' typeRef '=' expr                     # outputMember
-    | 'group' 'by' ident (',' ident)*                         # groupMember
+    | 'let' name '=' expr                                    # letMember
+    | 'output' name ':' typeRef '=' expr                     # outputMember
+    | 'group' 'by' name (',' name)*                         # groupMember
     | 'test' STRING '{' testStep* '}'                         # testMember
     ;
 
-overrideItem : ident '=' literal ;
+overrideItem : name '=' literal ;
 
-typeRef : name=IDENT NULLABLE='?'? ;
+typeRef : typeName=IDENT NULLABLE='?'? ;
 
 testStep
     : 'given' binding (',' binding)*                          # givenStep
@@ -38,16 +38,16 @@ testStep
     | 'expect' expectation (',' expectation)*                 # expectStep
     ;
 
-binding : ident '=' literal ;
-expectation : ident '=' literal ('within' literal)? ;
+binding : name '=' literal ;
+expectation : name '=' literal ('within' literal)? ;
 
 // ANTLR gives earlier alternatives higher precedence: tightest binding first.
 // Left-recursive alternatives become loops, so long operator chains do not recurse.
 expr
-    : name=ident '(' (argument (',' argument)*)? ')'          # callExpr
+    : fn=name '(' (argument (',' argument)*)? ')'             # callExpr
     | '(' expr ')'                                            # parenExpr
     | exprLiteral                                             # literalExpr
-    | ident                                                   # nameExpr
+    | name                                                    # nameExpr
     | '-' expr                                                # negateExpr
     | expr op=('*' | '/' | '%') expr                          # multiplicativeExpr
     | expr op=('+' | '-') expr                                # additiveExpr
@@ -59,7 +59,7 @@ expr
     | 'if' expr 'then' expr 'else' expr                       # ifExpr
     ;
 
-argument : (ident '=')? expr ;
+argument : (name '=')? expr ;
 
 exprLiteral
     : INT_LIT                                                 # intLiteral
@@ -72,13 +72,18 @@ exprLiteral
 // Literals written outside expressions (params, overrides, tests) may carry a sign.
 literal : MINUS='-'? exprLiteral ;
 
-// Definition keywords are keywords only where a member starts, so an input may be
-// called `region` and an output `score`. Expression keywords stay reserved.
-ident
-    : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'version' | 'owner'
-    | 'description' | 'key' | 'tags' | 'expires_after' | 'input' | 'param' | 'regional'
-    | 'require' | 'let' | 'output' | 'group' | 'by' | 'test' | 'given' | 'expect'
+// Keywords that only start a definition or a test step are also names elsewhere, so an
+// input may be called `region` and an output `score`. Keywords that start a member (`let`,
+// `output`, ...) are not names: an unfinished expression then stops at the next member
+// instead of swallowing it. Expression keywords (if, and, null, ...) are always reserved.
+ident : name | memberKeyword ;
+name
+    : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'regional' | 'by'
     | 'rejected' | 'within'
+    ;
+memberKeyword
+    : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'
+    | 'param' | 'require' | 'let' | 'output' | 'group' | 'test' | 'given' | 'expect'
     ;
 
 VERSION_LIT  : DIGITS '.' DIGITS '.' DIGITS ('-' [0-9A-Za-z.-]+)? ;

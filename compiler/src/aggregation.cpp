@@ -163,6 +163,25 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
   return Status::Ok();
 }
 
+// "segment = \"smb\", tier = null": names a group in messages.
+static std::string GroupLabel(const ir::Program& p, const std::vector<KeyPart>& key,
+                              const std::vector<std::string>& strings) {
+  if (p.group_keys.empty()) return "(all rows)";
+  std::string out;
+  for (size_t k = 0; k < p.group_keys.size(); ++k) {
+    const auto& column = p.inputs[p.group_keys[k]];
+    out += (k ? ", " : "") + column.name + " = ";
+    if (!key[k].valid) { out += "null"; continue; }
+    switch (column.type) {
+      case ir::Type::kString: out += "\"" + strings.at(static_cast<size_t>(key[k].bits)) + "\""; break;
+      case ir::Type::kFloat: { double d; std::memcpy(&d, &key[k].bits, sizeof d); out += std::to_string(d); break; }
+      case ir::Type::kBool: out += key[k].bits ? "true" : "false"; break;
+      case ir::Type::kInt: out += std::to_string(key[k].bits); break;
+    }
+  }
+  return out;
+}
+
 Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::string>& strings) {
   Impl& s = *impl_;
   const auto& p = s.program;
@@ -229,7 +248,8 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
     for (size_t g = 0; g < n; ++g) {
       const Accumulator& acc = s.accumulators[order[g]][i];
       auto fail = [&](const char* what) {
-        return Error{"metric " + p.name + ": " + what + " in `" + agg.text + "`"};
+        return Error{"metric " + p.name + ": " + what + " in `" + agg.text + "` for group " +
+                     GroupLabel(p, s.keys[order[g]], strings)};
       };
       switch (agg.kind) {
         case AK::kCount:

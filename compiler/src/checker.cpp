@@ -255,7 +255,7 @@ class DefinitionChecker {
     auto [it, inserted] = def_.symbols.emplace(name, symbol);
     if (!inserted) {
       auto& d = diagnostics_.Error("E-duplicate-name", range, "`" + name + "` is already defined");
-      d.notes.push_back({SourceRange{range.file, it->second.defined_at, it->second.defined_at}, "first defined here"});
+      d.notes.push_back({declared_ranges_[name], "first defined here"});
       return;
     }
     declared_ranges_[name] = range;
@@ -315,7 +315,9 @@ class DefinitionChecker {
     if (p.type) {
       auto declared = ParseTypeName(p.type->name);
       if (!declared) {
-        diagnostics_.Error("E-unknown-type", p.type->range, "unknown type `" + p.type->name + "`");
+        std::string hint = Suggest(p.type->name, {"int", "float", "bool", "string"});
+        diagnostics_.Error("E-unknown-type", p.type->range, "unknown type `" + p.type->name + "`",
+                           hint.empty() ? "the types are int, float, bool and string" : hint);
         type = ErrorType();
       } else {
         type = *declared;
@@ -379,6 +381,7 @@ class DefinitionChecker {
     }
     def_.let_types[i] = t;
     def_.symbols[l.name].type = t;
+    def_.symbols[l.name].nonzero = module_.info[l.value.get()].nonzero;
   }
 
   void CheckOutput(size_t i) {
@@ -472,9 +475,12 @@ class DefinitionChecker {
       std::vector<std::string> path;
       if (!current_.empty() && Reaches(e.name, current_, seen, path)) {
         std::string chain = current_;
-        for (const auto& p : path) chain += " -> " + p;
+        std::set<std::string> members{current_};
+        for (const auto& p : path) chain += " -> " + p, members.insert(p);
         chain += " -> " + current_;
-        diagnostics_.Error("E-cycle", e.range, "definitions form a cycle: " + chain);
+        // One cycle is reported once, at its first member in the text.
+        if (reported_cycles_.insert(members).second)
+          diagnostics_.Error("E-cycle", e.range, "definitions form a cycle: " + chain);
       } else {
         auto& d = diagnostics_.Error("E-use-before-define", e.range,
                                      "`" + e.name + "` is used before it is defined",
@@ -485,6 +491,7 @@ class DefinitionChecker {
     }
     bool nonzero = false;
     if (s.kind == Symbol::Kind::kParam) nonzero = ParamNonzero(s.index);
+    if (s.kind == Symbol::Kind::kLet) nonzero = s.nonzero;
     if (is_metric_) {
       if (where == Where::kGroup) {
         bool key = s.kind == Symbol::Kind::kInput &&
@@ -749,18 +756,6 @@ class DefinitionChecker {
 
   // A domain error the checker can see now (a literal argument) is a compile error.
   void CheckDomain(const ast::Expr& e) {
-    if (e.args.empty() || e.args[0]->kind != ast::Expr::Kind::kLiteral) return;
-    const auto& lit = e.args[0]->literal;
-    double v = lit.kind == ast::Literal::Kind::kInt ? static_cast<double>(lit.int_value)
-               : lit.kind == ast::Literal::Kind::kFloat ? lit.float_value : 1.0;
-    if (e.name == "sqrt" && v < 0) {
-      diagnostics_.Error("E-domain", e.args[0]->range, "sqrt of a negative number is undefined");
-    } else if (e.name == "ln" && v <= 0) {
-      diagnostics_.Error("E-domain", e.args[0]->range, "ln of zero or a negative number is undefined");
-    } else if (e.name == "clamp" && e.args.size() == 3 && IsPositiveLiteral(*e.args[1]) &&
-               e.args[2]->kind == ast::Expr::Kind::kLiteral) {
-      // handled below
-    }
     if (e.name == "clamp" && e.args.size() == 3 && e.args[1]->kind == ast::Expr::Kind::kLiteral &&
         e.args[2]->kind == ast::Expr::Kind::kLiteral) {
       auto value = [](const ast::Literal& l) {
@@ -769,6 +764,15 @@ class DefinitionChecker {
       if (value(e.args[1]->literal) > value(e.args[2]->literal)) {
         diagnostics_.Error("E-clamp-bounds", e.range, "clamp() lower bound is above its upper bound");
       }
+    }
+    if (e.args.empty() || e.args[0]->kind != ast::Expr::Kind::kLiteral) return;
+    const auto& lit = e.args[0]->literal;
+    double v = lit.kind == ast::Literal::Kind::kInt ? static_cast<double>(lit.int_value)
+               : lit.kind == ast::Literal::Kind::kFloat ? lit.float_value : 1.0;
+    if (e.name == "sqrt" && v < 0) {
+      diagnostics_.Error("E-domain", e.args[0]->range, "sqrt of a negative number is undefined");
+    } else if (e.name == "ln" && v <= 0) {
+      diagnostics_.Error("E-domain", e.args[0]->range, "ln of zero or a negative number is undefined");
     }
   }
 
@@ -802,7 +806,9 @@ class DefinitionChecker {
     if (std::any_of(args.begin(), args.end(), [](auto t) { return t.kind == K::kError; })) return Record(e, ErrorType());
     if (e.name == "count") {
       if (positional > 1) {
-        diagnostics_.Error("E-arity", e.range, "count takes 0 or 1 arguments", "count() or count(condition)");
+        diagnostics_.Error("E-arity", e.range,
+                           "`count` takes 0 or 1 arguments, not " + std::to_string(positional),
+                           "count() or count(condition)");
         return Record(e, ErrorType());
       }
       if (positional == 1 && args[0].kind != K::kBool) {
@@ -966,6 +972,7 @@ class DefinitionChecker {
   uint32_t current_offset_ = 0;
   std::map<std::string, SourceRange> declared_ranges_;
   std::map<std::string, std::set<std::string>> references_;
+  std::set<std::set<std::string>> reported_cycles_;
 };
 
 void CheckOverrides(CheckedModule& module, DiagnosticList& diagnostics) {

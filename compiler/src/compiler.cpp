@@ -91,14 +91,16 @@ CompileResult Compile(const std::vector<SourceFilePtr>& files) {
   CompileResult result;
   for (const auto& f : files) result.diagnostics.Retain(f);
   std::vector<std::shared_ptr<const ast::File>> parsed;
-  for (const auto& f : files) parsed.push_back(std::make_shared<const ast::File>(Parse(f, result.diagnostics)));
+  for (const auto& f : files) {
+    size_t errors_before = result.diagnostics.ErrorCount();
+    auto file = std::make_shared<const ast::File>(Parse(f, result.diagnostics));
+    // A file that did not parse is left out of checking: its holes would only come back as
+    // name errors. The other files are still checked, so all their problems are reported.
+    if (result.diagnostics.ErrorCount() == errors_before) parsed.push_back(std::move(file));
+  }
   auto impl = std::make_shared<Library::Impl>();
   impl->files = files;
-  // Checking a file that did not parse would only repeat its syntax errors as name errors.
-  bool syntax_ok = !result.diagnostics.HasErrors();
-  if (syntax_ok) {
-    impl->module = std::make_unique<CheckedModule>(Check(std::move(parsed), result.diagnostics));
-  }
+  impl->module = std::make_unique<CheckedModule>(Check(std::move(parsed), result.diagnostics));
   result.diagnostics.SortByLocation();
   if (result.diagnostics.HasErrors()) return result;
   for (const auto& d : impl->module->definitions) {

@@ -150,7 +150,8 @@ std::string Program::ToString() const {
     out += "string #" + std::to_string(i) + " " + Quote(string_constants[i]) + "\n";
   PrintCode(out, "row", row_code);
   for (const auto& a : aggregates) {
-    out += "aggregate " + std::string(AggregateName(a.kind)) + " %" + std::to_string(a.arg);
+    out += "aggregate " + std::string(AggregateName(a.kind));
+    if (a.kind != Aggregate::Kind::kCount) out += " %" + std::to_string(a.arg);
     if (a.kind == Aggregate::Kind::kWeightedAvg) out += " weight %" + std::to_string(a.weight);
     out += " : " + std::string(TypeName(a.type)) + (a.nullable ? "?" : "") + "  // " + a.text + "\n";
   }

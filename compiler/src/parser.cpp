@@ -71,7 +71,14 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
       diagnostics_.Error("E-unexpected-character", range, "unexpected character " + text);
       return;
     }
-    diagnostics_.Error("E-syntax", range, "syntax error at " + text + ": " + Simplify(message));
+    // ANTLR's recovery can report a cascade on the line of an error; the first one is the
+    // one worth reading.
+    auto line_of = f_line(range.begin);
+    if (line_of == last_error_line_) return;
+    last_error_line_ = line_of;
+    std::string hint;
+    std::string readable = Readable(message, text, hint);
+    diagnostics_.Error("E-syntax", range, readable, hint);
   }
 
  private:
@@ -87,20 +94,50 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
     return offset;
   }
 
-  // ANTLR lists expected tokens with internal names; keep its message but make it readable.
-  static std::string Simplify(std::string message) {
+  uint32_t f_line(uint32_t offset) const { return file_->PositionOf(offset).line; }
+
+  // Turns ANTLR's messages ("mismatched input 'x' expecting {...35 tokens...}") into what a
+  // person needs: what was found, and what kind of thing was expected.
+  static std::string Readable(const std::string& message, const std::string& found, std::string& hint) {
+    auto expected_part = [&]() -> std::string {
+      size_t p = message.find(" expecting ");
+      return p == std::string::npos ? "" : message.substr(p + 11);
+    };
+    std::string expected = expected_part();
+    bool wants_expression = expected.find("'('") != std::string::npos && expected.find("'if'") != std::string::npos;
+    bool wants_name = expected.find("IDENT") != std::string::npos;
+    bool wants_close = expected.find("'}'") != std::string::npos;
+    std::string what;
+    if (wants_expression) what = "an expression";
+    else if (!expected.empty() && expected.front() != '{') what = Friendly(expected);
+    else if (wants_name && expected.size() < 200) what = "a name";
+    if (found == "end of file") {
+      if (wants_close || what.empty()) hint = "a `{` block may be missing its closing `}`";
+      return what.empty() ? "unexpected end of file" : "expected " + what + " before the end of the file";
+    }
+    if (message.rfind("missing ", 0) == 0) {
+      size_t at = message.find(" at ");
+      return "missing " + Friendly(message.substr(8, at == std::string::npos ? std::string::npos : at - 8)) +
+             " before " + found;
+    }
+    if (!what.empty()) return "expected " + what + ", found " + found;
+    return "unexpected " + found;
+  }
+
+  static std::string Friendly(std::string tokens) {
     auto replace_all = [&](const std::string& from, const std::string& to) {
-      for (size_t p = message.find(from); p != std::string::npos; p = message.find(from, p + to.size()))
-        message.replace(p, from.size(), to);
+      for (size_t p = tokens.find(from); p != std::string::npos; p = tokens.find(from, p + to.size()))
+        tokens.replace(p, from.size(), to);
     };
     replace_all("<EOF>", "end of file");
     replace_all("IDENT", "a name");
+    replace_all("UNTERMINATED_STRING", "a string");
     replace_all("STRING", "a string");
     replace_all("INT_LIT", "an integer");
     replace_all("FLOAT_LIT", "a number");
     replace_all("VERSION_LIT", "a version");
     replace_all("DURATION_LIT", "a duration");
-    return message;
+    return tokens;
   }
 
   const SourceFile* file_;
@@ -108,6 +145,7 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
   DiagnosticList& diagnostics_;
   size_t max_errors_;
   size_t errors_ = 0;
+  uint32_t last_error_line_ = 0;
 };
 
 // Scans tokens before parsing so that the recursive-descent parser (and every later pass)
@@ -239,7 +277,7 @@ class AstBuilder {
   std::string Text(SourceRange range) const {
     return file_->text().substr(range.begin, range.end - range.begin);
   }
-  static std::string Name(TallyParser::IdentContext* ident) { return ident ? ident->getText() : ""; }
+  static std::string Name(antlr4::ParserRuleContext* ident) { return ident ? ident->getText() : ""; }
 
   std::string Unquote(antlr4::tree::TerminalNode* node) {
     if (node == nullptr) return {};
@@ -283,7 +321,7 @@ class AstBuilder {
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::KeyMemberContext*>(m)) {
-      for (auto* ident : c->ident()) d.keys.push_back({Name(ident), Range(ident)});
+      for (auto* ident : c->name()) d.keys.push_back({Name(ident), Range(ident)});
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::TagsMemberContext*>(m)) {
@@ -295,13 +333,13 @@ class AstBuilder {
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::InputMemberContext*>(m)) {
-      d.inputs.push_back({Name(c->ident()), Range(c->ident()), BuildType(c->typeRef())});
+      d.inputs.push_back({Name(c->name()), Range(c->name()), BuildType(c->typeRef())});
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::ParamMemberContext*>(m)) {
       ast::Param p;
-      p.name = Name(c->ident());
-      p.name_range = Range(c->ident());
+      p.name = Name(c->name());
+      p.name_range = Range(c->name());
       if (c->typeRef()) p.type = BuildType(c->typeRef());
       p.value = BuildLiteral(c->literal());
       p.regional = c->REGIONAL != nullptr;
@@ -317,17 +355,17 @@ class AstBuilder {
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::LetMemberContext*>(m)) {
-      d.lets.push_back({Name(c->ident()), Range(c->ident()), BuildExpr(c->expr())});
+      d.lets.push_back({Name(c->name()), Range(c->name()), BuildExpr(c->expr())});
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::OutputMemberContext*>(m)) {
-      d.outputs.push_back({Name(c->ident()), Range(c->ident()), BuildType(c->typeRef()), BuildExpr(c->expr())});
+      d.outputs.push_back({Name(c->name()), Range(c->name()), BuildType(c->typeRef()), BuildExpr(c->expr())});
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::GroupMemberContext*>(m)) {
       d.has_group_by = true;
       d.group_by_range = Range(c);
-      for (auto* ident : c->ident()) d.group_by.push_back({Name(ident), Range(ident)});
+      for (auto* ident : c->name()) d.group_by.push_back({Name(ident), Range(ident)});
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::TestMemberContext*>(m)) {
@@ -338,7 +376,7 @@ class AstBuilder {
   ast::TypeRef BuildType(TallyParser::TypeRefContext* ctx) {
     ast::TypeRef t;
     if (ctx == nullptr) return t;
-    t.name = ctx->name ? ctx->name->getText() : "";
+    t.name = ctx->typeName ? ctx->typeName->getText() : "";
     t.nullable = ctx->NULLABLE != nullptr;
     t.range = Range(ctx);
     return t;
@@ -354,11 +392,11 @@ class AstBuilder {
       if (auto* given = dynamic_cast<TallyParser::GivenStepContext*>(step)) {
         s.kind = ast::TestStep::Kind::kGiven;
         for (auto* b : given->binding())
-          s.bindings.push_back({Name(b->ident()), Range(b->ident()), BuildLiteral(b->literal()), std::nullopt});
+          s.bindings.push_back({Name(b->name()), Range(b->name()), BuildLiteral(b->literal()), std::nullopt});
       } else if (auto* expect = dynamic_cast<TallyParser::ExpectStepContext*>(step)) {
         s.kind = ast::TestStep::Kind::kExpect;
         for (auto* e : expect->expectation()) {
-          ast::TestBinding binding{Name(e->ident()), Range(e->ident()), {}, std::nullopt};
+          ast::TestBinding binding{Name(e->name()), Range(e->name()), {}, std::nullopt};
           auto literals = e->literal();
           if (!literals.empty()) binding.value = BuildLiteral(literals[0]);
           if (literals.size() > 1) binding.tolerance = BuildLiteral(literals[1]);
@@ -383,7 +421,7 @@ class AstBuilder {
     o.region_range = Range(ctx->STRING());
     o.range = Range(ctx);
     for (auto* item : ctx->overrideItem())
-      o.items.push_back({Name(item->ident()), Range(item->ident()), BuildLiteral(item->literal())});
+      o.items.push_back({Name(item->name()), Range(item->name()), BuildLiteral(item->literal())});
     return o;
   }
 
@@ -459,16 +497,16 @@ class AstBuilder {
     }
     if (auto* c = dynamic_cast<TallyParser::NameExprContext*>(ctx)) {
       auto e = Make(K::kName, ctx);
-      e->name = Name(c->ident());
+      e->name = Name(c->name());
       return e;
     }
     if (auto* c = dynamic_cast<TallyParser::CallExprContext*>(ctx)) {
       auto e = Make(K::kCall, ctx);
-      e->name = Name(c->ident());
-      e->name_range = Range(c->ident());
+      e->name = Name(c->fn);
+      e->name_range = Range(c->fn);
       for (auto* arg : c->argument()) {
-        e->arg_names.push_back(arg->ident() ? Name(arg->ident()) : "");
-        e->arg_name_ranges.push_back(arg->ident() ? Range(arg->ident()) : SourceRange{});
+        e->arg_names.push_back(arg->name() ? Name(arg->name()) : "");
+        e->arg_name_ranges.push_back(arg->name() ? Range(arg->name()) : SourceRange{});
         e->args.push_back(BuildExpr(arg->expr()));
       }
       return e;

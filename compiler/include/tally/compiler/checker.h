@@ -30,6 +30,7 @@ struct Symbol {
   CheckedType type;
   uint32_t defined_at = 0;  // byte offset of the declaration (names must be defined before use)
   bool used = false;
+  bool nonzero = false;     // lets: proven never zero (the divisor rule carries through)
 };
 
 // What the checker learned about one expression node.
