@@ -4,7 +4,7 @@ namespace tally::runtime {
 
 KernelSet CompiledKernels(TallyScoreKernelFn score, TallyMetricRowKernelFn metric_rows,
                           TallyMetricFinalizeKernelFn metric_finalize,
-                          std::shared_ptr<void> keep_alive, std::string engine) {
+                          std::shared_ptr<const void> keep_alive, std::string engine) {
   KernelSet k;
   k.engine = std::move(engine);
   // Each function holds `keep_alive`, so the code stays loaded while any copy is in use.

@@ -276,6 +276,7 @@ Result<RunSummary> Run(const ScoreOptions& o) {
     s.lineage_path = LineagePath(o.output_path);
     LineageFacts facts = *o.lineage;
     if (facts.mappings.empty()) facts.mappings = o.mappings;
+    if (facts.tally_version.empty()) facts.tally_version = TALLY_VERSION;
     if (Status st = WriteLineage(program, facts, s); !st.ok()) return Error{st.message()};
   }
   return s;

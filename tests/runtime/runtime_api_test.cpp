@@ -96,6 +96,7 @@ TEST(RuntimeApi, ScoreFileFillsLineageFromTheDefinition) {
   EXPECT_EQ(j["expires_after_seconds"], 90 * 86400);
   EXPECT_EQ(j["params"]["at_risk_below"], 40);
   EXPECT_EQ(j["regional_overrides"]["emea"]["at_risk_below"], 35);
+  EXPECT_EQ(j["tally_version"], "0.1.0");  // project(tally VERSION 0.1.0) in CMakeLists.txt
 }
 
 }  // namespace

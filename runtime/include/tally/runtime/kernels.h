@@ -36,6 +36,6 @@ KernelSet InterpreterKernels(const ir::Program& program);
 // tracker) for as long as the KernelSet lives.
 KernelSet CompiledKernels(TallyScoreKernelFn score, TallyMetricRowKernelFn metric_rows,
                           TallyMetricFinalizeKernelFn metric_finalize,
-                          std::shared_ptr<void> keep_alive, std::string engine = "jit");
+                          std::shared_ptr<const void> keep_alive, std::string engine = "jit");
 
 }  // namespace tally::runtime

@@ -25,7 +25,7 @@ struct LineageFacts {
   std::string commit = "ungoverned";    // governed branch commit, or "ungoverned"
   std::vector<std::string> approvers;   // of the change that released this version
   std::string freeze;                   // the freeze scored against (--as-of), if any
-  std::string tally_version;
+  std::string tally_version;           // empty: this build's version
   std::string llvm_version;             // empty when the interpreter ran
   std::string target_triple;
   std::string target_cpu;
