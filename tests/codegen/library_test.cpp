@@ -1,0 +1,159 @@
+// Every bundled definition (metrics/**/*.tally) through both back ends, bit for bit: scores
+// on random inputs in every region variant; metrics through the row kernel, the shared
+// group-by, and the finalize kernel.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "kernel_check.h"
+#include "tally/compiler/aggregation.h"
+#include "tally/compiler/compiler.h"
+
+namespace tally::codegen::testing {
+namespace {
+
+constexpr double kOne = 1.0;
+
+const Library& Bundled() {
+  static const Library* library = [] {
+    auto files = CollectSources({std::string(TALLY_SOURCE_DIR) + "/metrics"});
+    if (!files.ok()) {
+      ADD_FAILURE() << files.error().message;
+      return static_cast<Library*>(nullptr);
+    }
+    CompileResult r = Compile(*files);
+    if (!r.library) {
+      ADD_FAILURE() << "the bundled definitions do not compile";
+      return static_cast<Library*>(nullptr);
+    }
+    return new Library(*r.library);
+  }();
+  return *library;
+}
+
+// Plausible values (small counts, ratings, scores) with a share of extremes and nulls.
+std::vector<Column> RandomInputs(const ir::Program& p, int64_t rows, std::mt19937_64& rng) {
+  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  std::vector<Column> cols;
+  for (const ir::Column& in : p.inputs) {
+    Column c;
+    c.type = in.type;
+    for (int64_t r = 0; r < rows; ++r) {
+      bool valid = !(in.nullable && pick(0, 9) == 0);
+      switch (in.type) {
+        case Type::kInt: {
+          int64_t v = pick(0, 19) == 0 ? (pick(0, 1) ? INT64_MAX : INT64_MIN) : pick(-3, 120);
+          c.Push<int64_t>(v, valid);
+          break;
+        }
+        case Type::kFloat: {
+          double v = pick(0, 29) == 0 ? (pick(0, 1) ? 1e308 : -0.0)
+                                      : static_cast<double>(pick(-200000, 2000000)) / 8.0;
+          c.Push<double>(v, valid);
+          break;
+        }
+        case Type::kBool: c.Push<uint8_t>(static_cast<uint8_t>(pick(0, 1)), valid); break;
+        case Type::kString:
+          c.Push<int32_t>(static_cast<int32_t>(pick(0, static_cast<int64_t>(p.string_constants.size()) + 2)), valid);
+          break;
+      }
+    }
+    c.has_valid = in.nullable;
+    cols.push_back(std::move(c));
+  }
+  return cols;
+}
+
+TEST(CodegenLibrary, EveryBundledScoreMatchesTheInterpreter) {
+  const Library& lib = Bundled();
+  std::mt19937_64 rng(7);
+  int scores = 0;
+  for (const std::string& name : lib.Names()) {
+    const ir::Program* p = lib.Find(name);
+    if (p->kind != ir::Program::Kind::kScore) continue;
+    ++scores;
+    auto kernel = CompileKernel(*p, NoCache());
+    ASSERT_TRUE(kernel.ok()) << name << ": " << kernel.error().message;
+    const int64_t rows = 3000;
+    std::vector<Column> inputs = RandomInputs(*p, rows, rng);
+    std::vector<uint16_t> variants;
+    for (int64_t r = 0; r < rows; ++r) variants.push_back(static_cast<uint16_t>(r % p->variants.size()));
+    RunResult k = RunColumns((*kernel)->score(), *p, inputs, rows, &variants, false);
+    RunResult i = RunColumns(
+        [&](int64_t n, const TallyColumnView* in, const uint16_t* v, TallyColumnView* out, uint32_t* st) {
+          interp::RunScore(*p, n, in, v, out, st);
+        },
+        *p, inputs, rows, &variants, false);
+    ExpectSameBytes(k, i, name);
+    int64_t scored = 0;
+    for (uint32_t s : i.status) scored += s == 0;
+    EXPECT_GT(scored, rows / 10) << name << ": too few rows scored to mean anything";
+  }
+  EXPECT_GE(scores, 4);
+}
+
+TEST(CodegenLibrary, EveryBundledMetricMatchesTheInterpreterThroughTheGroupBy) {
+  const Library& lib = Bundled();
+  std::mt19937_64 rng(11);
+  int metrics = 0, finalized = 0;
+  for (const std::string& name : lib.Names()) {
+    const ir::Program* p = lib.Find(name);
+    if (p->kind != ir::Program::Kind::kMetric) continue;
+    ++metrics;
+    auto kernel = CompileKernel(*p, NoCache());
+    ASSERT_TRUE(kernel.ok()) << name << ": " << kernel.error().message;
+    const int64_t rows = 2000;
+    std::vector<Column> inputs = RandomInputs(*p, rows, rng);
+    if (metrics % 2 == 0) {  // every other metric without huge floats, so its sums stay finite
+      for (Column& c : inputs) {
+        if (c.type != Type::kFloat) continue;
+        for (int64_t r = 0; r < rows; ++r) {
+          if (c.At<double>(r) == 1e308) std::memcpy(c.bytes.data() + r * 8, &kOne, 8);
+        }
+      }
+    }
+    RunResult k = RunColumns((*kernel)->metric_row(), *p, inputs, rows, nullptr, true);
+    RunResult i = RunColumns(
+        [&](int64_t n, const TallyColumnView* in, const uint16_t* v, TallyColumnView* out, uint32_t* st) {
+          interp::RunMetricRows(*p, n, in, v, out, st);
+        },
+        *p, inputs, rows, nullptr, true);
+    ExpectSameBytes(k, i, name + " rows");
+
+    // One group-by over the (identical) row results, then both finalize kernels.
+    GroupAggregator agg(*p);
+    std::vector<TallyColumnView> keys, args;
+    for (uint32_t key : p->group_keys) keys.push_back(inputs[key].View());
+    for (Column& c : i.outputs) args.push_back(c.View());
+    tally::Status added = agg.AddBatch(rows, keys.data(), args.data(), i.status.data());
+    if (!added.ok()) continue;  // a sum overflowed: a run error, nothing to finalize
+    std::vector<std::string> strings = p->string_constants;
+    for (int extra = 0; extra < 3; ++extra) strings.push_back("runtime-" + std::to_string(extra));
+    auto groups = agg.Finish(strings);
+    if (!groups.ok()) continue;  // e.g. a float sum overflowed on the extreme inputs: a run error
+    ++finalized;
+    std::vector<TallyColumnView> agg_views, key_views;
+    for (OwnedColumn& c : groups->aggregates) agg_views.push_back(c.View());
+    for (OwnedColumn& c : groups->keys) key_views.push_back(c.View());
+    const int64_t n = groups->count;
+    ASSERT_GT(n, 0) << name;
+    auto finalize = [&](auto fn) {
+      RunResult r;
+      for (const ir::Output& o : p->outputs) r.outputs.push_back(Column::Empty(o.type, n));
+      r.status.assign(static_cast<size_t>(n), 0xDEADBEEF);
+      std::vector<TallyColumnView> out;
+      for (Column& c : r.outputs) out.push_back(c.View());
+      fn(n, agg_views.data(), key_views.data(), out.data(), r.status.data());
+      return r;
+    };
+    RunResult kf = finalize((*kernel)->metric_finalize());
+    RunResult jf = finalize([&](int64_t g, const TallyColumnView* a, const TallyColumnView* kk, TallyColumnView* o,
+                                uint32_t* st) { interp::RunMetricFinalize(*p, g, a, kk, o, st); });
+    ExpectSameBytes(kf, jf, name + " finalize");
+  }
+  EXPECT_GE(metrics, 3);
+  EXPECT_GE(finalized, 2) << "too few metrics reached the finalize kernel";
+}
+
+}  // namespace
+}  // namespace tally::codegen::testing
