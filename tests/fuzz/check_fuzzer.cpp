@@ -1,0 +1,20 @@
+// libFuzzer target for `tally check` and `tally test`: any bytes in, diagnostics out, and
+// never a crash, a hang, an abort or a sanitizer report.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tally/compiler/compiler.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto source = std::make_shared<const tally::SourceFile>(
+      "fuzz.tally", std::string(reinterpret_cast<const char*>(data), size));
+  tally::CompileResult result = tally::Compile({source});
+  std::string rendered = tally::Render(result.diagnostics);
+  if (result.library) {
+    for (const auto& name : result.library->Names()) rendered += result.library->Find(name)->ToString();
+    for (const auto& outcome : result.library->RunTests()) rendered += outcome.test_name;
+  }
+  return rendered.empty() ? 0 : 0;
+}
