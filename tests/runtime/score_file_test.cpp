@@ -245,6 +245,22 @@ TEST(ScoreFile, MissingColumnFailsBeforeAnyOutput) {
   EXPECT_EQ(ReadAll(o.output_path), "id,y,tier,flag\nc1,2.25,small,false\n");
 }
 
+TEST(ScoreFile, HeaderOnlyAndEmptyInputs) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, "id,a,x,region");  // no newline, no rows
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->rows_read, 0);
+  EXPECT_EQ(ReadAll(o.output_path), "id,y,tier,flag\n");
+  EXPECT_EQ(ReadAll(o.rejects_path), "row,line,column,reason,rule,location\n");
+  WriteAll(o.input_path, "");
+  auto empty = ScoreFile(o);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message, o.input_path + ": the input is empty: no header line");
+}
+
 TEST(ScoreFile, RefusesToOverwriteItsInput) {
   TempDir dir;
   ir::Program p = TestProgram();
