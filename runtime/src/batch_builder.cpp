@@ -56,16 +56,36 @@ BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t 
   Start();
 }
 
+void BatchBuilder::Recycle(InputBatch&& batch) {
+  batch.dictionary.reset();  // back to its own pool now, not when the batch is reused
+  std::lock_guard<std::mutex> lock(recycled_mu_);
+  if (recycled_.size() < 4) recycled_.push_back(std::move(batch));
+}
+
 void BatchBuilder::Start() {
-  batch_ = InputBatch{};
-  size_t cap = static_cast<size_t>(batch_rows_);
-  batch_.columns.reserve(program_.inputs.size());
-  for (const ir::Column& in : program_.inputs) batch_.columns.emplace_back(in.type, cap);
-  if (has_variants_) batch_.variants.assign(cap, 0);
-  batch_.row_numbers.assign(cap, 0);
-  batch_.line_numbers.assign(cap, 0);
+  InputBatch next;
+  {
+    std::lock_guard<std::mutex> lock(recycled_mu_);
+    if (!recycled_.empty()) {
+      next = std::move(recycled_.back());
+      recycled_.pop_back();
+    }
+  }
+  // A recycled batch keeps its vectors' memory; everything else starts afresh.
+  next.rows = 0;
+  next.records = 0;
+  next.bytes_read = 0;
+  next.rejects.clear();
+  const size_t cap = static_cast<size_t>(batch_rows_);
+  next.columns.resize(program_.inputs.size());
+  for (size_t i = 0; i < next.columns.size(); ++i) next.columns[i].Reset(program_.inputs[i].type, cap);
+  if (has_variants_) next.variants.assign(cap, 0);
+  else next.variants.clear();
+  next.row_numbers.assign(cap, 0);
+  next.line_numbers.assign(cap, 0);
   if (scope_ == DictionaryScope::kPerBatch) dictionary_ = AcquireDictionary();
-  batch_.dictionary = dictionary_;
+  next.dictionary = dictionary_;
+  batch_ = std::move(next);
 }
 
 InputBatch BatchBuilder::Take(int64_t bytes_read) {

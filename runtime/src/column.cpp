@@ -3,12 +3,15 @@
 namespace tally::runtime {
 
 void ColumnData::Reset(ir::Type t, size_t capacity) {
+  // assign() keeps existing capacity, so a recycled column is refilled without allocating.
+  if (t != type) {
+    bools = {};
+    ints = {};
+    floats = {};
+    codes = {};
+  }
   type = t;
   valid.assign(capacity, 1);
-  bools.clear();
-  ints.clear();
-  floats.clear();
-  codes.clear();
   switch (t) {
     case ir::Type::kBool: bools.assign(capacity, 0); break;
     case ir::Type::kInt: ints.assign(capacity, 0); break;

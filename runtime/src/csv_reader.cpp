@@ -72,6 +72,7 @@ CsvReader::CsvReader(std::unique_ptr<Source> source, CsvOptions options)
     : source_(std::move(source)), options_(options) {
   if (options_.chunk_bytes == 0) options_.chunk_bytes = 1;
   if (options_.max_record_bytes == 0) options_.max_record_bytes = 1;
+  for (char c : {options_.delimiter, '"', '\n', '\r'}) special_[static_cast<uint8_t>(c)] = 1;
 }
 
 CsvReader::~CsvReader() = default;
@@ -161,8 +162,9 @@ bool CsvReader::TryFastRecord(CsvRecord& record) {
   if (*p == '\n' || *p == '\r') return false;  // a blank line
   record.fields.clear();
   const char* field = p;
+  const uint8_t* special = special_;
   for (;;) {
-    while (p < end_ && *p != delim && *p != '"' && *p != '\n' && *p != '\r') ++p;
+    while (p < end_ && !special[static_cast<uint8_t>(*p)]) ++p;
     if (p == end_ || *p == '"') return false;
     record.fields.emplace_back(field, static_cast<size_t>(p - field));
     if (*p == delim) {

@@ -178,6 +178,7 @@ Result<RunSummary> Run(const ScoreOptions& o) {
       if (!st.ok()) return st;
     }
     progress.Update(s.rows_read, batch.bytes_read);
+    builder.Recycle(std::move(batch));
     if (o.max_rejects && s.rows_rejected > *o.max_rejects) {
       too_many_rejects = true;
       return Error{std::to_string(s.rows_rejected) + " rows rejected by row " +

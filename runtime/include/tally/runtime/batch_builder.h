@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "tally/compiler/ir.h"
@@ -36,6 +37,10 @@ class BatchBuilder {
   // Hands over the batch built so far and starts the next one.
   InputBatch Take(int64_t bytes_read = 0);
 
+  // Gives a consumed batch's memory back for the next batches (callable from any thread):
+  // columns are refilled in place instead of allocated and faulted in again.
+  void Recycle(InputBatch&& batch);
+
   // The run-wide dictionary (kPerRun), or the current batch's.
   std::shared_ptr<StringDictionary> dictionary() const { return dictionary_; }
 
@@ -54,6 +59,8 @@ class BatchBuilder {
   bool has_variants_;
   std::vector<uint8_t> opaque_;  // per input: a string no instruction reads (codes not deduplicated)
   std::shared_ptr<DictionaryPool> pool_;
+  std::mutex recycled_mu_;
+  std::vector<InputBatch> recycled_;
   std::shared_ptr<StringDictionary> dictionary_;
   InputBatch batch_;
   std::string reason_;

@@ -81,6 +81,7 @@ class CsvReader {
 
   std::unique_ptr<Source> source_;
   CsvOptions options_;
+  uint8_t special_[256] = {};  // bytes that end an unquoted run: delimiter, quote, CR, LF
   std::function<void(Chunk)> observer_;
   Chunk chunk_;
   const char* pos_ = nullptr;
