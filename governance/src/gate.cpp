@@ -171,8 +171,11 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
     need[council].push_back(what);
   };
   DefinitionIndex old_index = ScanDefinitions(*base_files), new_index = ScanDefinitions(*head_files);
-  BehaviourOracle oracle = MakeEvidenceOracle(*base_files, *head_files);
-  for (const auto& problem : CompileProblems(*head_files)) v.reasons.push_back("[compile] " + problem);
+  BehaviourOracle oracle;
+  if (in.check_evidence) {
+    oracle = MakeEvidenceOracle(*base_files, *head_files);
+    for (const auto& problem : CompileProblems(*head_files)) v.reasons.push_back("[compile] " + problem);
+  }
   for (const auto& problem : new_index.problems) v.reasons.push_back("[definition] " + problem);
   std::set<std::string> covered;  // paths whose change is accounted for
 
@@ -201,7 +204,7 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
       if (!ParseSemVer(nd->version)) v.reasons.push_back("[version] " + name + ": version '" + nd->version + "' is not MAJOR.MINOR.PATCH");
     } else {
       auto ov = ParseSemVer(od->version), nv = ParseSemVer(nd->version);
-      VersionVerdict verdict = RequiredBump(*od, *nd, oracle);
+      VersionVerdict verdict = in.check_evidence ? RequiredBump(*od, *nd, oracle) : VersionVerdict{};
       ch.required = BumpName(verdict.required);
       ch.why = verdict.reasons;
       if (!nv) {
@@ -218,7 +221,7 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
           ch.declared = "none";
         } else {
           ch.declared = BumpName(*declared);
-          if (*declared < verdict.required)
+          if (in.check_evidence && *declared < verdict.required)
             v.reasons.push_back("[version] " + name + ": declared a " + BumpName(*declared) + " bump (" + od->version +
                                 " -> " + nd->version + ") but the change needs " + BumpName(verdict.required) + ": " +
                                 Join(verdict.reasons, "; "));

@@ -22,6 +22,10 @@ struct GateInput {
   std::string cr_message;               // of the first revision
   std::optional<git_oid> approvals;     // tip of the approvals chain
   int64_t now = 0;                      // the moment of the merge (freeze windows)
+  // Compile, tests and behavioural evidence for the required bump. Audit turns this off:
+  // those verdicts depend on the compiler of the day, and the gate recorded its own in the
+  // merge's trailers; audit re-checks who approved what under which policy.
+  bool check_evidence = true;
 };
 
 struct DefinitionChange {

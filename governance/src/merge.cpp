@@ -112,15 +112,17 @@ Result<MergeResult> Merge(const MergeOptions& opt) {
       !st.ok())
     return Error{"merged " + git::ToHex(*merge) + " but could not record it in " + store::kLogRef + ": " + st.message()};
 
-  // Bring the working tree along when it is on the governed branch (best effort: the
-  // governed history is already complete).
+  // Bring the index along when the working tree is on the governed branch, like
+  // `git reset --mixed`: files are left as they are (they usually hold exactly what was
+  // proposed), so `git status` shows only real differences from the governed tip.
   git_reference* head_ref = nullptr;
   if (git_repository_head(&head_ref, ws->repo.get()) == 0) {
-    if (ws->governed.branch_ref == git_reference_name(head_ref) && !ws->repo.WorkDir().empty()) {
-      git_checkout_options co;
-  git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-      co.checkout_strategy = GIT_CHECKOUT_SAFE;
-      git_checkout_head(ws->repo.get(), &co);
+    git_index* index = nullptr;
+    if (ws->governed.branch_ref == git_reference_name(head_ref) && !ws->repo.WorkDir().empty() &&
+        git_repository_index(&index, ws->repo.get()) == 0) {
+      if (auto tree = ws->repo.Tree(*git_commit_tree_id(head->get())))
+        if (git_index_read_tree(index, tree->get()) == 0) git_index_write(index);
+      git_index_free(index);
     }
     git_reference_free(head_ref);
   }

@@ -42,9 +42,25 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   EXPECT_TRUE(Mentions(early.reasons, "[quorum] missing quorum of council cx")) << early.text;
 
   MustApprove("bob", cr);
+  // ssh-keygen verifies bob's approval as stored in git, extracted with the recipe of
+  // docs/governance.md.
+  {
+    std::string approval = Git("rev-parse refs/tally/approvals/1");
+    std::string d = Shell(dir_.path().string());
+    WriteAll(dir_ / "allowed_bob", "bob " + PublicKeyLine(keys_["bob"]) + "\n");
+    std::string out;
+    int rc = RunCommand("cd " + d + " && git -C " + Shell(repo_) + " show -s --format=%B " + approval +
+                        " | sed -n '/^tally approval v1/,/^tree /p' > payload && git -C " + Shell(repo_) +
+                        " show -s --format=%B " + approval +
+                        " | sed -n '/BEGIN SSH SIGNATURE/,/END SSH SIGNATURE/p' > payload.sig && "
+                        "ssh-keygen -Y verify -f allowed_bob -I bob -n tally-approval -s payload.sig < payload", &out);
+    EXPECT_EQ(rc, 0) << out;
+  }
   auto merged = MergeCr(cr);
   ASSERT_TRUE(merged.ok) << merged.text;
   EXPECT_EQ(Git("rev-parse main"), merged.merge_commit);
+  // The working tree held exactly what was proposed: nothing left to commit.
+  EXPECT_EQ(Git("status --porcelain"), "");
   std::string trailers = Git("show -s --format=%B main");
   EXPECT_NE(trailers.find("Tally-CR: CR-1"), std::string::npos) << trailers;
   EXPECT_NE(trailers.find("Tally-Proposer: carol"), std::string::npos);
