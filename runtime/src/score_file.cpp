@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -92,7 +93,13 @@ Result<RunSummary> Run(const ScoreOptions& o) {
     return Error{program.name + ": no kernel to run it with"};
   }
   if (o.output_path.empty()) return Error{"no output file given"};
-  if (o.output_path == o.input_path || o.rejects_path == o.input_path) {
+  // The same file under two spellings ("in.csv", "./in.csv", a link) counts as the same.
+  auto same_file = [](const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return false;
+    std::error_code ec;
+    return a == b || std::filesystem::equivalent(a, b, ec);
+  };
+  if (same_file(o.output_path, o.input_path) || same_file(o.rejects_path, o.input_path)) {
     return Error{o.input_path + ": refusing to overwrite the input"};
   }
   if (!o.rejects_path.empty() && o.rejects_path == o.output_path) {

@@ -268,6 +268,10 @@ TEST(ScoreFile, RefusesToOverwriteItsInput) {
   WriteAll(o.input_path, kInput);
   o.output_path = o.input_path;
   EXPECT_FALSE(ScoreFile(o).ok());
+  o.output_path = dir.File("./in.csv");
+  auto respelled = ScoreFile(o);
+  ASSERT_FALSE(respelled.ok());
+  EXPECT_EQ(respelled.error().message, o.input_path + ": refusing to overwrite the input");
   EXPECT_EQ(ReadAll(o.input_path), kInput);
 }
 
