@@ -315,3 +315,82 @@ TEST(CodegenOps, OneTrapDeepInsideAChainIsFoundInABigBatch) {
 
 }  // namespace
 }  // namespace tally::codegen::testing
+
+namespace tally::codegen::testing {
+namespace {
+
+TEST(CodegenOps, MetricRowAndFinalizeKernels) {
+  using K = ir::Aggregate::Kind;
+  ProgramBuilder b(ir::Program::Kind::kMetric, "test.metric");
+  ValueId segment = b.Input("segment", Type::kString, false);
+  ValueId rating = b.Input("rating", Type::kInt, true);
+  ValueId weight = b.Input("weight", Type::kFloat, false);
+  (void)segment;
+  b.Require(b.Apply(Op::kGe, Type::kBool, {rating, b.Int(0)}), "require rating >= 0");  // reason 0
+  ValueId promoter = b.Apply(Op::kGe, Type::kBool, {rating, b.Int(9)});
+  ValueId as_float = b.Apply(Op::kIntToFloat, Type::kFloat, {rating});
+  uint32_t count = b.Aggregate(K::kCount, Type::kInt, false);
+  uint32_t promoters = b.Aggregate(K::kCountIf, Type::kInt, false, promoter);
+  uint32_t sum = b.Aggregate(K::kSum, Type::kInt, true, rating);
+  b.Aggregate(K::kWeightedAvg, Type::kFloat, true, as_float, weight);
+  b.GroupBy(0);
+  b.Post();
+  ValueId share = b.Apply(Op::kDiv, Type::kFloat,
+                          {b.Apply(Op::kIntToFloat, Type::kFloat, {b.AggregateRef(promoters)}),
+                           b.Apply(Op::kIntToFloat, Type::kFloat, {b.AggregateRef(count)})});
+  b.Output("share", b.Apply(Op::kMul, Type::kFloat, {b.Float(100), share}));
+  ValueId plus_one = b.Apply(Op::kAdd, Type::kInt, {b.AggregateRef(sum), b.Int(1)});
+  b.Output("sum_plus_one", plus_one);
+  b.Output("segment", b.GroupKeyRef(0));
+  const ir::Program& p = b.program();
+  const uint32_t add_trap = p.post_code[plus_one].trap;
+
+  auto kernel = CompileKernel(p, NoCache());
+  ASSERT_TRUE(kernel.ok()) << kernel.error().message;
+
+  // Row kernel: rows (segment, rating, weight).
+  std::vector<Column> in = {Codes({0, 1, 0, 2}), Ints({9, null, -1, 4}), Floats({1.5, 2.0, 3.0, 0.5})};
+  RunResult rows = RunColumns((*kernel)->metric_row(), p, in, 4, nullptr, true);
+  EXPECT_EQ(rows.status, (std::vector<uint32_t>{0, 0, 1, 0}));
+  // slot 2: count_if argument; 4: sum argument; 6/7: weighted avg argument and weight.
+  EXPECT_EQ(rows.outputs[2].At<uint8_t>(0), 1);
+  EXPECT_EQ(rows.outputs[2].valid[1], 0);
+  EXPECT_EQ(rows.outputs[2].At<uint8_t>(3), 0);
+  EXPECT_EQ(rows.outputs[4].At<int64_t>(3), 4);
+  EXPECT_EQ(rows.outputs[6].At<double>(0), 9.0);
+  EXPECT_EQ(rows.outputs[7].At<double>(3), 0.5);
+  RunResult interp_rows = RunColumns(
+      [&](int64_t n, const TallyColumnView* i, const uint16_t* v, TallyColumnView* o, uint32_t* st) {
+        interp::RunMetricRows(p, n, i, v, o, st);
+      },
+      p, in, 4, nullptr, true);
+  ExpectSameBytes(rows, interp_rows, "metric rows");
+
+  // Finalize: three groups, aggregates given directly.
+  std::vector<Column> aggs = {Ints({4, 2, 1}), Ints({1, 2, 0}), Ints({10, null, INT64_MAX}), Floats({1, 2, 3})};
+  std::vector<Column> keys = {Codes({0, 1, 2})};
+  auto finalize = [&](auto fn) {
+    RunResult r;
+    for (const ir::Output& o : p.outputs) r.outputs.push_back(Column::Empty(o.type, 3));
+    r.status.assign(3, 0xDEADBEEF);
+    std::vector<TallyColumnView> a, k, o;
+    for (Column& c : aggs) a.push_back(c.View());
+    for (Column& c : keys) k.push_back(c.View());
+    for (Column& c : r.outputs) o.push_back(c.View());
+    fn(3, a.data(), k.data(), o.data(), r.status.data());
+    return r;
+  };
+  RunResult fin = finalize((*kernel)->metric_finalize());
+  EXPECT_EQ(fin.status, (std::vector<uint32_t>{0, 0, add_trap + 1}));
+  EXPECT_EQ(fin.outputs[0].At<double>(0), 25.0);
+  EXPECT_EQ(fin.outputs[0].At<double>(1), 100.0);
+  EXPECT_EQ(fin.outputs[1].At<int64_t>(0), 11);
+  EXPECT_EQ(fin.outputs[1].valid[1], 0);
+  EXPECT_EQ(fin.outputs[2].At<int32_t>(1), 1);
+  RunResult interp_fin = finalize([&](int64_t g, const TallyColumnView* a, const TallyColumnView* k,
+                                      TallyColumnView* o, uint32_t* st) { interp::RunMetricFinalize(p, g, a, k, o, st); });
+  ExpectSameBytes(fin, interp_fin, "finalize");
+}
+
+}  // namespace
+}  // namespace tally::codegen::testing
