@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <iostream>
 
 #include "governed_repo.h"
 #include "tally/governance/evidence.h"
@@ -161,7 +160,6 @@ TEST_F(ReviewTest, ShowsTheDiffTheBumpTheBacktestAndTheGate) {
   EXPECT_NE(t.find("metrics/reference/health.csv: 3 of 4 rows change"), std::string::npos) << t;
   // (Row c is emea, whose override threshold is 35: 35 -> 42 leaves at_risk false.)
   EXPECT_NE(t.find("score: "), std::string::npos) << t;
-  if (getenv("SHOW_REVIEW")) std::cout << t;
   EXPECT_NE(t.find("gate: would refuse"), std::string::npos) << t;
   EXPECT_NE(t.find("[quorum] missing quorum of council cx"), std::string::npos) << t;
   EXPECT_NE(r->json.find("\"required\": \"major\""), std::string::npos);

@@ -3,6 +3,8 @@
 // signatures, and plain `git log` reads change requests and trailers.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "governed_repo.h"
 
 namespace tally::governance {
@@ -184,6 +186,42 @@ TEST_F(WorkflowTest, ConcurrentMergesOfTheSameBaseOnlyOneWins) {
   EXPECT_TRUE(Mentions(second.reasons, "[stale]")) << second.text;
   EXPECT_TRUE(RunAudit().ok);
   ExpectFsck();
+}
+
+TEST_F(WorkflowTest, ConcurrentMergesRaceAndExactlyOneWins) {
+  std::string a = MustPropose("carol", {{"metrics/customer/health.tally", Health("1.0.1") + "// a\n"}});
+  Edit({{"metrics/customer/health.tally", Health("1.0.1") + "// b\n"}});
+  auto b = ProposeAs("carol", "Other");
+  ASSERT_TRUE(b.ok() && b->ok);
+  for (const std::string& cr : {a, b->id}) {
+    MustApprove("alice", cr);
+    MustApprove("bob", cr);
+  }
+  MergeResult ra, rb;
+  std::thread ta([&] { ra = MergeCr(a); });
+  std::thread tb([&] { rb = MergeCr(b->id); });
+  ta.join();
+  tb.join();
+  EXPECT_NE(ra.ok, rb.ok) << ra.text << rb.text;
+  const MergeResult& loser = ra.ok ? rb : ra;
+  EXPECT_TRUE(Mentions(loser.reasons, "[race]") || Mentions(loser.reasons, "[stale]")) << loser.text;
+  EXPECT_EQ(Git("rev-parse main"), ra.ok ? ra.merge_commit : rb.merge_commit);
+  EXPECT_TRUE(RunAudit().ok);
+  ExpectFsck();
+}
+
+TEST_F(WorkflowTest, ChangingTheOwnerNeedsBothCouncils) {
+  std::string text = Health("1.0.1");
+  text.replace(text.find("owner cx"), 8, "owner emea");
+  std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", text}});
+  MustApprove("alice", cr);
+  MustApprove("bob", cr);
+  auto r = MergeCr(cr);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council emea for customer.health (new owner)")) << r.text;
+  MustApprove("dora", cr);
+  r = MergeCr(cr);
+  EXPECT_TRUE(r.ok) << r.text;
 }
 
 }  // namespace
