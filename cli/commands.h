@@ -16,6 +16,7 @@ struct GlobalOptions {
 void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddTest(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddDemo(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 // The metrics folder to use when a command is given no paths: <repo>/metrics.
 std::string DefaultMetricsPath(const GlobalOptions& global);

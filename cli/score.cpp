@@ -1,0 +1,150 @@
+// tally score NAME[@MAJOR] --input IN.csv --output OUT.csv: score a CSV with a definition.
+// Wiring only: definitions come from the governed history (governance) or a plain folder
+// (compiler), kernels from the JIT (codegen), the run from the runtime.
+#include <cstdio>
+#include <filesystem>
+
+#include "commands.h"
+#include "definitions_source.h"
+#include "tally/codegen/kernel.h"
+#include "tally/runtime/runtime.h"
+
+namespace tally::cli {
+
+namespace {
+
+struct ScoreArgs {
+  std::string name;
+  std::string input;
+  std::string output;
+  std::string rejects;
+  std::vector<std::string> maps;
+  std::string as_of;
+  int64_t max_rejects = -1;
+  int threads = 2;
+  int64_t batch_rows = 65536;
+  std::string engine = "jit";
+  std::string cache_dir;
+  bool no_lineage = false;
+  std::string progress = "auto";
+};
+
+KernelFactory JitFactory(const std::string& cache_dir) {
+  return [cache_dir](const ir::Program& p) -> Result<runtime::KernelSet> {
+    codegen::KernelOptions options;
+    options.cache_dir = cache_dir;
+    auto k = codegen::CompileKernel(p, options);
+    if (!k.ok()) return k.error();
+    std::shared_ptr<const codegen::Kernel> kernel = *k;
+    if (!kernel->info().cache_warning.empty())
+      std::fprintf(stderr, "tally: warning: %s\n", kernel->info().cache_warning.c_str());
+    return runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
+  };
+}
+
+int Run(const GlobalOptions& global, const ScoreArgs& args) {
+  auto source = LoadDefinitions(global, args.name, args.as_of);
+  if (!source) {
+    std::fprintf(stderr, "tally: %s\n", source.error().message.c_str());
+    return 1;
+  }
+  CompileResult compiled = Compile(source->files);
+  if (!compiled.library) {
+    std::fputs(Render(compiled.diagnostics, StderrIsTerminal()).c_str(), stderr);
+    std::fprintf(stderr, "tally: the definitions have errors; nothing was scored\n");
+    return 1;
+  }
+  Runtime rt(*compiled.library);
+  if (args.engine == "jit") rt.SetKernelFactory(JitFactory(args.cache_dir));
+  auto kernel = rt.Kernel(args.name);
+  if (!kernel) {
+    std::fprintf(stderr, "tally: %s\n", kernel.error().message.c_str());
+    return 1;
+  }
+
+  runtime::ScoreOptions options;
+  options.input_path = args.input;
+  options.output_path = args.output;
+  options.rejects_path = args.rejects;
+  for (const auto& spec : args.maps) {
+    auto mapping = runtime::ParseColumnMapping(spec);
+    if (!mapping) {
+      std::fprintf(stderr, "tally: --map %s: %s\n", spec.c_str(), mapping.error().message.c_str());
+      return 2;
+    }
+    options.mappings.push_back(*mapping);
+  }
+  if (args.max_rejects >= 0) options.max_rejects = args.max_rejects;
+  options.threads = args.threads;
+  options.batch_rows = args.batch_rows;
+  options.progress = args.progress == "always" ? runtime::ProgressMode::kAlways
+                     : args.progress == "never" ? runtime::ProgressMode::kNever
+                                                : runtime::ProgressMode::kAuto;
+  if (!args.no_lineage) {
+    runtime::LineageFacts facts;
+    facts.commit = source->commit.empty() ? "ungoverned" : source->commit;
+    facts.freeze = source->freeze;
+    facts.approvers = source->approvers;
+    facts.mappings = options.mappings;
+    if (args.engine == "jit") {
+      const auto& target = codegen::DefaultTarget();
+      facts.llvm_version = target.llvm_version;
+      facts.target_triple = target.triple;
+      facts.target_cpu = target.cpu;
+      facts.target_features = target.features;
+    }
+    options.lineage = facts;
+  }
+  auto summary = kernel->ScoreFile(options);
+  if (!summary) {
+    std::fprintf(stderr, "tally: %s\n", summary.error().message.c_str());
+    return 1;
+  }
+  if (global.json) {
+    std::printf("%s\n", summary->ToJson().c_str());
+  } else {
+    std::printf("scored %s %s (%s, %s) in %.2f s\n", summary->definition.c_str(), summary->version.c_str(),
+                summary->engine.c_str(), source->commit.empty() ? "ungoverned" : ("commit " + source->commit.substr(0, 12)).c_str(),
+                summary->seconds);
+    std::printf("  rows read %lld = scored %lld + rejected %lld; %lld output rows\n",
+                static_cast<long long>(summary->rows_read), static_cast<long long>(summary->rows_scored),
+                static_cast<long long>(summary->rows_rejected), static_cast<long long>(summary->output_rows));
+    std::printf("  output  %s\n", summary->output_path.c_str());
+    if (!summary->rejects_path.empty()) std::printf("  rejects %s\n", summary->rejects_path.c_str());
+    if (!summary->lineage_path.empty()) std::printf("  lineage %s\n", summary->lineage_path.c_str());
+    if (summary->rejects_path.empty()) {
+      for (const auto& r : summary->first_rejects) {
+        std::printf("  rejected row %lld: %s%s%s\n", static_cast<long long>(r.row), r.column.c_str(),
+                    r.column.empty() ? "" : ": ", r.reason.c_str());
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto* cmd = app.add_subcommand("score", "Score a CSV file with a definition");
+  auto args = std::make_shared<ScoreArgs>();
+  cmd->add_option("name", args->name, "Definition, NAME or NAME@MAJOR")->required();
+  cmd->add_option("--input", args->input, "Input CSV")->required();
+  cmd->add_option("--output", args->output, "Output CSV (written atomically)")->required();
+  cmd->add_option("--map", args->maps, "Bind an input to a differently named column: input=column");
+  cmd->add_option("--rejects", args->rejects, "Write rows that could not be scored here, with row, column and reason");
+  cmd->add_option("--max-rejects", args->max_rejects, "Fail the run when more rows than this are rejected (default: unlimited)");
+  cmd->add_option("--as-of", args->as_of, "Score with the definitions as they were at a freeze or commit");
+  cmd->add_option("--repo", global.repo, "Repository (default: the one around the current directory)");
+  cmd->add_option("--threads", args->threads, "1: read and score on one thread; 2 (default): reader + scorer")
+      ->check(CLI::Range(1, 2));
+  cmd->add_option("--batch-rows", args->batch_rows, "Rows per batch")->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
+  cmd->add_option("--engine", args->engine, "jit (default) or interpreter")->check(CLI::IsMember({"jit", "interpreter"}));
+  cmd->add_option("--cache-dir", args->cache_dir, "Kernel cache (default: $XDG_CACHE_HOME/tally)");
+  cmd->add_option("--progress", args->progress, "auto (on a terminal), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("--no-lineage", args->no_lineage, "Do not write OUT.csv.lineage.json");
+  cmd->add_flag("--json", global.json, "Print the run summary as JSON");
+  cmd->callback([&global, &exit_code, args] { exit_code = Run(global, *args); });
+}
+
+}  // namespace tally::cli
