@@ -2,8 +2,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <string>
 #include <vector>
+
+#include "tally/support/result.h"
 
 namespace tally::cli {
 
@@ -17,6 +20,22 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddTest(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddDemo(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code);
+
+// Prints a governance report (text, or JSON with --json) and returns the exit code:
+// 0 done, 1 refused or problems found (or the command could not run).
+template <typename Report>
+int EmitReport(const Result<Report>& result, bool json) {
+  if (!result.ok()) {
+    std::fprintf(stderr, "tally: %s\n", result.error().message.c_str());
+    return 1;
+  }
+  const Report& r = result.value();
+  const std::string& out = json ? r.json : r.text;
+  std::fputs(out.c_str(), stdout);
+  if (!out.empty() && out.back() != '\n') std::fputs("\n", stdout);
+  return r.ok ? 0 : 1;
+}
 
 // The metrics folder to use when a command is given no paths: <repo>/metrics.
 std::string DefaultMetricsPath(const GlobalOptions& global);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   tally::cli::AddCheck(app, global, exit_code);
   tally::cli::AddTest(app, global, exit_code);
   tally::cli::AddScore(app, global, exit_code);
+  tally::cli::AddGovernance(app, global, exit_code);
   tally::cli::AddDemo(app, global, exit_code);
   try {
     app.parse(argc, argv);

@@ -90,7 +90,12 @@ class RowEvaluator {
         v.f = inst.imm_float;
         return v;
       }
-      case Op::kInput: return ReadColumn(inputs[inst.index], inst.type, row);
+      case Op::kInput: {
+        // A non-nullable input is valid by contract (kernel_abi.h): its `valid` is not read.
+        Value v = ReadColumn(inputs[inst.index], inst.type, row);
+        if (!inst.nullable) v.valid = true;
+        return v;
+      }
       case Op::kParam: {
         const ir::Param& p = program_.params[inst.index];
         Value v;

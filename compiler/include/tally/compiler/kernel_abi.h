@@ -5,7 +5,9 @@
  * byte per row (simpler to vectorize than bits). Physical types:
  *   bool -> uint8_t (0/1), int -> int64_t, float -> double, string -> int32_t dictionary code.
  * `valid` may be NULL for an input column with no nulls in the batch; output columns always
- * have a `valid` array (the caller allocates both arrays for `rows` rows).
+ * have a `valid` array (the caller allocates both arrays for `rows` rows). For an input the
+ * program declares non-nullable, `valid` is never read: the caller guarantees every value
+ * (the runtime rejects a row with a missing required value before any kernel runs).
  *
  * Score kernel: for each row r, computes every output and status[r]:
  *   0 = scored; k > 0 = not scored, for reason program.reasons[k-1] (see ir.h).
