@@ -6,6 +6,7 @@
 #include "tally/governance/history.h"
 #include "tally/governance/repository.h"
 #include "tally/governance/review.h"
+#include "tally/governance/trace.h"
 
 namespace tally::cli {
 
@@ -101,6 +102,17 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->callback([&global, &exit_code, o] {
       o->repo = RepoOf(global);
       exit_code = EmitReport(governance::Lineage(*o), global.json);
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("trace", "Verify a score file's lineage record; with --input, recompute it bit for bit");
+    auto o = std::make_shared<governance::TraceOptions>();
+    cmd->add_option("output", o->output, "The score file (its record is OUTPUT.lineage.json)")->required();
+    cmd->add_option("--input", o->input, "The input it was scored from, to recompute and compare");
+    AddRepoFlags(cmd, global);
+    cmd->callback([&global, &exit_code, o] {
+      o->repo = RepoOf(global);
+      exit_code = EmitReport(governance::Trace(*o), global.json);
     });
   }
   {

@@ -1,0 +1,154 @@
+#include "tally/governance/trace.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "tally/compiler/compiler.h"
+#include "tally/governance/history.h"
+#include "tally/runtime/lineage.h"
+#include "tally/runtime/runtime.h"
+#include "tally/runtime/sha256.h"
+#include "tally/support/atomic_file.h"
+
+namespace tally::governance {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string FileSha256(const std::string& path, std::string& error) {
+  auto bytes = ReadFile(path);
+  if (!bytes) {
+    error = bytes.error().message;
+    return "";
+  }
+  return runtime::Sha256Hex(*bytes);
+}
+
+}  // namespace
+
+Result<TraceResult> Trace(const TraceOptions& options) {
+  std::string record_path = runtime::LineagePath(options.output);
+  auto record_text = ReadFile(record_path);
+  if (!record_text) return Error{"no lineage record: " + record_text.error().message};
+  nlohmann::json record;
+  try {
+    record = nlohmann::json::parse(*record_text);
+  } catch (const std::exception& e) {
+    return Error{record_path + ": not a lineage record: " + e.what()};
+  }
+  TraceResult result;
+  auto add = [&](std::string what, bool ok, std::string detail) {
+    result.checks.push_back({std::move(what), ok, std::move(detail)});
+    if (!ok) result.ok = false;
+  };
+  std::string name, version, content, commit, recorded_output, recorded_input;
+  try {
+    name = record.at("definition").get<std::string>();
+    version = record.at("version").get<std::string>();
+    content = record.at("content_sha256").get<std::string>();
+    commit = record.at("commit").get<std::string>();
+    recorded_output = record.at("output").at("sha256").get<std::string>();
+    recorded_input = record.at("input").at("sha256").get<std::string>();
+  } catch (const std::exception& e) {
+    return Error{record_path + ": missing field: " + e.what()};
+  }
+
+  std::string error;
+  std::string output_sha = FileSha256(options.output, error);
+  add("output unchanged", error.empty() && output_sha == recorded_output,
+      error.empty() ? (output_sha == recorded_output ? "sha256 " + output_sha.substr(0, 16) + "…"
+                                                     : "file hashes to " + output_sha + ", record says " + recorded_output)
+                    : error);
+
+  // The definitions the record names: at its commit, or the repository's metrics/ folder.
+  bool governed = commit != "ungoverned";
+  std::vector<SourceFilePtr> sources;
+  if (governed) {
+    auto provenance = VerifyProvenance({options.repo, commit, name, version});
+    if (!provenance) {
+      add("approvals", false, provenance.error().message);
+    } else {
+      std::string detail = provenance->cr.empty() ? "released in the root commit"
+                                                  : provenance->cr + " approved by ";
+      for (size_t i = 0; i < provenance->approvers.size(); ++i) detail += (i ? ", " : "") + provenance->approvers[i];
+      for (const auto& p : provenance->problems) detail += "; " + p;
+      add("approvals", provenance->ok && provenance->problems.empty(), detail);
+    }
+    auto files = DefinitionsAt(options.repo, commit);
+    if (!files) {
+      add("definition content", false, files.error().message);
+      return result;
+    }
+    sources = std::move(*files);
+  } else {
+    auto files = CollectSources({(fs::path(options.repo) / "metrics").string()});
+    if (!files) return files.error();
+    sources = std::move(*files);
+    add("governed", false, "the record says the definitions were ungoverned: no approvals to verify");
+  }
+  CompileResult compiled = Compile(sources);
+  if (!compiled.library) {
+    add("definition content", false, "the definitions at " + commit + " do not compile");
+    return result;
+  }
+  const DefinitionInfo* info = compiled.library->Info(name);
+  if (info == nullptr) {
+    add("definition content", false, name + " is not defined at " + commit);
+    return result;
+  }
+  add("definition content", info->content_sha256 == content && info->version == version,
+      info->content_sha256 == content ? name + " " + info->version + " hashes to the recorded " + content.substr(0, 16) + "…"
+                                      : "recorded " + content + ", the definition at that commit hashes to " + info->content_sha256);
+
+  if (!options.input.empty()) {
+    std::string input_sha = FileSha256(options.input, error);
+    add("input matches the record", error.empty() && input_sha == recorded_input,
+        error.empty() ? (input_sha == recorded_input ? "sha256 " + input_sha.substr(0, 16) + "…" : "input hashes to " + input_sha)
+                      : error);
+    Runtime rt(*compiled.library);  // the reference interpreter: independent of the engine that ran
+    auto kernel = rt.Kernel(name);
+    if (!kernel) return kernel.error();
+    runtime::ScoreOptions score;
+    score.input_path = options.input;
+    std::string tmp = (fs::temp_directory_path() / ("tally-trace-" + std::to_string(::getpid()) + ".csv")).string();
+    score.output_path = tmp;
+    score.progress = runtime::ProgressMode::kNever;
+    if (record.contains("column_mappings") && record["column_mappings"].is_object()) {
+      for (const auto& [input, column] : record["column_mappings"].items())
+        score.mappings.push_back({input, column.get<std::string>()});
+    }
+    auto summary = kernel->ScoreFile(score);
+    if (!summary) {
+      add("recompute", false, summary.error().message);
+    } else {
+      std::string recomputed = FileSha256(tmp, error);
+      add("recompute", recomputed == output_sha,
+          recomputed == output_sha ? "the reference interpreter reproduces all " + std::to_string(summary->output_rows) +
+                                         " rows bit for bit"
+                                   : "recomputed scores differ from the file (sha256 " + recomputed + ")");
+    }
+    std::error_code ec;
+    fs::remove(tmp, ec);
+  }
+
+  nlohmann::json j;
+  j["ok"] = result.ok;
+  j["output"] = options.output;
+  j["definition"] = name;
+  j["version"] = version;
+  j["commit"] = commit;
+  j["checks"] = nlohmann::json::array();
+  for (const auto& c : result.checks) {
+    result.text += std::string(c.ok ? "  ok    " : "  FAIL  ") + c.what + ": " + c.detail + "\n";
+    j["checks"].push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
+  }
+  result.text = "trace " + options.output + " (" + name + " " + version + ", " +
+                (governed ? "commit " + commit.substr(0, 12) : std::string("ungoverned")) + ")\n" + result.text +
+                (result.ok ? "trace: every check passed\n" : "trace: FAILED\n");
+  result.json = j.dump(2);
+  return result;
+}
+
+}  // namespace tally::governance
