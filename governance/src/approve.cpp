@@ -41,8 +41,9 @@ Result<ApproveResult> Approve(const ApproveOptions& opt) {
   std::string payload = store::ApprovalPayload(cr->id, cr->base, cr->head, *git_commit_tree_id(head->get()));
   for (const auto& rev : cr->revisions) {
     store::CommitSigner s = store::VerifyCommit(ws->repo, rev);
+    // Refused here, not just warned: a recorded self-approval makes the gate refuse the CR.
     if (s.key && *s.key == key->public_key() && !policy->self_approval)
-      r.warnings.push_back(person->name + " is an author of " + cr->id + ": the gate will not count this approval");
+      return Refuse(person->name + " is an author of " + cr->id + " and cannot approve it (self_approval: false)");
   }
   if (!git_oid_equal(&cr->base, &ws->governed.tip))
     r.warnings.push_back(cr->id + " is based on an older governed commit; it must be revised and approved again before it can merge");

@@ -161,10 +161,24 @@ Result<ReviewResult> Review(const ReviewOptions& opt) {
     if (o != old_index.definitions.end() && nw != new_index.definitions.end()) {
       auto changes = DiffDeclarations(o->second.text, nw->second.text);
       if (!changes.empty()) text += "  what changed:\n";
+      // Multi-line declarations (test blocks) keep their continuation lines under the marker.
+      auto indent = [](const std::string& body, const std::string& pad) {
+        std::string out;
+        for (char ch : body) {
+          out += ch;
+          if (ch == '\n') out += pad;
+        }
+        return out;
+      };
       for (const auto& c : changes) {
-        if (c.change == "changed") text += "    ~ " + c.what + ":\n        - " + c.before + "\n        + " + c.after + "\n";
-        else if (c.change == "added") text += "    + " + c.after + "\n";
-        else text += "    - " + c.before + "\n";
+        if (c.change == "changed") {
+          text += "    ~ " + c.what + ":\n        - " + indent(c.before, "          ") + "\n        + " +
+                  indent(c.after, "          ") + "\n";
+        } else if (c.change == "added") {
+          text += "    + " + indent(c.after, "      ") + "\n";
+        } else {
+          text += "    - " + indent(c.before, "      ") + "\n";
+        }
         diff.push_back({{"what", c.what}, {"change", c.change}, {"before", c.before}, {"after", c.after}});
       }
     }

@@ -74,7 +74,18 @@ TEST_F(AttackTest, SpoofedApproverIdentity) {
 
 TEST_F(AttackTest, SelfApproval) {
   std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", Health("1.0.1") + "// note\n"}});
-  MustApprove("carol", cr);
+  // (a) `tally approve` refuses to record it.
+  ApproveOptions self;
+  self.repo = repo_;
+  self.now = now_;
+  self.cr = cr;
+  self.key = keys_["carol"];
+  auto refused = Approve(self);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->ok);
+  EXPECT_NE(refused->text.find("carol is an author of CR-1 and cannot approve it"), std::string::npos) << refused->text;
+  // (b) written into the approvals chain by hand with carol's real signature: the gate refuses.
+  ForgeApproval(1, "carol", keys_["carol"], CurrentPayload(1));
   MustApprove("alice", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
