@@ -147,6 +147,10 @@ Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::strin
       out.freeze = spec;
     }
   }
+  // The governed branch itself ("main" or "refs/heads/main") means its tip.
+  if (!target && (spec == ws->governed.branch_ref || "refs/heads/" + spec == ws->governed.branch_ref)) {
+    target = ws->governed.tip;
+  }
   if (!target) {
     bool hex = spec.size() >= 4 && spec.size() <= 40 &&
                spec.find_first_not_of("0123456789abcdef") == std::string::npos;
