@@ -2,8 +2,12 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "commands.h"
 #include "tally/compiler/compiler.h"
+#include "tally/governance/policy.h"
+#include "tally/support/atomic_file.h"
 
 namespace tally::cli {
 
@@ -28,6 +32,45 @@ nlohmann::json ToJson(const DiagnosticList& list) {
   return out;
 }
 
+// The policy that governs a checked folder: <folder>/governance/policy.yaml (the bundled
+// library's layout) or <folder>/../governance/policy.yaml (a governed repository's).
+std::string PolicyFor(const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return "";
+  for (const fs::path& candidate : {fs::path(folder) / "governance" / "policy.yaml",
+                                   fs::path(folder).parent_path() / "governance" / "policy.yaml"}) {
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  return "";
+}
+
+// Validates the policy (every problem, file:line:col) and that each definition's owner is
+// one of its councils. Returns the number of errors printed.
+size_t CheckPolicy(const std::string& policy_path, const Library* library) {
+  auto text = ReadFile(policy_path);
+  if (!text) {
+    std::fprintf(stderr, "tally: %s\n", text.error().message.c_str());
+    return 1;
+  }
+  auto policy = governance::ParsePolicy(*text, policy_path);
+  if (!policy) {
+    std::fprintf(stderr, "%s\n", policy.error().message.c_str());
+    return 1;
+  }
+  size_t errors = 0;
+  if (library == nullptr) return 0;
+  for (const auto& name : library->Names()) {
+    const DefinitionInfo* info = library->Info(name);
+    if (policy->FindCouncil(info->owner) == nullptr) {
+      std::fprintf(stderr, "%s: error: `%s` is owned by `%s`, which is not a council of %s\n", info->file.c_str(),
+                   name.c_str(), info->owner.c_str(), policy_path.c_str());
+      ++errors;
+    }
+  }
+  return errors;
+}
+
 }  // namespace
 
 void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
@@ -48,6 +91,11 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
     }
     CompileResult result = Compile(*sources);
     size_t definitions = result.library ? result.library->Names().size() : 0;
+    size_t policy_errors = 0;
+    for (const auto& path : *paths) {
+      std::string policy = PolicyFor(path);
+      if (!policy.empty()) policy_errors += CheckPolicy(policy, result.library ? &*result.library : nullptr);
+    }
     if (global.json) {
       nlohmann::json j;
       j["files"] = sources->size();
@@ -61,12 +109,12 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
       if (*dump_ir && result.library) {
         for (const auto& name : result.library->Names()) std::printf("%s\n", result.library->Find(name)->ToString().c_str());
       }
+      size_t errors = result.diagnostics.ErrorCount() + policy_errors;
       std::fprintf(stderr, "checked %zu file%s: %zu error%s, %zu warning%s\n", sources->size(),
-                   sources->size() == 1 ? "" : "s", result.diagnostics.ErrorCount(),
-                   result.diagnostics.ErrorCount() == 1 ? "" : "s", result.diagnostics.WarningCount(),
+                   sources->size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", result.diagnostics.WarningCount(),
                    result.diagnostics.WarningCount() == 1 ? "" : "s");
     }
-    exit_code = result.diagnostics.HasErrors() ? 1 : 0;
+    exit_code = result.diagnostics.HasErrors() || policy_errors > 0 ? 1 : 0;
   });
 }
 
