@@ -82,14 +82,13 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_flag("--json", global.json, "Print diagnostics as JSON");
   cmd->add_flag("--dump-ir", *dump_ir, "Print the IR of every definition that checks");
   cmd->callback([&global, &exit_code, paths, dump_ir] {
-    if (paths->empty()) paths->push_back(DefaultMetricsPath(global));
-    auto sources = CollectSources(*paths);
-    if (!sources) {
-      std::fprintf(stderr, "tally: %s\n", sources.error().message.c_str());
+    size_t file_count = 0;
+    auto compiled = CompilePaths(global, *paths, &file_count);
+    if (!compiled) {
       exit_code = 1;
       return;
     }
-    CompileResult result = Compile(*sources);
+    CompileResult& result = *compiled;
     size_t definitions = result.library ? result.library->Names().size() : 0;
     size_t policy_errors = 0;
     for (const auto& path : *paths) {
@@ -98,7 +97,7 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
     }
     if (global.json) {
       nlohmann::json j;
-      j["files"] = sources->size();
+      j["files"] = file_count;
       j["definitions"] = definitions;
       j["errors"] = result.diagnostics.ErrorCount();
       j["warnings"] = result.diagnostics.WarningCount();
@@ -110,8 +109,8 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
         for (const auto& name : result.library->Names()) std::printf("%s\n", result.library->Find(name)->ToString().c_str());
       }
       size_t errors = result.diagnostics.ErrorCount() + policy_errors;
-      std::fprintf(stderr, "checked %zu file%s: %zu error%s, %zu warning%s\n", sources->size(),
-                   sources->size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", result.diagnostics.WarningCount(),
+      std::fprintf(stderr, "checked %zu file%s: %zu error%s, %zu warning%s\n", file_count,
+                   file_count == 1 ? "" : "s", errors, errors == 1 ? "" : "s", result.diagnostics.WarningCount(),
                    result.diagnostics.WarningCount() == 1 ? "" : "s");
     }
     exit_code = result.diagnostics.HasErrors() || policy_errors > 0 ? 1 : 0;

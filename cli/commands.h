@@ -3,8 +3,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "tally/compiler/compiler.h"
 
 #include "tally/support/result.h"
 
@@ -36,6 +39,11 @@ int EmitReport(const Result<Report>& result, bool json) {
   if (!out.empty() && out.back() != '\n') std::fputs("\n", stdout);
   return r.ok ? 0 : 1;
 }
+
+// Collects and compiles `paths` (default: <repo>/metrics, written back into `paths`).
+// nullopt, with the message printed, when the files cannot be read.
+std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
+                                          size_t* file_count);
 
 // The metrics folder to use when a command is given no paths: <repo>/metrics.
 std::string DefaultMetricsPath(const GlobalOptions& global);

@@ -24,6 +24,18 @@ std::string BundledMetricsPath() {
   return std::string(TALLY_SOURCE_DIR) + "/metrics";
 }
 
+std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
+                                          size_t* file_count) {
+  if (paths.empty()) paths.push_back(DefaultMetricsPath(global));
+  auto sources = CollectSources(paths);
+  if (!sources) {
+    std::fprintf(stderr, "tally: %s\n", sources.error().message.c_str());
+    return std::nullopt;
+  }
+  if (file_count != nullptr) *file_count = sources->size();
+  return Compile(*sources);
+}
+
 bool StderrIsTerminal() { return ::isatty(2) && std::getenv("NO_COLOR") == nullptr; }
 
 }  // namespace tally::cli

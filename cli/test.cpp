@@ -14,14 +14,13 @@ void AddTest(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--repo", global.repo, "Repository (default: the one around the current directory)");
   cmd->add_flag("-v,--verbose", *verbose, "List passing tests too");
   cmd->callback([&global, &exit_code, paths, verbose] {
-    if (paths->empty()) paths->push_back(DefaultMetricsPath(global));
-    auto sources = CollectSources(*paths);
-    if (!sources) {
-      std::fprintf(stderr, "tally: %s\n", sources.error().message.c_str());
+    size_t file_count = 0;
+    auto compiled = CompilePaths(global, *paths, &file_count);
+    if (!compiled) {
       exit_code = 1;
       return;
     }
-    CompileResult result = Compile(*sources);
+    CompileResult& result = *compiled;
     std::fputs(Render(result.diagnostics, StderrIsTerminal()).c_str(), stderr);
     if (!result.library) {
       std::printf("0 passed, 0 failed (definitions have errors)\n");
