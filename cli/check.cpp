@@ -106,7 +106,10 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
     } else {
       std::fputs(Render(result.diagnostics, StderrIsTerminal()).c_str(), stderr);
       if (*dump_ir && result.library) {
-        for (const auto& name : result.library->Names()) std::printf("%s\n", result.library->Find(name)->ToString().c_str());
+        for (const auto& name : result.library->Names()) {
+          if (IsNamedFile(*paths, result.library->Info(name)->file))
+            std::printf("%s\n", result.library->Find(name)->ToString().c_str());
+        }
       }
       size_t errors = result.diagnostics.ErrorCount() + policy_errors;
       std::fprintf(stderr, "checked %zu file%s: %zu error%s, %zu warning%s\n", file_count,

@@ -45,6 +45,9 @@ int EmitReport(const Result<Report>& result, bool json) {
 std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
                                           size_t* file_count);
 
+// True when `file` is one the user named (or a folder was named, so every file counts).
+bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file);
+
 // The metrics folder to use when a command is given no paths: <repo>/metrics.
 std::string DefaultMetricsPath(const GlobalOptions& global);
 // The folder of the bundled example library (metrics/ of the source tree).

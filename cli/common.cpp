@@ -24,16 +24,68 @@ std::string BundledMetricsPath() {
   return std::string(TALLY_SOURCE_DIR) + "/metrics";
 }
 
+namespace {
+
+// A file named on its own is checked in the context of the library it belongs to (the
+// nearest enclosing `metrics/` folder), so that overrides in other files apply to it; only
+// the named files' diagnostics and tests are reported.
+std::vector<std::string> WithLibraryContext(const std::vector<std::string>& paths) {
+  std::vector<std::string> out = paths;
+  std::error_code ec;
+  for (const auto& p : paths) {
+    if (!fs::is_regular_file(p, ec)) continue;
+    for (fs::path dir = fs::absolute(p, ec).parent_path(); !dir.empty(); dir = dir.parent_path()) {
+      if (dir.filename() == "metrics") {
+        out.push_back(dir.string());
+        break;
+      }
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file) {
+  std::error_code ec;
+  bool any_file = false;
+  for (const auto& p : paths) {
+    if (!fs::is_regular_file(p, ec)) return true;  // a folder was named: everything counts
+    any_file = true;
+    if (fs::equivalent(p, file, ec)) return true;
+  }
+  return !any_file;
+}
+
 std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
                                           size_t* file_count) {
   if (paths.empty()) paths.push_back(DefaultMetricsPath(global));
-  auto sources = CollectSources(paths);
+  auto sources = CollectSources(WithLibraryContext(paths));
   if (!sources) {
     std::fprintf(stderr, "tally: %s\n", sources.error().message.c_str());
     return std::nullopt;
   }
-  if (file_count != nullptr) *file_count = sources->size();
-  return Compile(*sources);
+  // CollectSources may see a file twice (named, and inside its library): keep one of each.
+  std::vector<SourceFilePtr> unique;
+  for (const auto& f : *sources) {
+    bool seen = false;
+    std::error_code ec;
+    for (const auto& u : unique) seen = seen || fs::equivalent(u->path(), f->path(), ec);
+    if (!seen) unique.push_back(f);
+  }
+  size_t named = 0;
+  for (const auto& f : unique) named += IsNamedFile(paths, f->path()) ? 1 : 0;
+  if (file_count != nullptr) *file_count = named;
+  CompileResult result = Compile(unique);
+  // Report only what concerns the files the user named.
+  DiagnosticList kept;
+  for (const auto& f : unique) kept.Retain(f);
+  for (const auto& d : result.diagnostics.items()) {
+    if (d.range.file == nullptr || IsNamedFile(paths, d.range.file->path())) kept.Add(d);
+  }
+  result.diagnostics = std::move(kept);
+  return result;
 }
 
 bool StderrIsTerminal() { return ::isatty(2) && std::getenv("NO_COLOR") == nullptr; }

@@ -29,6 +29,7 @@ void AddTest(CLI::App& app, GlobalOptions& global, int& exit_code) {
     }
     size_t passed = 0, failed = 0;
     for (const auto& outcome : result.library->RunTests()) {
+      if (!IsNamedFile(*paths, outcome.location.substr(0, outcome.location.find(':')))) continue;
       if (outcome.passed) {
         ++passed;
         if (*verbose) std::printf("PASS %s: %s \"%s\"\n", outcome.location.c_str(), outcome.definition.c_str(), outcome.test_name.c_str());
