@@ -2,7 +2,7 @@
 // second (issue 4). The history is written with `git fast-import`, each commit carrying the
 // trailers a gate merge has; lineage reads only those trailers.
 //
-//   governance_lineage_bench [COMMITS]
+//   tally_lineage_bench [COMMITS]
 #include <chrono>
 #include <cstdio>
 #include <string>
