@@ -9,7 +9,7 @@
 #include <string>
 
 #include "commands.h"
-#include "tally/codegen/kernel.h"
+#include "jit.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/governance/repository.h"
@@ -287,12 +287,7 @@ int RunDemo() {
   CompileResult frozen = Compile(*frozen_files);
   if (!frozen.library) return std::fputs(Render(frozen.diagnostics).c_str(), stderr), 1;
   Runtime rt(*frozen.library);
-  rt.SetKernelFactory([](const ir::Program& p) -> Result<runtime::KernelSet> {
-    auto k = codegen::CompileKernel(p);
-    if (!k.ok()) return k.error();
-    std::shared_ptr<const codegen::Kernel> kernel = *k;
-    return runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
-  });
+  rt.SetKernelFactory(JitKernelFactory());
   auto kernel = rt.Kernel("customer.health");
   if (!kernel) return std::fprintf(stderr, "tally demo: %s\n", kernel.error().message.c_str()), 1;
   runtime::ScoreOptions score;
@@ -305,16 +300,12 @@ int RunDemo() {
   facts.freeze = at_freeze->freeze;
   auto provenance = governance::VerifyProvenance({d.repo.string(), at_freeze->commit, "customer.health", ""});
   if (provenance) facts.approvers = provenance->approvers;
-  const auto& target = codegen::DefaultTarget();
-  facts.llvm_version = target.llvm_version;
-  facts.target_triple = target.triple;
-  facts.target_cpu = target.cpu;
-  facts.target_features = target.features;
+  AddJitTargetFacts(facts);
   score.lineage = facts;
   auto summary = kernel->ScoreFile(score);
   if (!summary) return std::fprintf(stderr, "tally demo: %s\n", summary.error().message.c_str()), 1;
   std::printf("   customer.health %s (jit, %s) scored %lld rows in %.2f s: %lld scored + %lld rejected = %lld read\n",
-              summary->version.c_str(), target.cpu.c_str(), static_cast<long long>(summary->rows_read),
+              summary->version.c_str(), facts.target_cpu.c_str(), static_cast<long long>(summary->rows_read),
               summary->seconds, static_cast<long long>(summary->rows_scored),
               static_cast<long long>(summary->rows_rejected), static_cast<long long>(summary->rows_read));
   std::printf("   output  %s\n   rejects %s\n   lineage %s\n", summary->output_path.c_str(), summary->rejects_path.c_str(),

@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "definitions_source.h"
-#include "tally/codegen/kernel.h"
+#include "jit.h"
 #include "tally/runtime/runtime.h"
 
 namespace tally::cli {
@@ -29,19 +29,6 @@ struct ScoreArgs {
   std::string progress = "auto";
 };
 
-KernelFactory JitFactory(const std::string& cache_dir) {
-  return [cache_dir](const ir::Program& p) -> Result<runtime::KernelSet> {
-    codegen::KernelOptions options;
-    options.cache_dir = cache_dir;
-    auto k = codegen::CompileKernel(p, options);
-    if (!k.ok()) return k.error();
-    std::shared_ptr<const codegen::Kernel> kernel = *k;
-    if (!kernel->info().cache_warning.empty())
-      std::fprintf(stderr, "tally: warning: %s\n", kernel->info().cache_warning.c_str());
-    return runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
-  };
-}
-
 int Run(const GlobalOptions& global, const ScoreArgs& args) {
   auto source = LoadDefinitions(global, args.name, args.as_of);
   if (!source) {
@@ -55,7 +42,7 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     return 1;
   }
   Runtime rt(*compiled.library);
-  if (args.engine == "jit") rt.SetKernelFactory(JitFactory(args.cache_dir));
+  if (args.engine == "jit") rt.SetKernelFactory(JitKernelFactory(args.cache_dir));
   auto kernel = rt.Kernel(args.name);
   if (!kernel) {
     std::fprintf(stderr, "tally: %s\n", kernel.error().message.c_str());
@@ -86,13 +73,7 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     facts.freeze = source->freeze;
     facts.approvers = source->approvers;
     facts.mappings = options.mappings;
-    if (args.engine == "jit") {
-      const auto& target = codegen::DefaultTarget();
-      facts.llvm_version = target.llvm_version;
-      facts.target_triple = target.triple;
-      facts.target_cpu = target.cpu;
-      facts.target_features = target.features;
-    }
+    if (args.engine == "jit") AddJitTargetFacts(facts);
     options.lineage = facts;
   }
   auto summary = kernel->ScoreFile(options);

@@ -1,0 +1,30 @@
+#include "jit.h"
+
+#include <cstdio>
+
+#include "tally/codegen/kernel.h"
+
+namespace tally::cli {
+
+KernelFactory JitKernelFactory(const std::string& cache_dir) {
+  return [cache_dir](const ir::Program& p) -> Result<runtime::KernelSet> {
+    codegen::KernelOptions options;
+    options.cache_dir = cache_dir;
+    auto k = codegen::CompileKernel(p, options);
+    if (!k.ok()) return k.error();
+    std::shared_ptr<const codegen::Kernel> kernel = *k;
+    if (!kernel->info().cache_warning.empty())
+      std::fprintf(stderr, "tally: warning: %s\n", kernel->info().cache_warning.c_str());
+    return runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
+  };
+}
+
+void AddJitTargetFacts(runtime::LineageFacts& facts) {
+  const auto& target = codegen::DefaultTarget();
+  facts.llvm_version = target.llvm_version;
+  facts.target_triple = target.triple;
+  facts.target_cpu = target.cpu;
+  facts.target_features = target.features;
+}
+
+}  // namespace tally::cli
