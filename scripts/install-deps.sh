@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git openssh-client
+  build-essential cmake ninja-build pkg-config git openssh-client python3 diffutils
   antlr4 libantlr4-runtime-dev
   llvm-19-dev clang-19 libclang-rt-19-dev
   zlib1g-dev libzstd-dev libedit-dev libffi-dev libxml2-dev libcurl4-openssl-dev
