@@ -11,6 +11,23 @@
 
 namespace tally {
 
+void OwnedColumn::Reset(ir::Type t, size_t capacity) {
+  if (t != type) {
+    bools = {};
+    ints = {};
+    floats = {};
+    codes = {};
+  }
+  type = t;
+  valid.assign(capacity, 1);
+  switch (t) {
+    case ir::Type::kBool: bools.assign(capacity, 0); break;
+    case ir::Type::kInt: ints.assign(capacity, 0); break;
+    case ir::Type::kFloat: floats.assign(capacity, 0.0); break;
+    case ir::Type::kString: codes.assign(capacity, 0); break;
+  }
+}
+
 TallyColumnView OwnedColumn::View() {
   void* values = nullptr;
   switch (type) {
@@ -218,13 +235,7 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
   out.count = static_cast<int64_t>(order.size());
   size_t n = order.size();
   for (size_t k = 0; k < p.group_keys.size(); ++k) {
-    OwnedColumn col;
-    col.type = p.inputs[p.group_keys[k]].type;
-    col.valid.resize(n);
-    col.bools.resize(col.type == ir::Type::kBool ? n : 0);
-    col.ints.resize(col.type == ir::Type::kInt ? n : 0);
-    col.floats.resize(col.type == ir::Type::kFloat ? n : 0);
-    col.codes.resize(col.type == ir::Type::kString ? n : 0);
+    OwnedColumn col(p.inputs[p.group_keys[k]].type, n);
     for (size_t g = 0; g < n; ++g) {
       const KeyPart& part = s.keys[order[g]][k];
       col.valid[g] = part.valid;
@@ -240,11 +251,7 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
   using AK = ir::Aggregate::Kind;
   for (size_t i = 0; i < p.aggregates.size(); ++i) {
     const auto& agg = p.aggregates[i];
-    OwnedColumn col;
-    col.type = agg.type;
-    col.valid.assign(n, 1);
-    if (agg.type == ir::Type::kInt) col.ints.resize(n);
-    else col.floats.resize(n);
+    OwnedColumn col(agg.type, n);
     for (size_t g = 0; g < n; ++g) {
       const Accumulator& acc = s.accumulators[order[g]][i];
       auto fail = [&](const char* what) {

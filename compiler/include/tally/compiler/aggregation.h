@@ -14,7 +14,8 @@
 
 namespace tally {
 
-// Owns columns of `rows` values of one physical type (see kernel_abi.h) with validity.
+// One owned column in the physical types of kernel_abi.h: `valid` and the vector matching
+// `type` hold `capacity` entries. Shared by the group-by and the runtime's batches.
 struct OwnedColumn {
   ir::Type type = ir::Type::kFloat;
   std::vector<uint8_t> valid;
@@ -22,6 +23,11 @@ struct OwnedColumn {
   std::vector<int64_t> ints;
   std::vector<double> floats;
   std::vector<int32_t> codes;
+
+  OwnedColumn() = default;
+  OwnedColumn(ir::Type t, size_t capacity) { Reset(t, capacity); }
+  // Every entry valid and zero. Keeps existing capacity, so a recycled column does not allocate.
+  void Reset(ir::Type t, size_t capacity);
   TallyColumnView View();
 };
 

@@ -7,26 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "tally/compiler/aggregation.h"
 #include "tally/compiler/ir.h"
 #include "tally/compiler/kernel_abi.h"
 #include "tally/runtime/string_dictionary.h"
 
 namespace tally::runtime {
 
-// One column: `valid` and the vector matching `type` hold `capacity` entries.
-struct ColumnData {
-  ir::Type type = ir::Type::kFloat;
-  std::vector<uint8_t> valid;
-  std::vector<uint8_t> bools;
-  std::vector<int64_t> ints;
-  std::vector<double> floats;
-  std::vector<int32_t> codes;
-
-  ColumnData() = default;
-  ColumnData(ir::Type t, size_t capacity) { Reset(t, capacity); }
-  void Reset(ir::Type t, size_t capacity);
-  TallyColumnView View();
-};
+// One column: `valid` and the vector matching `type` hold `capacity` entries (the same type
+// the compiler's group-by uses).
+using ColumnData = OwnedColumn;
 
 // A row that could not be scored: where it was, which column (empty for the whole row) and
 // why. For a broken `require`, `rule` is its text; `location` is where the definition says it
