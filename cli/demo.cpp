@@ -237,14 +237,16 @@ int RunDemo() {
   review.cr = cr;
   d.Show(governance::Review(review));
 
+  auto approve = [&](const std::string& who) {
+    governance::ApproveOptions o;
+    o.repo = d.repo.string();
+    o.cr = cr;
+    o.key = d.Key(who);
+    return d.Show(governance::Approve(o));
+  };
+
   d.Step("carol tries to approve her own change", "tally approve " + cr + " --key keys/carol");
-  {
-    governance::ApproveOptions self;
-    self.repo = d.repo.string();
-    self.cr = cr;
-    self.key = d.Key("carol");
-    d.Show(governance::Approve(self));
-  }
+  approve("carol");
 
   d.Step("The gate refuses: no quorum of the CX council", "tally merge " + cr + " --key keys/gate");
   governance::MergeOptions merge;
@@ -255,11 +257,7 @@ int RunDemo() {
 
   for (const char* approver : {"alice", "bob"}) {
     d.Step(std::string(approver) + " approves with a signature", "tally approve " + cr + " --key keys/" + approver);
-    governance::ApproveOptions approve;
-    approve.repo = d.repo.string();
-    approve.cr = cr;
-    approve.key = d.Key(approver);
-    if (!d.Show(governance::Approve(approve))) return 1;
+    if (!approve(approver)) return 1;
   }
 
   d.Step("The gate checks quorum, owners, signatures, version and freezes, and merges", "tally merge " + cr + " --key keys/gate");

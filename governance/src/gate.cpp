@@ -68,6 +68,18 @@ Result<FileMap> FilesAt(const git::Repo& repo, const git_oid& commit) {
   return repo.ReadFiles(tree->get(), "");
 }
 
+GateInput GateInputFor(const git::Repo& repo, const store::ChangeRequest& cr, int64_t now) {
+  GateInput in;
+  in.cr_id = cr.id;
+  in.base = cr.base;
+  in.head = cr.head;
+  in.revisions = cr.revisions;
+  in.cr_message = cr.message;
+  in.approvals = repo.RefIfExists(store::kApprovalPrefix + std::to_string(cr.number));
+  in.now = now;
+  return in;
+}
+
 Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
   GateVerdict v;
   auto policy = store::PolicyAt(repo, in.base);

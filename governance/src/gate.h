@@ -61,6 +61,10 @@ struct GateVerdict {
 // evidence comes from MakeEvidenceOracle (evidence.h) over the two trees.
 Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& input);
 
+// The gate's input for open change request `cr` at time `now`, as `merge` evaluates it — and
+// `review`, so that what review says merge would refuse is exactly what merge refuses.
+GateInput GateInputFor(const git::Repo& repo, const store::ChangeRequest& cr, int64_t now);
+
 // Re-checks one governed commit `id` whose first parent is `prev`: signed by the gate key
 // of the policy at `prev`, a merge of a CR whose tree it holds, and every gate rule held
 // at the time of the merge. Returns the violations (empty when it is a valid gate merge).

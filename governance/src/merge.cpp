@@ -55,14 +55,7 @@ Result<MergeResult> Merge(const MergeOptions& opt) {
   if (!gate_key) return Refused(cr->id, {gate_key.error().message}, {});
   int64_t now = store::Now(opt.now);
 
-  GateInput in;
-  in.cr_id = cr->id;
-  in.base = cr->base;
-  in.head = cr->head;
-  in.revisions = cr->revisions;
-  in.cr_message = cr->message;
-  in.approvals = ws->repo.RefIfExists(store::kApprovalPrefix + std::to_string(*n));
-  in.now = now;
+  GateInput in = GateInputFor(ws->repo, *cr, now);
   auto verdict = EvaluateGate(ws->repo, in);
   if (!verdict) return verdict.error();
   std::vector<std::string> reasons = verdict->reasons;

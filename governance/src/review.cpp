@@ -108,15 +108,7 @@ Result<ReviewResult> Review(const ReviewOptions& opt) {
   auto after = FilesAt(ws->repo, cr->head);
   if (!after) return after.error();
 
-  GateInput in;
-  in.cr_id = cr->id;
-  in.base = cr->base;
-  in.head = cr->head;
-  in.revisions = cr->revisions;
-  in.cr_message = cr->message;
-  in.approvals = ws->repo.RefIfExists(store::kApprovalPrefix + std::to_string(*n));
-  in.now = store::Now(opt.now);
-  auto verdict = EvaluateGate(ws->repo, in);
+  auto verdict = EvaluateGate(ws->repo, GateInputFor(ws->repo, *cr, store::Now(opt.now)));
   if (!verdict) return verdict.error();
   r.gate_reasons = verdict->reasons;
   if (!git_oid_equal(&cr->base, &ws->governed.tip))
