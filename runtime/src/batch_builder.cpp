@@ -1,10 +1,57 @@
 #include "tally/runtime/batch_builder.h"
 
+#include <algorithm>
+#include <cmath>
 #include <mutex>
 
+#include <fast_float/fast_float.h>
+
+#include "csv_scan.h"
 #include "tally/runtime/value_parse.h"
 
 namespace tally::runtime {
+
+namespace {
+
+// A batch starts this small and doubles as records arrive (up to batch_rows).
+constexpr size_t kInitialRows = 1024;
+
+// Plain decimal integers of up to 18 digits, which cannot overflow. Anything else (blanks,
+// longer numbers, junk) is left to ParseInt, which has the final word and the messages.
+inline bool FastInt(const char* b, const char* e, int64_t& out) {
+  const bool negative = b != e && *b == '-';
+  const char* p = b + (negative ? 1 : 0);
+  const size_t n = static_cast<size_t>(e - p);
+  if (n == 0 || n > 18) return false;
+  uint64_t v = 0;
+  for (; p != e; ++p) {
+    const unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  out = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  return true;
+}
+
+// The same fast_float call as ParseFloat, without trimming (a field with blanks fails here
+// and goes to ParseFloat).
+inline bool FastFloat(const char* b, const char* e, double& out) {
+  auto [ptr, ec] = fast_float::from_chars(b, e, out);
+  return ec == std::errc() && ptr == e && b != e && std::isfinite(out);
+}
+
+void ClearValue(ColumnData& c, size_t r) {
+  c.valid[r] = 0;
+  // Zero, as a fresh batch had it: a kernel may compute on a null lane before masking it.
+  switch (c.type) {
+    case ir::Type::kBool: c.bools[r] = 0; break;
+    case ir::Type::kInt: c.ints[r] = 0; break;
+    case ir::Type::kFloat: c.floats[r] = 0.0; break;
+    case ir::Type::kString: c.codes[r] = 0; break;
+  }
+}
+
+}  // namespace
 
 struct BatchBuilder::DictionaryPool {
   std::mutex mu;
@@ -53,6 +100,14 @@ BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t 
   if (scope_ == DictionaryScope::kPerRun) {
     dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
   }
+  plain_bounds_.resize(2 * binding_.header.size());
+  for (int strings = 0; strings < 2; ++strings) {
+    for (size_t i = 0; i < program.inputs.size(); ++i) {
+      if ((program.inputs[i].type == ir::Type::kString) == (strings == 1)) {
+        plain_order_.push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
   Start();
 }
 
@@ -71,37 +126,50 @@ void BatchBuilder::Start() {
       recycled_.pop_back();
     }
   }
-  // A recycled batch keeps its vectors' memory; everything else starts afresh.
+  // A recycled batch keeps its vectors' memory (and, once full, their size: resizing it back
+  // fills nothing); everything else starts afresh.
   next.rows = 0;
   next.records = 0;
   next.bytes_read = 0;
   next.rejects.clear();
-  const size_t cap = static_cast<size_t>(batch_rows_);
   next.columns.resize(program_.inputs.size());
-  for (size_t i = 0; i < next.columns.size(); ++i) next.columns[i].Reset(program_.inputs[i].type, cap);
-  if (has_variants_) next.variants.assign(cap, 0);
-  else next.variants.clear();
-  next.row_numbers.assign(cap, 0);
-  next.line_numbers.assign(cap, 0);
+  for (size_t i = 0; i < next.columns.size(); ++i) {
+    if (next.columns[i].type != program_.inputs[i].type) next.columns[i].Reset(program_.inputs[i].type, 0);
+  }
+  if (!has_variants_) next.variants.clear();
   if (scope_ == DictionaryScope::kPerBatch) dictionary_ = AcquireDictionary();
   next.dictionary = dictionary_;
   batch_ = std::move(next);
+  const size_t cap = static_cast<size_t>(batch_rows_);
+  Resize(std::min(cap, std::max(kInitialRows, batch_.row_numbers.capacity())));
+}
+
+void BatchBuilder::Resize(size_t rows) {
+  for (ColumnData& c : batch_.columns) {
+    c.valid.resize(rows);
+    switch (c.type) {
+      case ir::Type::kBool: c.bools.resize(rows); break;
+      case ir::Type::kInt: c.ints.resize(rows); break;
+      case ir::Type::kFloat: c.floats.resize(rows); break;
+      case ir::Type::kString: c.codes.resize(rows); break;
+    }
+  }
+  if (has_variants_) batch_.variants.resize(rows);
+  batch_.row_numbers.resize(rows);
+  batch_.line_numbers.resize(rows);
+  room_ = rows;
+}
+
+void BatchBuilder::EnsureRoom() {
+  const size_t need = static_cast<size_t>(batch_.rows) + 1;
+  if (need <= room_) return;
+  Resize(std::max(need, std::min(static_cast<size_t>(batch_rows_), 2 * room_)));
 }
 
 InputBatch BatchBuilder::Take(int64_t bytes_read) {
-  InputBatch out = std::move(batch_);
   // Every per-row vector ends up exactly `rows` long (shrinking never reallocates).
-  const size_t rows = static_cast<size_t>(out.rows);
-  for (ColumnData& c : out.columns) {
-    c.valid.resize(rows);
-    c.bools.resize(c.bools.empty() ? 0 : rows);
-    c.ints.resize(c.ints.empty() ? 0 : rows);
-    c.floats.resize(c.floats.empty() ? 0 : rows);
-    c.codes.resize(c.codes.empty() ? 0 : rows);
-  }
-  if (!out.variants.empty()) out.variants.resize(rows);
-  out.row_numbers.resize(rows);
-  out.line_numbers.resize(rows);
+  Resize(static_cast<size_t>(batch_.rows));
+  InputBatch out = std::move(batch_);
   out.bytes_read = bytes_read;
   Start();
   return out;
@@ -124,6 +192,7 @@ void BatchBuilder::Add(const CsvRecord& record) {
     Reject(record, record.error->field, record.error->reason);
     return;
   }
+  EnsureRoom();
   const size_t r = static_cast<size_t>(batch_.rows);
   for (size_t i = 0; i < program_.inputs.size(); ++i) {
     const ir::Column& in = program_.inputs[i];
@@ -139,7 +208,7 @@ void BatchBuilder::Add(const CsvRecord& record) {
         Reject(record, static_cast<int32_t>(col), "missing value for non-nullable input " + in.name);
         return;
       }
-      data.valid[r] = 0;
+      ClearValue(data, r);
       continue;
     }
     data.valid[r] = 1;
@@ -172,6 +241,143 @@ void BatchBuilder::Add(const CsvRecord& record) {
   batch_.row_numbers[r] = record.row;
   batch_.line_numbers[r] = record.line;
   ++batch_.rows;
+}
+
+Result<bool> BatchBuilder::ReadFrom(CsvReader& reader) {
+  const char delim = reader.options().delimiter;
+  const bool plain = delim != '"' && delim != '\r' && delim != '\n' &&
+                     !binding_.header.empty() && reader.header_fields() == binding_.header.size();
+  while (!full()) {
+    if (plain) {
+      AddPlain(reader);
+      if (full()) break;
+    }
+    auto got = reader.Next(record_);
+    if (!got.ok()) return got.error();
+    if (!*got) return false;
+    Add(record_);
+  }
+  return true;
+}
+
+void BatchBuilder::AddPlain(CsvReader& reader) {
+  const std::string_view buffered = reader.Buffered();
+  if (buffered.empty()) return;
+  const CsvOptions& options = reader.options();
+  const char delim = options.delimiter;
+  const size_t fields = binding_.header.size();
+  const char* const end = buffered.data() + buffered.size();
+  SpecialScanner scan(buffered.data(), end, delim);
+  const char** bounds = plain_bounds_.data();
+  const char* p = buffered.data();
+  int64_t row = reader.next_row();
+  int64_t line = reader.next_line();
+  int64_t taken = 0;
+  while (batch_.records < batch_rows_) {
+    // Split one record: field i is [bounds[2i], bounds[2i+1]). Anything unusual (a quote,
+    // a blank line, a wrong field count, a CR whose LF may be in the next chunk, the last
+    // bytes of the chunk) stops here, and the general path takes the record from `p`.
+    const char* field = p;
+    const char* next = nullptr;
+    size_t f = 0;
+    for (;;) {
+      const char* q = scan.Next();
+      if (q == nullptr || *q == '"' || f == fields) break;
+      bounds[2 * f] = field;
+      bounds[2 * f + 1] = q;
+      ++f;
+      if (*q == delim) {
+        field = q + 1;
+        continue;
+      }
+      if (q == p) break;  // a blank line: skipped by the general path, not a record
+      if (static_cast<size_t>(q - p) > options.max_record_bytes) break;
+      next = q + 1;
+      if (*q == '\r') {
+        if (next == end) next = nullptr;
+        else if (*next == '\n') next = scan.Next() == next ? next + 1 : nullptr;
+      }
+      break;
+    }
+    if (next == nullptr || f != fields) break;
+    EnsureRoom();
+    if (!AddPlainRow(bounds, row, line)) break;
+    ++batch_.records;
+    ++row;
+    ++line;
+    ++taken;
+    p = next;
+  }
+  if (taken > 0) reader.SkipPlain(p, taken);
+  plain_records_ += taken;
+}
+
+bool BatchBuilder::AddPlainRow(const char* const* bounds, int64_t row, int64_t line) {
+  const size_t r = static_cast<size_t>(batch_.rows);
+  auto text_of = [&](size_t col) {
+    return std::string_view(bounds[2 * col], static_cast<size_t>(bounds[2 * col + 1] - bounds[2 * col]));
+  };
+  // A missing non-nullable string is found before any string is stored.
+  for (uint32_t i : plain_order_) {
+    const ir::Column& in = program_.inputs[i];
+    if (in.type == ir::Type::kString && !in.nullable) {
+      const size_t col = binding_.column_of_input[i];
+      if (bounds[2 * col] == bounds[2 * col + 1]) return false;
+    }
+  }
+  for (uint32_t i : plain_order_) {
+    const ir::Column& in = program_.inputs[i];
+    const size_t col = binding_.column_of_input[i];
+    const char* b = bounds[2 * col];
+    const char* e = bounds[2 * col + 1];
+    ColumnData& data = batch_.columns[i];
+    bool ok = true;
+    bool missing = false;
+    switch (in.type) {
+      case ir::Type::kInt:
+        if (FastInt(b, e, data.ints[r])) break;
+        missing = IsBlank(text_of(col));
+        ok = missing || ParseInt(text_of(col), data.ints[r], reason_);
+        break;
+      case ir::Type::kFloat:
+        if (FastFloat(b, e, data.floats[r])) break;
+        missing = IsBlank(text_of(col));
+        ok = missing || ParseFloat(text_of(col), data.floats[r], reason_);
+        break;
+      case ir::Type::kBool:
+        missing = IsBlank(text_of(col));
+        ok = missing || ParseBool(text_of(col), data.bools[r], reason_);
+        break;
+      case ir::Type::kString:
+        // Unquoted, so an empty field is missing (checked above when not nullable).
+        missing = b == e;
+        if (!missing) {
+          data.codes[r] = opaque_[i] ? dictionary_->Append(text_of(col)) : dictionary_->Intern(text_of(col));
+        }
+        break;
+    }
+    if (!ok || (missing && !in.nullable)) {
+      reason_.clear();
+      return false;
+    }
+    if (missing) ClearValue(data, r);
+    else data.valid[r] = 1;
+  }
+  if (has_variants_) {
+    uint16_t variant = 0;
+    const size_t region = static_cast<size_t>(program_.region_input);
+    if (batch_.columns[region].valid[r]) {
+      const std::string_view text = text_of(binding_.column_of_input[region]);
+      for (size_t v = 1; v < program_.variants.size(); ++v) {
+        if (program_.variants[v] == text) variant = static_cast<uint16_t>(v);
+      }
+    }
+    batch_.variants[r] = variant;
+  }
+  batch_.row_numbers[r] = row;
+  batch_.line_numbers[r] = line;
+  ++batch_.rows;
+  return true;
 }
 
 }  // namespace tally::runtime

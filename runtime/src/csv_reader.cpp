@@ -366,6 +366,21 @@ Result<std::vector<std::string>> CsvReader::ReadHeader() {
   return std::vector<std::string>(record.fields.begin(), record.fields.end());
 }
 
+std::string_view CsvReader::Buffered() {
+  if (skip_lf_ && pos_ != end_) {
+    skip_lf_ = false;
+    if (*pos_ == '\n') ++pos_;  // the LF of a CRLF split across chunks
+  }
+  if (skip_lf_ || pos_ == end_) return {};
+  return {pos_, static_cast<size_t>(end_ - pos_)};
+}
+
+void CsvReader::SkipPlain(const char* pos, int64_t records) {
+  pos_ = pos;
+  line_ += records;
+  rows_ += records;
+}
+
 Result<bool> CsvReader::Next(CsvRecord& record) {
   auto got = ReadRecord(record);
   if (!got.ok() || !*got) return got;

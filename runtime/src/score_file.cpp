@@ -199,14 +199,12 @@ Result<RunSummary> Run(const ScoreOptions& o) {
   // The reader side: records -> batches, handed to `emit` until it says stop.
   std::atomic<bool> stop{false};
   auto produce = [&](auto&& emit) -> Status {
-    CsvRecord record;
     for (;;) {
       if (stop.load()) return Status::Ok();
-      auto got = (*reader)->Next(record);
-      if (!got.ok()) return Error{got.error().message};
-      if (!*got) break;
-      builder.Add(record);
-      if (builder.full() && !emit(builder.Take((*reader)->bytes_read()))) return Status::Ok();
+      auto full = builder.ReadFrom(**reader);
+      if (!full.ok()) return Error{full.error().message};
+      if (!*full) break;
+      if (!emit(builder.Take((*reader)->bytes_read()))) return Status::Ok();
     }
     if (builder.records() > 0) emit(builder.Take((*reader)->bytes_read()));
     return Status::Ok();

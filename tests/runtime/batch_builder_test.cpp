@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <random>
 #include <set>
 
 #include "test_util.h"
@@ -216,6 +218,161 @@ TEST(BatchBuilder, TelcoTotalChargesBlankIsMissingWhenNotNullable) {
   }
   // The first blank TotalCharges is customer 4472-LVYGI, data row 489 (line 490) of the file.
   EXPECT_EQ(rejects[0].row, 489);
+}
+
+// ReadFrom's plain-record path (fields parsed straight from the reader's buffer) against the
+// general path (Next + Add, record by record), on random CSV full of what the plain path must
+// hand over: quotes with embedded line breaks, CRLF and lone CR (also split across chunks),
+// blank lines, wrong field counts, stray quotes, blanks around values, unparsable and
+// overflowing numbers, missing values, overlong records. Every batch must be the same: rows,
+// values, validity, string codes and texts, variants, row and line numbers, rejects.
+std::string RandomField(std::mt19937_64& rng, int kind) {
+  auto pick = [&](std::initializer_list<const char*> xs) {
+    auto it = xs.begin();
+    std::advance(it, static_cast<long>(rng() % xs.size()));
+    return std::string(*it);
+  };
+  auto digits = [&](int n) {
+    std::string d;
+    for (int i = 0; i < n; ++i) d += static_cast<char>('0' + rng() % 10);
+    return d;
+  };
+  const unsigned roll = static_cast<unsigned>(rng() % 100);
+  switch (kind) {
+    case 0:  // int
+      if (roll < 70) return (rng() % 4 == 0 ? "-" : "") + digits(1 + static_cast<int>(rng() % 8));
+      if (roll < 80) return (rng() % 2 ? "-" : "") + digits(17 + static_cast<int>(rng() % 4));
+      return pick({"", " ", " 12", "7 ", "\t-3", "+1", "1.0", "x", "-", "9223372036854775807",
+                   "-9223372036854775808", "9223372036854775808", "00017", "\"42\"", "\"\""});
+    case 1:  // float
+      if (roll < 70) return std::to_string(static_cast<int>(rng() % 2000) - 1000) + "." + digits(2);
+      return pick({"", " ", "1e3", "-1.5e-3", ".5", "5.", "inf", "nan", "1e999", "1e-400",
+                   " 2.5 ", "1,5", "\"3.25\"", "\"1,5\"", "abc", "0x10"});
+    case 2:  // bool
+      return pick({"true", "false", "TRUE", "False", "1", "0", "", " ", "yes", " true ", "\"0\""});
+    case 3:  // string
+      if (roll < 60) return "k" + digits(1 + static_cast<int>(rng() % 6));
+      return pick({"", "\"\"", "\" \"", "\"a,b\"", "\"two\nlines\"", "\"cr\r\nlf\"", "\"say \"\"hi\"\"\"",
+                   "emea", "apac", "EMEA", "bad\"quote", "\"closed\"junk", " spaced "});
+    default:  // region
+      return pick({"emea", "apac", "na", "", "emea", "\"emea\""});
+  }
+}
+
+std::string RandomCsv(std::mt19937_64& rng, int records) {
+  std::string csv = rng() % 3 == 0 ? "\xEF\xBB\xBF" : "";
+  csv += "s,n,f,b,r,unused\n";
+  for (int i = 0; i < records; ++i) {
+    const unsigned roll = static_cast<unsigned>(rng() % 100);
+    if (roll < 2) {
+      csv += rng() % 2 ? "\n" : "\r\n";  // a blank line
+      continue;
+    }
+    int fields = 6;
+    if (roll < 5) fields = 1 + static_cast<int>(rng() % 8);
+    for (int f = 0; f < fields; ++f) {
+      if (f) csv += ',';
+      const int kind = f == 0 ? 3 : f == 1 ? 0 : f == 2 ? 1 : f == 3 ? 2 : f == 4 ? 4 : 3;
+      csv += RandomField(rng, kind);
+    }
+    const unsigned end = static_cast<unsigned>(rng() % 10);
+    csv += end < 7 ? "\n" : end < 9 ? "\r\n" : "\r";
+  }
+  if (rng() % 2) csv += "last,1,2.5,true,emea,x";  // no final line end
+  return csv;
+}
+
+std::vector<InputBatch> BuildPlain(const ir::Program& program, std::unique_ptr<CsvReader> reader,
+                                   int64_t batch_rows, DictionaryScope scope, int64_t* plain) {
+  auto header = reader->ReadHeader();
+  EXPECT_TRUE(header.ok());
+  auto binding = BindColumns(program, *header, {}, "in.csv");
+  EXPECT_TRUE(binding.ok());
+  BatchBuilder builder(program, *binding, batch_rows, scope);
+  std::vector<InputBatch> out;
+  for (;;) {
+    auto full = builder.ReadFrom(*reader);
+    EXPECT_TRUE(full.ok());
+    if (!full.ok() || !*full) break;
+    out.push_back(builder.Take());
+  }
+  if (builder.records() > 0) out.push_back(builder.Take());
+  *plain += builder.plain_records();
+  return out;
+}
+
+void ExpectSameBatches(const std::vector<InputBatch>& want, const std::vector<InputBatch>& got,
+                       const std::string& what) {
+  ASSERT_EQ(want.size(), got.size()) << what;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const InputBatch& a = want[i];
+    const InputBatch& b = got[i];
+    const std::string where = what + " batch " + std::to_string(i);
+    ASSERT_EQ(a.rows, b.rows) << where;
+    EXPECT_EQ(a.records, b.records) << where;
+    EXPECT_EQ(a.row_numbers, b.row_numbers) << where;
+    EXPECT_EQ(a.line_numbers, b.line_numbers) << where;
+    EXPECT_EQ(a.variants, b.variants) << where;
+    ASSERT_EQ(a.rejects.size(), b.rejects.size()) << where;
+    for (size_t r = 0; r < a.rejects.size(); ++r) {
+      EXPECT_EQ(a.rejects[r].row, b.rejects[r].row) << where;
+      EXPECT_EQ(a.rejects[r].line, b.rejects[r].line) << where;
+      EXPECT_EQ(a.rejects[r].column, b.rejects[r].column) << where;
+      EXPECT_EQ(a.rejects[r].reason, b.rejects[r].reason) << where;
+    }
+    ASSERT_EQ(a.columns.size(), b.columns.size());
+    for (size_t c = 0; c < a.columns.size(); ++c) {
+      EXPECT_EQ(a.columns[c].valid, b.columns[c].valid) << where << " column " << c;
+      EXPECT_EQ(a.columns[c].ints, b.columns[c].ints) << where << " column " << c;
+      EXPECT_EQ(a.columns[c].bools, b.columns[c].bools) << where << " column " << c;
+      EXPECT_EQ(a.columns[c].codes, b.columns[c].codes) << where << " column " << c;
+      ASSERT_EQ(a.columns[c].floats.size(), b.columns[c].floats.size());
+      for (size_t r = 0; r < a.columns[c].floats.size(); ++r) {
+        EXPECT_EQ(std::bit_cast<uint64_t>(a.columns[c].floats[r]),
+                  std::bit_cast<uint64_t>(b.columns[c].floats[r]))
+            << where << " column " << c << " row " << r;
+      }
+      for (size_t r = 0; r < a.columns[c].codes.size(); ++r) {
+        if (!a.columns[c].valid[r]) continue;
+        EXPECT_EQ(a.dictionary->Get(a.columns[c].codes[r]), b.dictionary->Get(b.columns[c].codes[r]))
+            << where << " column " << c << " row " << r;
+      }
+    }
+  }
+}
+
+TEST(BatchBuilder, PlainRecordPathEqualsTheGeneralPath) {
+  auto p = ProgramWithInputs({Col("s", ir::Type::kString), Col("n", ir::Type::kInt),
+                              Col("f", ir::Type::kFloat, true), Col("b", ir::Type::kBool, true),
+                              Col("r", ir::Type::kString, true)});
+  p.variants = {"", "emea", "apac"};
+  p.region_input = 4;
+  p.string_constants = {"emea", "k1"};
+  std::mt19937_64 rng(20261124);
+  int64_t plain_records = 0;
+  int64_t rows = 0;
+  for (int round = 0; round < 6; ++round) {
+    const std::string csv = RandomCsv(rng, 2000);
+    for (size_t chunk : {size_t{64}, size_t{100}, size_t{257}, size_t{4096}, size_t{1} << 20}) {
+      for (int64_t batch : {int64_t{3}, int64_t{1000}, int64_t{65536}}) {
+        for (DictionaryScope scope : {DictionaryScope::kPerBatch, DictionaryScope::kPerRun}) {
+          CsvOptions options;
+          options.chunk_bytes = chunk;
+          options.max_record_bytes = round % 3 == 2 ? 30 : size_t{8} << 20;
+          const std::string what = "round " + std::to_string(round) + " chunk " +
+                                   std::to_string(chunk) + " batch " + std::to_string(batch);
+          auto want = BuildAll(p, CsvReader::FromString(csv, options), batch, {}, scope);
+          auto got = BuildPlain(p, CsvReader::FromString(csv, options), batch, scope,
+                                &plain_records);
+          ExpectSameBatches(want, got, what);
+          if (HasFatalFailure()) return;
+          for (const InputBatch& b : got) rows += b.rows;
+        }
+      }
+    }
+  }
+  // Most good rows went the plain way (the rest: quotes, chunk ends, bad values).
+  EXPECT_GT(plain_records, rows / 8) << rows;
 }
 
 TEST(StringDictionary, ConstantsKeepTheirCodes) {

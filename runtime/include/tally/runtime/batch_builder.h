@@ -31,9 +31,16 @@ class BatchBuilder {
                DictionaryScope scope);
 
   void Add(const CsvRecord& record);
+  // Reads records from `reader` (whose header was read) until the batch is full or the input
+  // ends; false at the end of the input. Plain records (no quotes, one line, values that
+  // parse) go straight from the reader's buffer into the columns; every other record goes
+  // through Next() and Add(), so rows, rejects and their numbers are the same either way.
+  Result<bool> ReadFrom(CsvReader& reader);
   // Counted in records, not parsed rows, so a stretch of rejects cannot grow a batch unbounded.
   bool full() const { return batch_.records >= batch_rows_; }
   int64_t records() const { return batch_.records; }
+  // Records parsed by ReadFrom's plain path so far (the rest went through Add).
+  int64_t plain_records() const { return plain_records_; }
   // Hands over the batch built so far and starts the next one.
   InputBatch Take(int64_t bytes_read = 0);
 
@@ -50,6 +57,16 @@ class BatchBuilder {
   struct DictionaryPool;
   std::shared_ptr<StringDictionary> AcquireDictionary();
   void Start();
+  // Sizes every per-row vector of the batch to `rows` entries (never more than batch_rows_):
+  // batches grow as records arrive, so a small input never pays for a full-size batch.
+  void Resize(size_t rows);
+  void EnsureRoom();
+  // Parses plain records from reader.Buffered() until the batch is full or a record needs
+  // the general path; tells the reader how many it took.
+  void AddPlain(CsvReader& reader);
+  // One plain record's fields (begin, end); false if a value does not parse or is missing:
+  // the general path then reads the record again and reports why.
+  bool AddPlainRow(const char* const* bounds, int64_t row, int64_t line);
   void Reject(const CsvRecord& record, int32_t field, std::string reason);
 
   const ir::Program& program_;
@@ -63,7 +80,14 @@ class BatchBuilder {
   std::vector<InputBatch> recycled_;
   std::shared_ptr<StringDictionary> dictionary_;
   InputBatch batch_;
+  size_t room_ = 0;
+  int64_t plain_records_ = 0;  // entries in the batch's per-row vectors
   std::string reason_;
+  CsvRecord record_;                       // scratch for the general path
+  std::vector<const char*> plain_bounds_;  // per field: begin, end
+  // Inputs in the order the plain path fills them: strings last, so a value that fails to
+  // parse is found before anything is stored in the dictionary.
+  std::vector<uint32_t> plain_order_;
 };
 
 }  // namespace tally::runtime

@@ -63,6 +63,21 @@ class CsvReader {
   // The next data record: true, or false at end of input. Fails only on an I/O error.
   Result<bool> Next(CsvRecord& record);
 
+  // For a caller that splits plain records itself, straight from the buffer (BatchBuilder):
+  // the unread bytes of the current chunk, starting at a record boundary. Empty when the
+  // next record must come from Next() (the chunk is used up, or half a CRLF is pending).
+  std::string_view Buffered();
+  // Marks `records` plain records (single physical lines, no quotes, no blank lines, the
+  // header's field count, none longer than max_record_bytes) as read, up to `pos` inside
+  // Buffered(). Row and line numbers advance exactly as Next() would have.
+  void SkipPlain(const char* pos, int64_t records);
+  // What Next() will give the next record: its row, and the line it starts on unless blank
+  // lines come first.
+  int64_t next_row() const { return rows_ + 1; }
+  int64_t next_line() const { return line_; }
+  size_t header_fields() const { return header_fields_; }
+  const CsvOptions& options() const { return options_; }
+
   int64_t bytes_read() const { return bytes_read_; }
   // Total size when known (a regular file), for progress; -1 otherwise.
   int64_t size_hint() const { return size_hint_; }
