@@ -7,73 +7,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <random>
 
-#include "kernel_check.h"
+#include "cache_fixtures.h"
 
 namespace tally::codegen::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh, empty directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("tally-cache-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-ir::Program Health(double weight) {
-  // score = round(100 * (w * clamp(a / max(b, 1), 0, 2) / 2 + 0.3), 1)
-  ProgramBuilder b;
-  ValueId a = b.Input("a", Type::kInt, false);
-  ValueId bb = b.Input("b", Type::kInt, false);
-  ValueId w = b.Param("w", Type::kFloat, {}, {weight});
-  ValueId ratio = b.Apply(Op::kDiv, Type::kFloat,
-                          {b.Apply(Op::kIntToFloat, Type::kFloat, {a}),
-                           b.Apply(Op::kIntToFloat, Type::kFloat, {b.Apply(Op::kMax, Type::kInt, {bb, b.Int(1)})})});
-  ValueId clamped = b.Apply(Op::kMin, Type::kFloat, {b.Apply(Op::kMax, Type::kFloat, {ratio, b.Float(0)}), b.Float(2)});
-  ValueId engagement = b.Apply(Op::kDiv, Type::kFloat, {clamped, b.Float(2)});
-  ValueId sum = b.Apply(Op::kAdd, Type::kFloat, {b.Apply(Op::kMul, Type::kFloat, {w, engagement}), b.Float(0.3)});
-  b.Output("score", b.Apply(Op::kRound, Type::kFloat, {b.Apply(Op::kMul, Type::kFloat, {b.Float(100), sum})}, 1));
-  return b.program();
-}
-
-KernelOptions CacheIn(const TempDir& dir) {
-  KernelOptions o;
-  o.cache_dir = dir.str();
-  return o;
-}
-
-// Score of the Health program for a = 30, b = 30 (w = 0.5): 100 * (0.5 * 0.5 + 0.3) = 55.
-void ExpectWorks(const Kernel& k) {
-  std::vector<Column> in = {Ints({30, 0}), Ints({30, 0})};
-  RunResult r = RunColumns(k.score(), Health(0.5), in, 2, nullptr, false);
-  EXPECT_EQ(r.status[0], 0u);
-  EXPECT_EQ(r.outputs[0].At<double>(0), 55.0);
-  EXPECT_EQ(r.outputs[0].At<double>(1), 30.0);
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void Spit(const std::string& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
-}
 
 TEST(CodegenCache, SecondCompileIsAHitAndRunsTheSameCode) {
   TempDir dir;
@@ -87,6 +27,8 @@ TEST(CodegenCache, SecondCompileIsAHitAndRunsTheSameCode) {
   auto warm = CompileKernel(Health(0.5), CacheIn(dir));
   ASSERT_TRUE(warm.ok()) << warm.error().message;
   EXPECT_TRUE((*warm)->info().from_cache);
+  EXPECT_EQ((*cold)->info().linked_by, "llvm");
+  EXPECT_EQ((*warm)->info().linked_by, "tally");
   EXPECT_EQ((*warm)->info().cache_key, (*cold)->info().cache_key);
   ExpectWorks(**cold);
   ExpectWorks(**warm);

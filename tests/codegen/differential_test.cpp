@@ -257,6 +257,13 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     RunResult one = metric ? RunRowByRow((*kernel)->metric_row(), p, inputs, rows, v, true)
                            : RunRowByRow((*kernel)->score(), p, inputs, rows, v, false);
     ExpectSameBytes(one, i, "row by row, seed " + std::to_string(program_seed));
+    if (n % 5 == 0) {  // every fifth program also as a later process gets it: from the cache
+      std::shared_ptr<const Kernel> reloaded = CompileAndReload(p);
+      ASSERT_TRUE(reloaded) << "seed " << program_seed;
+      RunResult c = metric ? RunColumns(reloaded->metric_row(), p, inputs, rows, v, true)
+                           : RunColumns(reloaded->score(), p, inputs, rows, v, false);
+      ExpectSameBytes(c, i, "from the cache, seed " + std::to_string(program_seed));
+    }
     if (::testing::Test::HasFailure()) {
       FAIL() << "first mismatch at program seed " << program_seed << ":\n" << Dump(p);
     }

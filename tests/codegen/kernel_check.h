@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +37,42 @@ inline KernelOptions NoCache() {
   KernelOptions o;
   o.use_cache = false;
   return o;
+}
+
+// A kernel cache directory private to this test process, removed when it exits.
+inline const std::string& ScratchCacheDir() {
+  struct Dir {
+    std::string path = (std::filesystem::temp_directory_path() /
+                        ("tally-scratch-cache-" + std::to_string(::getpid()))).string();
+    ~Dir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
+// The kernel a later process gets for `p`: compiled once into the scratch cache (by LLVM),
+// then loaded back from it, which links the cached object with the built-in loader
+// (object_loader.cpp), not LLVM's. Fails the test unless the second load is a cache hit.
+inline std::shared_ptr<const Kernel> CompileAndReload(const ir::Program& p) {
+  KernelOptions o;
+  o.cache_dir = ScratchCacheDir();
+  auto first = CompileKernel(p, o);
+  if (!first.ok()) {
+    ADD_FAILURE() << first.error().message;
+    return nullptr;
+  }
+  auto again = CompileKernel(p, o);
+  if (!again.ok()) {
+    ADD_FAILURE() << again.error().message;
+    return nullptr;
+  }
+  EXPECT_TRUE((*again)->info().from_cache) << "second compile was not a cache hit";
+  EXPECT_EQ((*again)->info().linked_by, "tally") << "the built-in loader could not link it";
+  EXPECT_EQ((*again)->info().cache_warning, "");
+  return *again;
 }
 
 inline std::string Describe(const Column& c, int64_t r) {

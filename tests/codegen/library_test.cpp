@@ -85,6 +85,9 @@ TEST(CodegenLibrary, EveryBundledScoreMatchesTheInterpreter) {
         },
         *p, inputs, rows, &variants, false);
     ExpectSameBytes(k, i, name);
+    std::shared_ptr<const Kernel> reloaded = CompileAndReload(*p);
+    ASSERT_TRUE(reloaded) << name;
+    ExpectSameBytes(RunColumns(reloaded->score(), *p, inputs, rows, &variants, false), i, name + " (from the cache)");
     int64_t scored = 0;
     for (uint32_t s : i.status) scored += s == 0;
     EXPECT_GT(scored, rows / 10) << name << ": too few rows scored to mean anything";
@@ -119,6 +122,10 @@ TEST(CodegenLibrary, EveryBundledMetricMatchesTheInterpreterThroughTheGroupBy) {
         },
         *p, inputs, rows, nullptr, true);
     ExpectSameBytes(k, i, name + " rows");
+    std::shared_ptr<const Kernel> reloaded = CompileAndReload(*p);
+    ASSERT_TRUE(reloaded) << name;
+    ExpectSameBytes(RunColumns(reloaded->metric_row(), *p, inputs, rows, nullptr, true), i,
+                    name + " rows (from the cache)");
 
     // One group-by over the (identical) row results, then both finalize kernels.
     GroupAggregator agg(*p);
@@ -150,6 +157,7 @@ TEST(CodegenLibrary, EveryBundledMetricMatchesTheInterpreterThroughTheGroupBy) {
     RunResult jf = finalize([&](int64_t g, const TallyColumnView* a, const TallyColumnView* kk, TallyColumnView* o,
                                 uint32_t* st) { interp::RunMetricFinalize(*p, g, a, kk, o, st); });
     ExpectSameBytes(kf, jf, name + " finalize");
+    ExpectSameBytes(finalize(reloaded->metric_finalize()), jf, name + " finalize (from the cache)");
   }
   EXPECT_GE(metrics, 3);
   EXPECT_GE(finalized, 2) << "too few metrics reached the finalize kernel";

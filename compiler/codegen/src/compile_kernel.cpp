@@ -1,15 +1,15 @@
 // The code generation pipeline, top to bottom:
-//   ValidateProgram -> cache lookup -> (hit) load object
-//                                   -> (miss) EmitKernelModule -> JIT (optimize, compile) -> cache write
+//   ValidateProgram -> cache lookup -> (hit) object_loader: link the cached object, no LLVM
+//                                   -> (miss) the LLVM plugin (backend.h): emit, optimize,
+//                                      compile into the JIT -> cache write
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 
-#include "emit.h"
+#include "backend.h"
 #include "fingerprint.h"
-#include "jit.h"
 #include "kernel_cache.h"
-#include "llvm/Support/raw_ostream.h"
+#include "object_loader.h"
 #include "sha256.h"
 #include "tally/codegen/kernel.h"
 #include "tally_codegen_source_hash.h"
@@ -23,18 +23,20 @@
 namespace tally::codegen {
 namespace {
 
-class JitKernel final : public Kernel {
+// A kernel whose code lives in `Code` (a LoadedObject or the plugin's JitCode), which must
+// outlive every call through the function pointers.
+template <typename Code>
+class CodeKernel final : public Kernel {
  public:
-  JitKernel(Jit* jit, LoadedCode code, KernelInfo info, bool is_score)
-      : jit_(jit), code_(std::move(code)), info_(std::move(info)) {
+  CodeKernel(std::unique_ptr<Code> code, KernelInfo info, bool is_score) : code_(std::move(code)), info_(std::move(info)) {
+    const std::vector<void*>& symbols = code_->symbols();
     if (is_score) {
-      score_ = reinterpret_cast<TallyScoreKernelFn>(code_.symbols[0]);
+      score_ = reinterpret_cast<TallyScoreKernelFn>(symbols[0]);
     } else {
-      row_ = reinterpret_cast<TallyMetricRowKernelFn>(code_.symbols[0]);
-      finalize_ = reinterpret_cast<TallyMetricFinalizeKernelFn>(code_.symbols[1]);
+      row_ = reinterpret_cast<TallyMetricRowKernelFn>(symbols[0]);
+      finalize_ = reinterpret_cast<TallyMetricFinalizeKernelFn>(symbols[1]);
     }
   }
-  ~JitKernel() override { jit_->Remove(code_); }
 
   TallyScoreKernelFn score() const override { return score_; }
   TallyMetricRowKernelFn metric_row() const override { return row_; }
@@ -42,13 +44,17 @@ class JitKernel final : public Kernel {
   const KernelInfo& info() const override { return info_; }
 
  private:
-  Jit* jit_;
-  LoadedCode code_;
+  std::unique_ptr<Code> code_;
   KernelInfo info_;
   TallyScoreKernelFn score_ = nullptr;
   TallyMetricRowKernelFn row_ = nullptr;
   TallyMetricFinalizeKernelFn finalize_ = nullptr;
 };
+
+template <typename Code>
+std::shared_ptr<const Kernel> MakeKernel(std::unique_ptr<Code> code, const KernelInfo& info, bool is_score) {
+  return std::make_shared<CodeKernel<Code>>(std::move(code), info, is_score);
+}
 
 std::vector<std::string> EntrySymbols(const ir::Program& program) {
   if (program.kind == ir::Program::Kind::kScore) return {kScoreSymbol};
@@ -58,9 +64,9 @@ std::vector<std::string> EntrySymbols(const ir::Program& program) {
 int OptLevel(const KernelOptions& options) { return std::clamp(options.opt_level, 1, 3); }
 
 std::string KeyFor(const ir::Program& program, const TargetInfo& target, const KernelOptions& options) {
-  std::string material = "tally-kernel-cache 1\n";
+  std::string material = "tally-kernel-cache 2\n";  // 2: position-independent objects
   material += "tally " TALLY_VERSION "\n";
-  material += "codegen " TALLY_CODEGEN_SOURCE_HASH "\n";  // any change to this library's code
+  material += "codegen " TALLY_CODEGEN_SOURCE_HASH "\n";  // any change to the code generator's code
   material += "llvm " + target.llvm_version + "\n";
   material += "triple " + target.triple + "\ncpu " + target.cpu + "\nfeatures " + target.features + "\n";
   material += "opt " + std::to_string(OptLevel(options)) + "\n";
@@ -72,20 +78,49 @@ double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+Result<TargetInfo> TargetFor(const KernelOptions& options) {
+  return options.cpu.empty() ? Result<TargetInfo>(DefaultTarget()) : ResolveTarget(options.cpu);
+}
+
+// Links a verified cache entry: with the built-in loader, else (an object it cannot link)
+// with LLVM's. Sets `warning` when the entry could not be used at all.
+std::shared_ptr<const Kernel> LoadCached(const std::string& object, KernelInfo info,
+                                         const std::vector<std::string>& symbols, bool is_score,
+                                         std::chrono::steady_clock::time_point start, std::string& warning) {
+  info.from_cache = true;
+  Result<std::unique_ptr<LoadedObject>> linked = LoadedObject::Load(object, symbols);
+  if (linked.ok()) {
+    info.linked_by = "tally";
+    info.compile_ms = MillisecondsSince(start);
+    return MakeKernel(std::move(*linked), info, is_score);
+  }
+  std::string why = linked.error().message;
+  Result<Backend*> backend = LoadBackend();
+  if (backend.ok()) {
+    Result<std::unique_ptr<JitCode>> code = (*backend)->Load(object, info.target, symbols);
+    if (code.ok()) {
+      info.linked_by = "llvm";
+      info.compile_ms = MillisecondsSince(start);
+      return MakeKernel(std::move(*code), info, is_score);
+    }
+    why += "; LLVM: " + code.error().message;
+  }
+  warning = "kernel cache entry " + info.cache_path + " could not be loaded (" + why + "); rebuilt it";
+  return nullptr;
+}
+
 }  // namespace
 
 std::string CacheKey(const ir::Program& program, const KernelOptions& options) {
-  Result<TargetInfo> target = options.cpu.empty() ? Result<TargetInfo>(DefaultTarget()) : ResolveTarget(options.cpu);
+  Result<TargetInfo> target = TargetFor(options);
   return target.ok() ? KeyFor(program, *target, options) : std::string();
 }
 
 Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, const KernelOptions& options) {
   auto start = std::chrono::steady_clock::now();
   if (Status s = ValidateProgram(program); !s.ok()) return Error{s.message()};
-  Result<TargetInfo> target = options.cpu.empty() ? Result<TargetInfo>(DefaultTarget()) : ResolveTarget(options.cpu);
+  Result<TargetInfo> target = TargetFor(options);
   if (!target.ok()) return target.error();
-  Result<Jit*> jit = Jit::ForTarget(*target);
-  if (!jit.ok()) return jit.error();
 
   KernelInfo info;
   info.target = *target;
@@ -96,33 +131,27 @@ Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, 
   const std::vector<std::string> symbols = EntrySymbols(program);
   const bool is_score = program.kind == ir::Program::Kind::kScore;
 
-  // One compilation at a time: the JIT's compile layer and LLVM contexts are not shared
-  // across threads here, and two threads compiling the same program would only race.
+  // One compilation at a time: two threads compiling the same program would only race.
   static std::mutex compile_mutex;
   std::lock_guard<std::mutex> lock(compile_mutex);
 
   if (options.use_cache) {
     CacheLookup entry = ReadCacheEntry(info.cache_path, info.cache_key);
     if (entry.state == CacheLookup::State::kHit) {
-      Result<LoadedCode> code = (*jit)->AddObject(entry.object, symbols);
-      if (code.ok()) {
-        info.from_cache = true;
-        info.compile_ms = MillisecondsSince(start);
-        return std::shared_ptr<const Kernel>(std::make_shared<JitKernel>(*jit, std::move(*code), info, is_score));
-      }
-      info.cache_warning = "kernel cache entry " + info.cache_path + " could not be loaded (" +
-                           code.error().message + "); rebuilt it";
+      std::string warning;
+      std::shared_ptr<const Kernel> kernel = LoadCached(entry.object, info, symbols, is_score, start, warning);
+      if (kernel) return kernel;
+      info.cache_warning = warning;
     } else if (entry.state == CacheLookup::State::kCorrupt) {
       info.cache_warning = "kernel cache entry " + info.cache_path + " was corrupt (" + entry.why + "); rebuilt it";
     }
   }
 
-  auto context = std::make_unique<llvm::LLVMContext>();
-  Result<std::unique_ptr<llvm::Module>> module = EmitKernelModule(program, *context);
-  if (!module.ok()) return module.error();
+  Result<Backend*> backend = LoadBackend();
+  if (!backend.ok()) return backend.error();
   std::string object;
-  Result<LoadedCode> code = (*jit)->AddModule(std::move(context), std::move(*module), info.opt_level, symbols,
-                                              options.use_cache ? &object : nullptr);
+  Result<std::unique_ptr<JitCode>> code =
+      (*backend)->Compile(program, *target, info.opt_level, symbols, options.use_cache ? &object : nullptr);
   if (!code.ok()) return code.error();
   if (options.use_cache) {
     if (object.empty()) {
@@ -131,25 +160,18 @@ Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, 
       info.cache_warning = "kernel not cached: " + s.message();
     }
   }
+  info.linked_by = "llvm";
   info.compile_ms = MillisecondsSince(start);
-  return std::shared_ptr<const Kernel>(std::make_shared<JitKernel>(*jit, std::move(*code), info, is_score));
+  return MakeKernel(std::move(*code), info, is_score);
 }
 
 Result<std::string> KernelIR(const ir::Program& program, bool optimized, const KernelOptions& options) {
-  Result<TargetInfo> target = options.cpu.empty() ? Result<TargetInfo>(DefaultTarget()) : ResolveTarget(options.cpu);
+  if (Status s = ValidateProgram(program); !s.ok()) return Error{s.message()};
+  Result<TargetInfo> target = TargetFor(options);
   if (!target.ok()) return target.error();
-  Result<Jit*> jit = Jit::ForTarget(*target);
-  if (!jit.ok()) return jit.error();
-  llvm::LLVMContext context;
-  Result<std::unique_ptr<llvm::Module>> module = EmitKernelModule(program, context);
-  if (!module.ok()) return module.error();
-  (*module)->setDataLayout((*jit)->data_layout());
-  (*module)->setTargetTriple((*jit)->triple());
-  if (optimized) (*jit)->Optimize(**module, OptLevel(options));
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  (*module)->print(os, nullptr);
-  return text;
+  Result<Backend*> backend = LoadBackend();
+  if (!backend.ok()) return backend.error();
+  return (*backend)->ModuleText(program, *target, OptLevel(options), optimized);
 }
 
 }  // namespace tally::codegen

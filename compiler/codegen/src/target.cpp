@@ -1,93 +1,75 @@
 #include "target.h"
 
-#include <algorithm>
-#include <memory>
-#include <mutex>
-#include <vector>
-
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Config/llvm-config.h"
-#include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
+#ifndef TALLY_LLVM_VERSION
+#error "TALLY_LLVM_VERSION and TALLY_LLVM_TRIPLE must be defined by the build"
+#endif
 
 namespace tally::codegen {
 namespace {
 
-void InitializeLlvmOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    llvm::InitializeNativeTargetAsmParser();
-  });
-}
+struct Baseline {
+  const char* cpu;
+  const char* features;  // as LLVM 19 lists them for `cpu`, sorted
+};
 
-// Every feature `cpu` implies, as "+a,+b,..." sorted: what the lineage record shows.
-Result<std::string> ImpliedFeatures(const llvm::Triple& triple, const std::string& cpu) {
-  std::string why;
-  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple.getTriple(), why);
-  if (!target) return Error{"LLVM has no target for " + triple.getTriple() + ": " + why};
-  std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(triple.getTriple(), cpu, ""));
-  if (!sti) return Error{"LLVM cannot describe CPU " + cpu};
-  std::vector<std::string> features;
-  for (const llvm::SubtargetFeatureKV& kv : sti->getAllProcessorFeatures()) {
-    if (sti->checkFeatures(std::string("+") + kv.Key)) features.push_back(std::string("+") + kv.Key);
-  }
-  std::sort(features.begin(), features.end());
-  std::string joined;
-  for (const std::string& f : features) joined += (joined.empty() ? "" : ",") + f;
-  return joined;
-}
+#if defined(__x86_64__)
+// The x86-64 micro-architecture levels (psABI). Checked against LLVM by
+// tests/codegen/target_test.cpp, so an LLVM upgrade that changes them fails a test.
+constexpr Baseline kBaselines[] = {
+    {"x86-64-v3",
+     "+64bit,+64bit-mode,+allow-light-256-bit,+avx,+avx2,+bmi,+bmi2,+cmov,+crc32,+cx16,+cx8,+f16c,"
+     "+false-deps-lzcnt-tzcnt,+false-deps-popcnt,+fast-15bytenop,+fast-scalar-fsqrt,+fast-shld-rotate,"
+     "+fast-variable-crosslane-shuffle,+fast-variable-perlane-shuffle,+fma,+fxsr,+idivq-to-divl,+lzcnt,"
+     "+macrofusion,+mmx,+movbe,+nopl,+popcnt,+sahf,+slow-3ops-lea,+sse,+sse2,+sse3,+sse4.1,+sse4.2,"
+     "+ssse3,+vzeroupper,+x87,+xsave"},
+    {"x86-64-v2",
+     "+64bit,+64bit-mode,+cmov,+crc32,+cx16,+cx8,+false-deps-popcnt,+fast-15bytenop,+fast-scalar-fsqrt,"
+     "+fast-shld-rotate,+fxsr,+idivq-to-divl,+macrofusion,+mmx,+nopl,+popcnt,+sahf,+slow-3ops-lea,"
+     "+slow-unaligned-mem-32,+sse,+sse2,+sse3,+sse4.1,+sse4.2,+ssse3,+vzeroupper,+x87"},
+    {"x86-64",
+     "+64bit,+64bit-mode,+cmov,+cx8,+fxsr,+idivq-to-divl,+macrofusion,+mmx,+nopl,+slow-3ops-lea,"
+     "+slow-incdec,+sse,+sse2,+vzeroupper,+x87"},
+};
 
-// True when the host has every feature in `features` ("+a,+b").
-bool HostHas(const std::string& features) {
-  llvm::StringMap<bool, llvm::MallocAllocator> host = llvm::sys::getHostCPUFeatures();
-  if (host.empty()) return false;
-  size_t pos = 0;
-  while (pos < features.size()) {
-    size_t end = features.find(',', pos);
-    if (end == std::string::npos) end = features.size();
-    std::string name = features.substr(pos + 1, end - pos - 1);  // drop '+'
-    auto it = host.find(name);
-    // Features the host query does not report at all (LLVM-internal tuning flags such as
-    // "slow-3ops-lea" or "fast-variable-perlane-shuffle") are not hardware capabilities.
-    if (it != host.end() && !it->second) return false;
-    pos = end + 1;
-  }
-  return true;
+bool HostRuns(const Baseline& b) {
+  const std::string cpu = b.cpu;
+  if (cpu == "x86-64-v3") return __builtin_cpu_supports("x86-64-v3");
+  if (cpu == "x86-64-v2") return __builtin_cpu_supports("x86-64-v2");
+  return true;  // every x86-64 CPU
+}
+#else
+// Other architectures: LLVM's generic CPU, no extra features.
+constexpr Baseline kBaselines[] = {{"generic", ""}};
+bool HostRuns(const Baseline&) { return true; }
+#endif
+
+TargetInfo InfoFor(const Baseline& b) {
+  return TargetInfo{TALLY_LLVM_TRIPLE, b.cpu, b.features, TALLY_LLVM_VERSION};
 }
 
 }  // namespace
 
+std::vector<std::string> KnownBaselines() {
+  std::vector<std::string> names;
+  for (const Baseline& b : kBaselines) names.push_back(b.cpu);
+  return names;
+}
+
 Result<TargetInfo> ResolveTarget(const std::string& cpu) {
-  InitializeLlvmOnce();
-  llvm::Triple triple(llvm::sys::getProcessTriple());
-  std::vector<std::string> candidates;
-  if (!cpu.empty()) {
-    candidates = {cpu};
-  } else if (triple.getArch() == llvm::Triple::x86_64) {
-    candidates = {"x86-64-v3", "x86-64-v2", "x86-64"};
-  } else {
-    candidates = {"generic"};
+  for (const Baseline& b : kBaselines) {
+    if (!cpu.empty() && cpu != b.cpu) continue;
+    if (HostRuns(b)) return InfoFor(b);
+    if (!cpu.empty()) return Error{"this machine cannot run code for CPU " + cpu};
   }
-  for (const std::string& name : candidates) {
-    Result<std::string> features = ImpliedFeatures(triple, name);
-    if (!features.ok()) return features.error();
-    if (name == candidates.back() && cpu.empty()) {
-      return TargetInfo{triple.getTriple(), name, *features, LLVM_VERSION_STRING};
-    }
-    if (HostHas(*features)) return TargetInfo{triple.getTriple(), name, *features, LLVM_VERSION_STRING};
-  }
-  return Error{"this machine cannot run code for CPU " + cpu};
+  std::string known;
+  for (const Baseline& b : kBaselines) known += (known.empty() ? "" : ", ") + std::string(b.cpu);
+  return Error{"unknown target CPU '" + cpu + "' (Tally builds kernels for " + known + ")"};
 }
 
 const TargetInfo& DefaultTarget() {
   static const TargetInfo info = [] {
     Result<TargetInfo> t = ResolveTarget("");
-    return t.ok() ? *t : TargetInfo{llvm::sys::getProcessTriple(), "generic", "", LLVM_VERSION_STRING};
+    return t.ok() ? *t : InfoFor(kBaselines[std::size(kBaselines) - 1]);
   }();
   return info;
 }

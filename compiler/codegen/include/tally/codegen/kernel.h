@@ -6,7 +6,8 @@
 // for bit: no fast-math, no FMA contraction, the C library's exp/log/pow, and a fixed target
 // feature set (never "native"), so the same program gives the same machine code and the same
 // numbers everywhere that target runs. Compiled objects are cached on disk by content
-// (see docs/codegen.md); a cache hit loads the object without running LLVM's optimizer.
+// (see docs/codegen.md); a cache hit links the object without LLVM, which is loaded (as a
+// plugin) only when something must be compiled.
 //
 // Thread safety: CompileKernel may be called from any thread (compilation is serialized).
 // A Kernel's functions may be called concurrently on disjoint output buffers.
@@ -51,6 +52,9 @@ struct KernelInfo {
   std::string cache_key;   // sha256 hex of everything that can change the machine code
   std::string cache_path;  // the entry's file ("" when the cache is off)
   bool from_cache = false; // true: object loaded from disk, the optimizer did not run
+  // Who linked the code: "llvm" (compiled by the JIT, or a cached object LLVM had to link)
+  // or "tally" (a cached object linked by the built-in loader: LLVM was not needed).
+  std::string linked_by;
   double compile_ms = 0;   // wall time of CompileKernel (generate + optimize + codegen + link, or load)
   int opt_level = 1;
   // Set when the cache could not be written (the kernel still works), for a warning.

@@ -14,6 +14,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm_error.h"
+#include "llvm_target.h"
 #include "optimize.h"
 
 namespace tally::codegen {
@@ -68,10 +69,15 @@ Result<Jit*> Jit::ForTarget(const TargetInfo& target) {
   static auto* jits = new std::map<std::string, Jit*>();  // never freed: kernels may outlive main
   std::lock_guard<std::mutex> lock(mutex);
   if (auto it = jits->find(target.cpu); it != jits->end()) return it->second;
+  InitializeLlvmOnce();
 
   llvm::orc::JITTargetMachineBuilder jtmb{llvm::Triple(target.triple)};
   jtmb.setCPU(target.cpu);
   jtmb.setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+  // Position-independent code with the small code model: the object then has only
+  // PC-relative relocations, which object_loader.cpp can apply anywhere in memory.
+  jtmb.setRelocationModel(llvm::Reloc::PIC_);
+  jtmb.setCodeModel(llvm::CodeModel::Small);
   // IEEE semantics exactly as written: no fused multiply-add, no fast-math assumptions.
   llvm::TargetOptions& options = jtmb.getOptions();
   options.AllowFPOpFusion = llvm::FPOpFusion::Strict;

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "backend.h"  // the entry point names
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "tally/compiler/ir.h"
@@ -11,14 +12,10 @@
 
 namespace tally::codegen {
 
-inline constexpr const char* kScoreSymbol = "tally_score";
-inline constexpr const char* kMetricRowSymbol = "tally_metric_row";
-inline constexpr const char* kMetricFinalizeSymbol = "tally_metric_finalize";
-
 // The C library functions kernels call, under names LLVM does not know, so the optimizer can
 // neither constant-fold them differently nor swap them for intrinsics or other functions
-// (pow(2, x) -> exp2(x)). The JIT binds them to the process's exp/log/pow, the very
-// functions the interpreter calls.
+// (pow(2, x) -> exp2(x)). The JIT and object_loader.h bind them to the process's
+// exp/log/pow, the very functions the interpreter calls.
 inline constexpr const char* kExpSymbol = "tally_rt_exp";
 inline constexpr const char* kLogSymbol = "tally_rt_log";
 inline constexpr const char* kPowSymbol = "tally_rt_pow";
