@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cstring>
+
 #include "batch_sink.h"
 #include "tally/runtime/csv_writer.h"
 
@@ -62,6 +65,21 @@ class ScoreSink : public BatchSink {
                      output_views_.data(), status_.data());
     }
 
+    // The rows are written straight into `out`, grown ahead: room for every column's number
+    // or bool and its comma, plus each string's worst case (all quotes doubled).
+    columns_.clear();
+    for (uint32_t k : program_.key_inputs) {
+      columns_.push_back(Column{program_.inputs[k].type, inputs_[k], &program_.inputs[k].name, true});
+    }
+    for (size_t o = 0; o < outputs_.size(); ++o) {
+      columns_.push_back(Column{program_.outputs[o].type, output_views_[o], &program_.outputs[o].name, false});
+    }
+    const size_t row_room = columns_.size() * (kMaxNumberChars + 1) + 1;
+    size_t pos = out.size();
+    auto room = [&](size_t n) {
+      if (pos + n > out.size()) out.resize(std::max(out.size() * 2, pos + n + (size_t{1} << 16)));
+      return out.data() + pos;
+    };
     const StringDictionary& strings = *batch.dictionary;
     size_t next_reject = 0;
     int64_t scored = 0;
@@ -73,28 +91,44 @@ class ScoreSink : public BatchSink {
         continue;
       }
       ++scored;
-      bool first = true;
-      for (uint32_t k : program_.key_inputs) {
-        if (!first) out += ',';
-        first = false;
-        if (!AppendValue(out, program_.inputs[k].type, inputs_[k], static_cast<int64_t>(r), strings)) {
-          return Error{"row " + std::to_string(row) + ": key " + program_.inputs[k].name +
-                       " cannot be written"};
+      char* p = room(row_room);
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        const Column& col = columns_[c];
+        if (c > 0) *p++ = ',';
+        if (col.view.valid != nullptr && col.view.valid[r] == 0) continue;  // null: empty
+        switch (col.type) {
+          case ir::Type::kBool:
+            if (static_cast<const uint8_t*>(col.view.values)[r]) {
+              std::memcpy(p, "true", 4);
+              p += 4;
+            } else {
+              std::memcpy(p, "false", 5);
+              p += 5;
+            }
+            break;
+          case ir::Type::kInt:
+            p = WriteInt(p, static_cast<const int64_t*>(col.view.values)[r]);
+            break;
+          case ir::Type::kFloat: {
+            char* end = WriteFloat(p, static_cast<const double*>(col.view.values)[r]);
+            if (end == nullptr) return Unwritable(col, row);
+            p = end;
+            break;
+          }
+          case ir::Type::kString: {
+            const int32_t code = static_cast<const int32_t*>(col.view.values)[r];
+            if (code < 0 || static_cast<size_t>(code) >= strings.size()) return Unwritable(col, row);
+            const std::string_view text = strings.Get(code);
+            pos = static_cast<size_t>(p - out.data());
+            p = WriteCsvText(room(2 * text.size() + row_room), text);
+            break;
+          }
         }
       }
-      for (size_t o = 0; o < outputs_.size(); ++o) {
-        if (!first) out += ',';
-        first = false;
-        if (!AppendValue(out, program_.outputs[o].type, output_views_[o], static_cast<int64_t>(r),
-                         strings)) {
-          // A kernel bug, never the user's input: refuse to write a number we cannot vouch for.
-          return Error{"internal error: row " + std::to_string(row) + ": output " +
-                       program_.outputs[o].name +
-                       " is not finite or not a known string; nothing was written"};
-        }
-      }
-      out += '\n';
+      *p++ = '\n';
+      pos = static_cast<size_t>(p - out.data());
     }
+    out.resize(pos);
     TakeParseRejectsBefore(batch, next_reject, INT64_MAX, rejects);
     return scored;
   }
@@ -102,12 +136,29 @@ class ScoreSink : public BatchSink {
   Result<int64_t> Finish(std::string&) override { return int64_t{0}; }
 
  private:
+  struct Column {
+    ir::Type type;
+    TallyColumnView view;
+    const std::string* name;
+    bool key;
+  };
+
+  static Error Unwritable(const Column& col, int64_t row) {
+    if (col.key) {
+      return Error{"row " + std::to_string(row) + ": key " + *col.name + " cannot be written"};
+    }
+    // A kernel bug, never the user's input: refuse to write a number we cannot vouch for.
+    return Error{"internal error: row " + std::to_string(row) + ": output " + *col.name +
+                 " is not finite or not a known string; nothing was written"};
+  }
+
   const ir::Program& program_;
   const KernelSet& kernels_;
   std::vector<TallyColumnView> inputs_;
   std::vector<ColumnData> outputs_;
   std::vector<TallyColumnView> output_views_;
   std::vector<uint32_t> status_;
+  std::vector<Column> columns_;
 };
 
 }  // namespace

@@ -22,6 +22,17 @@ void AppendCsvText(std::string& out, std::string_view text);
 bool AppendFloat(std::string& out, double value);
 void AppendInt(std::string& out, int64_t value);
 
+// The same texts written at a raw position with room for them (the output path of a score
+// writes a whole batch into one buffer); each returns the end of what it wrote.
+inline constexpr size_t kMaxNumberChars = 32;  // room WriteFloat and WriteInt may need
+// nullptr (nothing written) for NaN or infinity. A value that is exactly the double nearest
+// to k / 10^s (s <= 3, |value| < 1e5, as round(x, 1) gives) is printed from k without
+// std::to_chars; the text is the same (proved in csv_writer.cpp, tested against to_chars).
+char* WriteFloat(char* out, double value);
+char* WriteInt(char* out, int64_t value);
+// Room needed: 2 + 2 * text.size().
+char* WriteCsvText(char* out, std::string_view text);
+
 // Row `row` of `column` (physical type of `type`). False when the value cannot be written
 // honestly: a non-finite float or a string code the dictionary does not hold.
 bool AppendValue(std::string& out, ir::Type type, const TallyColumnView& column, int64_t row,
