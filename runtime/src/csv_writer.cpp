@@ -46,7 +46,17 @@ char* WriteDecimalFloat(char* out, double value) {
   static constexpr uint64_t kPow10[] = {1, 10, 100, 1000};
   const double a = std::fabs(value);
   if (!(a < 1e5)) return nullptr;
-  for (int s = 0; s <= 3; ++s) {
+  // The common cases first, with one division: an integer, or one decimal (round(x, 1)).
+  // Below 1e5, a * 10 is exact for an integer, so k1 is then a multiple of 10; and a value
+  // with one decimal is never an integer, so s = 1 is then the smallest s.
+  const uint64_t k1 = static_cast<uint64_t>(a * 10.0 + 0.5);
+  int first = 0;
+  if (k1 % 10 == 0) {
+    if (static_cast<double>(k1 / 10) == a) first = 0;
+  } else if (static_cast<double>(k1) / 10.0 == a) {
+    first = 1;
+  }
+  for (int s = first; s <= 3; ++s) {
     const uint64_t k = static_cast<uint64_t>(a * kScale[s] + 0.5);
     if (static_cast<double>(k) / kScale[s] != a) continue;
     if (s > 0 && k % 10 == 0) return nullptr;  // cannot happen (s - 1 would have matched)

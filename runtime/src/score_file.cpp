@@ -123,7 +123,8 @@ Result<RunSummary> Run(const ScoreOptions& o) {
   // Everything that can be wrong with the command is found before any row is read.
   auto reader = CsvReader::Open(o.input_path, o.csv);
   if (!reader.ok()) return reader.error();
-  BackgroundHasher hasher(2);
+  // A few chunks may wait for the hasher: enough to ride out a busy core, not a copy of the file.
+  BackgroundHasher hasher(2, 4);
   (*reader)->SetChunkObserver([&](Chunk c) { hasher.Add(0, std::move(c)); });
   auto header = (*reader)->ReadHeader();
   if (!header.ok()) return Error{o.input_path + ": " + header.error().message};
@@ -218,7 +219,7 @@ Result<RunSummary> Run(const ScoreOptions& o) {
       return consumer_status.ok();
     });
   } else {
-    BoundedQueue queue(2);
+    BoundedQueue queue(1);
     std::thread reader_thread([&] {
       Status st;
       try {

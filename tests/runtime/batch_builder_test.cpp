@@ -245,7 +245,12 @@ std::string RandomField(std::mt19937_64& rng, int kind) {
       return pick({"", " ", " 12", "7 ", "\t-3", "+1", "1.0", "x", "-", "9223372036854775807",
                    "-9223372036854775808", "9223372036854775808", "00017", "\"42\"", "\"\""});
     case 1:  // float
-      if (roll < 70) return std::to_string(static_cast<int>(rng() % 2000) - 1000) + "." + digits(2);
+      if (roll < 50) return std::to_string(static_cast<int>(rng() % 2000) - 1000) + "." + digits(2);
+      if (roll < 70) {  // up to 18 digits around the point: both sides of the 15-digit fast path
+        std::string t = (rng() % 3 == 0 ? "-" : "") + digits(static_cast<int>(rng() % 10));
+        if (rng() % 4) t += "." + digits(static_cast<int>(rng() % 9));
+        return t;
+      }
       return pick({"", " ", "1e3", "-1.5e-3", ".5", "5.", "inf", "nan", "1e999", "1e-400",
                    " 2.5 ", "1,5", "\"3.25\"", "\"1,5\"", "abc", "0x10"});
     case 2:  // bool
