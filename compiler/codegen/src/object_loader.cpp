@@ -130,7 +130,9 @@ Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object
 
   // Place the loaded sections: code and constants; unwind tables are not needed (kernels
   // never throw) and are left out with their relocations.
-  uint64_t cursor = 0;
+  // The first 16 bytes stay zero: callers built with -fsanitize=function read the 8 bytes
+  // before a function they call through a pointer, so code must not start the mapping.
+  uint64_t cursor = 16;
   for (size_t i = 0; i < sections.size(); ++i) {
     const Elf64_Shdr& s = sections[i];
     if (s.sh_type == SHT_SYMTAB) {
@@ -189,7 +191,7 @@ Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object
   if (!slots.ok()) return Error{slots.message()};
   linker.slots_offset = (cursor + kSlotSize - 1) & ~(kSlotSize - 1);
   const size_t size = linker.slots_offset + linker.slot_targets.size() * kSlotSize;
-  if (size == 0) return Error{"the object has no code"};
+  if (cursor == 16) return Error{"the object has no code"};
 
   void* memory = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return Error{std::string("cannot map memory for a kernel: ") + std::strerror(errno)};
