@@ -10,6 +10,8 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "backend.h"
 #include "cache_fixtures.h"
@@ -68,8 +70,15 @@ TEST(CodegenPlugin, UnknownOrUnrunnableCpuIsRefused) {
 TEST(CodegenPlugin, ACacheHitInAFreshProcessLoadsNoLlvm) {
   TempDir dir;
   const std::string probe = std::string(TALLY_CACHE_HIT_PROBE) + " " + dir.str();
+  const std::string no_plugin = "TALLY_CODEGEN_PLUGIN=/nonexistent/libx.so ";
+  // A miss needs the plugin: without it, an error that says where it looked.
+  const std::string missing = Output(no_plugin + probe + " 2>&1");
+  EXPECT_NE(missing.find("cannot load Tally's code generator (LLVM) plugin"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("/nonexistent/libx.so: not found"), std::string::npos) << missing;
   EXPECT_EQ(Output(probe), "from_cache=0 backend_loaded=1 llvm_mapped=1 score=55\n");
   EXPECT_EQ(Output(probe), "from_cache=1 backend_loaded=0 llvm_mapped=0 score=55\n");
+  // A hit does not even look for it.
+  EXPECT_EQ(Output(no_plugin + probe), "from_cache=1 backend_loaded=0 llvm_mapped=0 score=55\n");
 }
 
 TEST(CodegenPlugin, LoaderLinksTheJitsObject) {
@@ -130,17 +139,30 @@ TEST(CodegenPlugin, LoaderNeverCrashesOnADamagedObject) {
     refused += !LoadedObject::Load(object.substr(0, n), {"tally_score"}).ok();
   }
   EXPECT_EQ(refused, tried) << "a truncated object must never load";
-  // Random byte changes in the ELF header, the section headers and everywhere else: the
+  // Random byte changes in the ELF header, the section headers, the relocation and symbol
+  // tables and everywhere else: the
   // loader answers (loads or refuses) and, under ASan, never reads or writes out of bounds.
   std::mt19937_64 rng(20261123);
   Elf64_Ehdr header;
   std::memcpy(&header, object.data(), sizeof header);
-  for (int i = 0; i < 3000; ++i) {
+  std::vector<std::pair<size_t, size_t>> tables;  // relocation and symbol tables: offset, size
+  for (int i = 0; i < header.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, object.data() + header.e_shoff + i * sizeof sh, sizeof sh);
+    if ((sh.sh_type == SHT_RELA || sh.sh_type == SHT_SYMTAB) && sh.sh_size > 0) tables.push_back({sh.sh_offset, sh.sh_size});
+  }
+  ASSERT_GE(tables.size(), 2u);
+  for (int i = 0; i < 4000; ++i) {
     std::string damaged = object;
     size_t at = 0;
-    switch (i % 3) {
+    switch (i % 4) {
       case 0: at = rng() % sizeof(Elf64_Ehdr); break;
       case 1: at = header.e_shoff + rng() % (header.e_shnum * sizeof(Elf64_Shdr)); break;
+      case 2: {
+        const auto& [offset, size] = tables[rng() % tables.size()];
+        at = offset + rng() % size;
+        break;
+      }
       default: at = rng() % damaged.size(); break;
     }
     damaged[at] = static_cast<char>(rng());

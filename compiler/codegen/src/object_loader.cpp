@@ -165,7 +165,7 @@ Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object
       if (s.sh_type == SHT_REL) return Error{"REL relocations (without addends) are not supported"};
       if (s.sh_type != SHT_RELA || s.sh_info >= sections.size() || !linker.placed[s.sh_info]) continue;
       if (s.sh_entsize != sizeof(Elf64_Rela) || !elf.Contains(s.sh_offset, s.sh_size) ||
-          &sections[s.sh_link] != linker.symtab) {
+          s.sh_link >= sections.size() || &sections[s.sh_link] != linker.symtab) {
         return Error{"damaged relocation section"};
       }
       for (uint64_t off = 0; off + sizeof(Elf64_Rela) <= s.sh_size; off += sizeof(Elf64_Rela)) {
@@ -220,12 +220,16 @@ Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object
     const uint64_t p = reinterpret_cast<uint64_t>(place);
     Result<Elf64_Sym> sym = linker.Symbol(ELF64_R_SYM(rela.r_info));
     if (!sym.ok()) return Error{sym.error().message};
-    uint64_t s = 0;        // the symbol's address
+    uint64_t s = 0;        // the symbol's address (0 for the null symbol)
     uint64_t slot = 0;     // its slot (stub; GOT entry at +8), outside symbols only
-    if (sym->st_shndx == SHN_UNDEF) {
+    if (ELF64_R_SYM(rela.r_info) == 0) {
+      // No symbol: S = 0.
+    } else if (sym->st_shndx == SHN_UNDEF) {
       Result<std::string> name = linker.NameOf(*sym);
       if (!name.ok()) return Error{name.error().message};
-      size_t k = linker.slot_of.at(*name);
+      auto found = linker.slot_of.find(*name);
+      if (found == linker.slot_of.end()) return Error{"outside symbol " + *name + " has no slot"};
+      size_t k = found->second;
       slot = reinterpret_cast<uint64_t>(linker.base + linker.slots_offset + k * kSlotSize);
       s = reinterpret_cast<uint64_t>(linker.slot_targets[k]);
     } else {
