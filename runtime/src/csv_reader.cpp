@@ -77,9 +77,22 @@ CsvReader::CsvReader(std::unique_ptr<Source> source, CsvOptions options)
 
 CsvReader::~CsvReader() = default;
 
-void CsvReader::SetChunkObserver(std::function<void(Chunk)> observer) {
-  observer_ = std::move(observer);
+std::unique_ptr<CsvReader> CsvReader::ForSpan(const RecordSpan& span, size_t header_fields,
+                                              CsvOptions options, int64_t rows_before) {
+  std::unique_ptr<CsvReader> reader(new CsvReader(std::make_unique<Source>(), options));
+  reader->chunk_ = span.owner;
+  reader->pos_ = span.bytes.data();
+  reader->end_ = span.bytes.data() + span.bytes.size();
+  reader->eof_ = true;  // the span is all there is: Fill() allocates nothing
+  reader->first_chunk_ = false;
+  reader->line_ = span.first_line;
+  reader->header_fields_ = header_fields;
+  reader->rows_ = rows_before;
+  reader->size_hint_ = static_cast<int64_t>(span.bytes.size());
+  return reader;
 }
+
+void CsvReader::SetChunkObserver(ChunkObserver observer) { observer_ = std::move(observer); }
 
 Result<bool> CsvReader::Fill() {
   if (eof_) return false;
@@ -105,7 +118,7 @@ Result<bool> CsvReader::Fill() {
   chunk->resize(got);
   bytes_read_ += static_cast<int64_t>(got);
   chunk_ = std::move(chunk);
-  if (observer_) observer_(chunk_);
+  if (observer_) observer_(std::string_view(*chunk_), chunk_);
   pos_ = chunk_->data();
   end_ = pos_ + chunk_->size();
   if (first_chunk_) {
@@ -113,6 +126,137 @@ Result<bool> CsvReader::Fill() {
     if (chunk_->size() >= 3 && std::memcmp(pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
   }
   return true;
+}
+
+Result<bool> CsvReader::Extend() {
+  if (eof_) return false;
+  const size_t pending = pos_ == nullptr ? 0 : static_cast<size_t>(end_ - pos_);
+  size_t cap = options_.chunk_bytes;
+  if (size_hint_ >= bytes_read_) {
+    cap = std::min(cap, static_cast<size_t>(size_hint_ - bytes_read_) + 1);
+  }
+  auto chunk = std::make_shared<std::string>();
+  chunk->resize(pending + cap);
+  if (pending > 0) std::memcpy(chunk->data(), pos_, pending);
+  auto n = source_->Read(chunk->data() + pending, cap);
+  if (!n.ok()) return n.error();
+  // Source::Read fills the whole request unless the input ends.
+  if (*n < cap) eof_ = true;
+  if (*n == 0) return false;
+  chunk->resize(pending + *n);
+  bytes_read_ += static_cast<int64_t>(*n);
+  chunk_ = std::move(chunk);
+  pos_ = chunk_->data();
+  end_ = pos_ + chunk_->size();
+  if (observer_) observer_(std::string_view(pos_ + pending, *n), chunk_);
+  return true;
+}
+
+namespace {
+
+// Where the record starting at `begin` and every one after it end, as ReadRecord would see
+// them (its states, minus the max_record_bytes skip, which NextSpan rules out): the end of
+// the last record (or blank line) that ends at or before `limit`, or nullptr. [begin, end) is
+// all the data there is so far; `at_eof`: nothing follows `end`.
+const char* LastRecordEnd(const char* begin, const char* end, const char* limit, bool at_eof,
+                          char delim) {
+  // A line end outside quotes ends a record; a CR's LF belongs to it.
+  auto after = [&](const char* q) -> const char* {
+    if (*q == '\n') return q + 1;
+    if (q + 1 < end) return q[1] == '\n' ? q + 2 : q + 1;
+    return at_eof ? q + 1 : nullptr;  // the LF may still come
+  };
+  const char* stop = limit < end ? limit + 1 : end;  // the byte after `limit` tells CRLF
+  if (std::memchr(begin, '"', static_cast<size_t>(stop - begin)) == nullptr) {
+    // No quote: every line end ends a record. The last one is at most a record back.
+    for (const char* q = limit; q > begin;) {
+      --q;
+      if (*q != '\n' && *q != '\r') continue;
+      const char* cut = after(q);
+      if (cut != nullptr && cut <= limit) return cut;
+    }
+    return nullptr;
+  }
+  // Quotes: ReadRecord's field states, byte by byte (quoted stretches by memchr).
+  enum class S : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuotedQuote } state = S::kFieldStart;
+  const char* best = nullptr;
+  for (const char* q = begin; q < stop; ++q) {
+    if (state == S::kQuoted) {
+      q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(stop - q)));
+      if (q == nullptr) break;
+      state = S::kQuotedQuote;
+      continue;
+    }
+    const char c = *q;
+    if (c == '\n' || c == '\r') {
+      const char* cut = after(q);
+      if (cut == nullptr || cut > limit) break;
+      best = cut;
+      q = cut - 1;
+      state = S::kFieldStart;
+    } else if (c == delim) {
+      state = S::kFieldStart;
+    } else if (c == '"') {
+      // Opens a field, or is the second of "" inside one; elsewhere it is a stray quote,
+      // kept as text of an unquoted field.
+      state = state == S::kUnquoted ? S::kUnquoted : S::kQuoted;
+    } else {
+      state = S::kUnquoted;  // includes text right after a closing quote
+    }
+  }
+  return best;
+}
+
+// Physical lines in [b, e) as ReadRecord counts them: LF, CR, and CRLF as one.
+int64_t CountLines(const char* b, const char* e) {
+  int64_t n = std::count(b, e, '\n');
+  if (std::memchr(b, '\r', static_cast<size_t>(e - b)) != nullptr) {
+    for (const char* q = b; q < e; ++q) {
+      if (*q == '\r' && !(q + 1 < e && q[1] == '\n')) ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<SpanStatus> CsvReader::NextSpan(RecordSpan& span) {
+  const char delim = options_.delimiter;
+  if (delim == '"' || delim == '\r' || delim == '\n') {
+    rows_ = 0;
+    return SpanStatus::kSequential;
+  }
+  const size_t max = options_.max_record_bytes;
+  for (;;) {
+    if (skip_lf_ && pos_ != end_) {
+      skip_lf_ = false;
+      if (*pos_ == '\n') ++pos_;  // the LF of a CRLF split across chunks
+    }
+    const size_t pending = pos_ == nullptr ? 0 : static_cast<size_t>(end_ - pos_);
+    if (pending > 0) {
+      // At most max_record_bytes per span: then no record in it is longer, and none is
+      // skipped to its line end, the one thing that moves boundaries off the quote states.
+      const char* limit = pos_ + std::min(pending, max);
+      const char* cut = LastRecordEnd(pos_, end_, limit, eof_, delim);
+      if (cut == nullptr && eof_ && pending <= max) cut = end_;  // the last record
+      if (cut != nullptr) {
+        span.owner = chunk_;
+        span.bytes = std::string_view(pos_, static_cast<size_t>(cut - pos_));
+        span.first_line = line_;
+        span.end_offset = bytes_read_ - static_cast<int64_t>(end_ - cut);
+        line_ += CountLines(pos_, cut);
+        pos_ = cut;
+        return SpanStatus::kSpan;
+      }
+      if (pending > max) {
+        rows_ = 0;
+        return SpanStatus::kSequential;
+      }
+    }
+    auto more = Extend();
+    if (!more.ok()) return more.error();
+    if (!*more && (pos_ == end_ || skip_lf_)) return SpanStatus::kEnd;
+  }
 }
 
 void CsvReader::SetError(int32_t field, std::string reason) {

@@ -7,11 +7,13 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
 #include "batch_sink.h"
 #include "progress.h"
+#include "span_pipeline.h"
 #include "tally/runtime/batch_builder.h"
 #include "tally/runtime/csv_writer.h"
 #include "tally/runtime/output_file.h"
@@ -123,13 +125,27 @@ Result<RunSummary> Run(const ScoreOptions& o) {
   // Everything that can be wrong with the command is found before any row is read.
   auto reader = CsvReader::Open(o.input_path, o.csv);
   if (!reader.ok()) return reader.error();
-  // A few chunks may wait for the hasher: enough to ride out a busy core, not a copy of the file.
-  BackgroundHasher hasher(2, 4);
-  (*reader)->SetChunkObserver([&](Chunk c) { hasher.Add(0, std::move(c)); });
+  // A score with more than one thread cuts the input into spans of whole records that every
+  // thread parses, scores and formats; whoever finishes the oldest span writes it, so the
+  // hashes are taken inline. Otherwise one reader feeds one scorer (a metric's groups and
+  // run-wide dictionary need one thread in input order) and a thread of its own hashes.
+  const bool spans = !metric && o.threads >= 2;
+  std::optional<BackgroundHasher> hasher;
+  Sha256 input_hash;
+  Sha256 output_hash;
+  if (spans) {
+    (*reader)->SetChunkObserver([&](std::string_view b, const Chunk&) { input_hash.Update(b); });
+  } else {
+    // A few chunks may wait for the hasher: enough to ride out a busy core, not a copy.
+    hasher.emplace(2, 4);
+    (*reader)->SetChunkObserver(
+        [&](std::string_view b, const Chunk& owner) { hasher->Add(0, owner, b); });
+  }
   auto header = (*reader)->ReadHeader();
   if (!header.ok()) return Error{o.input_path + ": " + header.error().message};
   auto binding = BindColumns(program, std::move(*header), o.mappings, o.input_path);
   if (!binding.ok()) return binding.error();
+  const Binding bound = *binding;
 
   BatchBuilder builder(program, std::move(*binding), o.batch_rows,
                        metric ? DictionaryScope::kPerRun : DictionaryScope::kPerBatch);
@@ -139,7 +155,8 @@ Result<RunSummary> Run(const ScoreOptions& o) {
 
   auto out = AtomicOutputFile::Create(o.output_path);
   if (!out.ok()) return out.error();
-  (*out)->SetChunkObserver([&](Chunk c) { hasher.Add(1, std::move(c)); });
+  if (spans) (*out)->SetChunkObserver([&](Chunk c) { output_hash.Update(*c); });
+  else (*out)->SetChunkObserver([&](Chunk c) { hasher->Add(1, std::move(c)); });
   std::unique_ptr<AtomicOutputFile> rejects_file;
   if (!o.rejects_path.empty()) {
     auto r = AtomicOutputFile::Create(o.rejects_path);
@@ -159,42 +176,59 @@ Result<RunSummary> Run(const ScoreOptions& o) {
   ProgressLine progress(show_progress, (*reader)->size_hint());
   bool too_many_rejects = false;
 
-  // The kernel side: one batch at a time, in input order.
-  size_t last_text_bytes = 0;
-  auto consume = [&](InputBatch& batch) -> Status {
-    std::string text;
-    text.reserve(last_text_bytes + last_text_bytes / 8);  // avoids regrowing and copying
-    std::vector<RejectRecord> rejects;
-    auto scored = sink->Consume(batch, text, rejects);
-    if (!scored.ok()) return Error{scored.error().message};
-    s.rows_read += batch.records;
-    s.rows_scored += *scored;
-    if (!metric) s.output_rows += *scored;
+  // The ordered side: one stretch of scored rows at a time, in input order. Reject rows are
+  // numbered from `row_base` + 1 (a span's reader counts from 1). The limit on rejects stops
+  // at the reject that passes it, so what it reports does not depend on batches or threads.
+  auto write_scored = [&](Scored& r, int64_t row_base) -> Status {
     std::string rejects_text;
-    for (const RejectRecord& r : rejects) {
+    for (RejectRecord& rej : r.rejects) {
+      rej.row += row_base;
       ++s.rows_rejected;
-      if (s.first_rejects.size() < kSampledRejects) s.first_rejects.push_back(r);
-      if (rejects_file) AppendReject(rejects_text, r);
+      if (s.first_rejects.size() < kSampledRejects) s.first_rejects.push_back(rej);
+      if (rejects_file) AppendReject(rejects_text, rej);
+      if (o.max_rejects && s.rows_rejected > *o.max_rejects) {
+        too_many_rejects = true;
+        if (rejects_file) {
+          if (Status st = rejects_file->Write(std::move(rejects_text)); !st.ok()) return st;
+        }
+        return Error{std::to_string(s.rows_rejected) + " rows rejected by row " +
+                     std::to_string(rej.row) + ", more than the maximum of " +
+                     std::to_string(*o.max_rejects) + " (--max-rejects); the first: " +
+                     Describe(s.first_rejects.front())};
+      }
     }
-    last_text_bytes = text.size();
-    if (!text.empty()) {
-      Status st = (*out)->Write(std::move(text));
-      if (!st.ok()) return st;
+    s.rows_read += r.records;
+    s.rows_scored += r.scored;
+    if (!metric) s.output_rows += r.scored;
+    if (!r.text.empty()) {
+      if (Status st = (*out)->Write(std::move(r.text)); !st.ok()) return st;
     }
     if (rejects_file && !rejects_text.empty()) {
-      Status st = rejects_file->Write(std::move(rejects_text));
-      if (!st.ok()) return st;
+      if (Status st = rejects_file->Write(std::move(rejects_text)); !st.ok()) return st;
     }
-    progress.Update(s.rows_read, batch.bytes_read);
-    builder.Recycle(std::move(batch));
-    if (o.max_rejects && s.rows_rejected > *o.max_rejects) {
-      too_many_rejects = true;
-      return Error{std::to_string(s.rows_rejected) + " rows rejected by row " +
-                   std::to_string(s.rows_read) + ", more than the maximum of " +
-                   std::to_string(*o.max_rejects) + " (--max-rejects); the first: " +
-                   Describe(s.first_rejects.front())};
-    }
+    progress.Update(s.rows_read, r.bytes_read);
     return Status::Ok();
+  };
+
+  // Scores one batch into a stretch and gives the batch back to its builder.
+  auto score_batch = [&](BatchBuilder& b, BatchSink& k, InputBatch& batch, Scored& r) -> Status {
+    auto scored = k.Consume(batch, r.text, r.rejects);
+    if (!scored.ok()) return Error{scored.error().message};
+    r.records += batch.records;
+    r.scored += *scored;
+    b.Recycle(std::move(batch));
+    return Status::Ok();
+  };
+
+  // The kernel side of the one-reader path: one batch at a time, in input order.
+  size_t last_text_bytes = 0;
+  auto consume = [&](InputBatch& batch) -> Status {
+    Scored r;
+    r.text.reserve(last_text_bytes + last_text_bytes / 8);  // avoids regrowing and copying
+    r.bytes_read = batch.bytes_read;
+    if (Status st = score_batch(builder, *sink, batch, r); !st.ok()) return st;
+    last_text_bytes = r.text.size();
+    return write_scored(r, 0);
   };
 
   // The reader side: records -> batches, handed to `emit` until it says stop.
@@ -213,7 +247,20 @@ Result<RunSummary> Run(const ScoreOptions& o) {
 
   Status consumer_status;
   Status producer_status;
-  if (o.threads <= 1) {
+  if (spans) {
+    SpanPipeline::Hooks hooks;
+    hooks.header_fields = (*reader)->header_fields();
+    hooks.make_builder = [&] {
+      return std::make_unique<BatchBuilder>(program, bound, o.batch_rows, DictionaryScope::kPerBatch);
+    };
+    hooks.make_sink = [&] { return MakeScoreSink(program, o.kernels); };
+    hooks.score_batch = score_batch;
+    hooks.write = write_scored;
+    SpanPipeline pipeline(**reader, o.csv, std::move(hooks));
+    pipeline.Run(o.threads);
+    producer_status = pipeline.read_status();
+    consumer_status = pipeline.write_status();
+  } else if (o.threads <= 1) {
     producer_status = produce([&](InputBatch&& batch) {
       consumer_status = consume(batch);
       return consumer_status.ok();
@@ -269,9 +316,14 @@ Result<RunSummary> Run(const ScoreOptions& o) {
     if (!st.ok()) return Error{st.message()};
   }
 
-  std::vector<std::string> digests = hasher.Finish();
-  s.input_sha256 = digests[0];
-  s.output_sha256 = digests[1];
+  if (hasher) {
+    std::vector<std::string> digests = hasher->Finish();
+    s.input_sha256 = digests[0];
+    s.output_sha256 = digests[1];
+  } else {
+    s.input_sha256 = input_hash.HexDigest();
+    s.output_sha256 = output_hash.HexDigest();
+  }
   s.input_bytes = (*reader)->bytes_read();
   s.output_bytes = (*out)->bytes_written();
   if (Status st = (*out)->Commit(); !st.ok()) return Error{st.message()};

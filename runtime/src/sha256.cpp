@@ -48,16 +48,17 @@ BackgroundHasher::~BackgroundHasher() {
   if (thread_.joinable()) thread_.join();
 }
 
-void BackgroundHasher::Add(size_t stream, Chunk chunk) {
+void BackgroundHasher::Add(size_t stream, Chunk owner, std::string_view bytes) {
+  if (bytes.data() == nullptr) bytes = *owner;
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [&] { return queue_.size() < max_pending_; });
-  queue_.emplace_back(stream, std::move(chunk));
+  queue_.push_back(Item{stream, std::move(owner), bytes});
   cv_.notify_all();
 }
 
 void BackgroundHasher::Run() {
   for (;;) {
-    std::pair<size_t, Chunk> item;
+    Item item;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
@@ -66,7 +67,7 @@ void BackgroundHasher::Run() {
       queue_.pop_front();
     }
     cv_.notify_all();
-    hashes_[item.first]->Update(*item.second);
+    hashes_[item.stream]->Update(item.bytes);
   }
 }
 

@@ -167,7 +167,7 @@ TEST(CsvReader, ChunkObserverSeesEveryByte) {
   options.chunk_bytes = 3;
   auto reader = CsvReader::FromString(text, options);
   std::string seen;
-  reader->SetChunkObserver([&](Chunk c) { seen += *c; });
+  reader->SetChunkObserver([&](std::string_view b, const Chunk&) { seen += b; });
   ASSERT_TRUE(reader->ReadHeader().ok());
   CsvRecord r;
   while (*reader->Next(r)) {
@@ -200,6 +200,113 @@ TEST(CsvReader, RandomInputIsReadTheSameWithAnyChunkSize) {
       }
     }
   }
+}
+
+// Spans cut by NextSpan and read by ForSpan give exactly the records, rows, lines, fields and
+// errors of one reader reading the whole input, whatever the chunk size: random bytes from
+// CSV's special characters (quotes with line breaks, stray quotes, text after a closing
+// quote, CRLF and lone CR split anywhere, blank lines, a BOM). With a small max_record_bytes
+// the cut gives up (kSequential) and Next() reads the rest, numbering rows on from the spans.
+TEST(CsvReader, SpansReadLikeOneReader) {
+  std::mt19937 rng(20261125);
+  const char alphabet[] = {'a', 'b', ',', ',', ',', '"', '\n', '\n', '\r', ' '};
+  int sequential = 0;
+  int spans_total = 0;
+  for (int iteration = 0; iteration < 400; ++iteration) {
+    std::string text = iteration % 3 == 0 ? "\xEF\xBB\xBFh1,h2\r\n" : "h1,h2\n";
+    size_t len = rng() % 400;
+    for (size_t i = 0; i < len; ++i) text += alphabet[rng() % sizeof alphabet];
+    for (size_t max_record : {size_t{24}, size_t{1} << 20}) {
+      std::vector<std::string> h0;
+      const auto expected = Parse(text, &h0, 1 << 20, max_record);
+      for (size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{7}, size_t{64}, size_t{1} << 20}) {
+        CsvOptions options;
+        options.chunk_bytes = chunk;
+        options.max_record_bytes = max_record;
+        auto reader = CsvReader::FromString(text, options);
+        std::string seen;
+        reader->SetChunkObserver([&](std::string_view b, const Chunk&) { seen += b; });
+        ASSERT_TRUE(reader->ReadHeader().ok());
+        std::vector<Rec> got;
+        RecordSpan span;
+        for (;;) {
+          auto status = reader->NextSpan(span);
+          ASSERT_TRUE(status.ok());
+          if (*status == SpanStatus::kEnd) break;
+          if (*status == SpanStatus::kSequential) {
+            ++sequential;
+            reader->SetRowsBefore(static_cast<int64_t>(got.size()));
+            for (Rec& r : ReadAllRecords(*reader)) got.push_back(std::move(r));
+            break;
+          }
+          ++spans_total;
+          EXPECT_LE(span.bytes.size(), max_record);
+          auto part = CsvReader::ForSpan(span, h0.size(), options, static_cast<int64_t>(got.size()));
+          for (Rec& r : ReadAllRecords(*part)) got.push_back(std::move(r));
+        }
+        EXPECT_EQ(seen, text);
+        ASSERT_EQ(got.size(), expected.size()) << "chunk " << chunk << " max " << max_record;
+        for (size_t i = 0; i < got.size(); ++i) {
+          const std::string where = "chunk " + std::to_string(chunk) + " max " +
+                                    std::to_string(max_record) + " record " + std::to_string(i);
+          EXPECT_EQ(got[i].row, static_cast<int64_t>(i + 1)) << where;
+          EXPECT_EQ(got[i].line, expected[i].line) << where;
+          EXPECT_EQ(got[i].fields, expected[i].fields) << where;
+          EXPECT_EQ(got[i].quoted, expected[i].quoted) << where;
+          EXPECT_EQ(got[i].error_field, expected[i].error_field) << where;
+          EXPECT_EQ(got[i].error, expected[i].error) << where;
+        }
+        if (::testing::Test::HasFailure()) return;
+      }
+    }
+  }
+  // Both ways were taken, many times.
+  EXPECT_GT(sequential, 100);
+  EXPECT_GT(spans_total, 1000);
+}
+
+// A span never ends between the CR and LF of a CRLF, nor inside quotes; lines count CRLF once.
+TEST(CsvReader, SpansEndAfterWholeLineEnds) {
+  const std::string text = "h\r\n1\r\n\"a\r\nb\"\r\n2\r3\n";
+  CsvOptions options;
+  options.max_record_bytes = 4;  // at most 4 bytes per span
+  auto reader = CsvReader::FromString(text, options);
+  ASSERT_TRUE(reader->ReadHeader().ok());
+  RecordSpan span;
+  std::vector<std::string> cuts;
+  std::vector<int64_t> lines;
+  for (;;) {
+    auto status = reader->NextSpan(span);
+    ASSERT_TRUE(status.ok());
+    if (*status != SpanStatus::kSpan) {
+      // The quoted record "a\r\nb" is 8 bytes with its CRLF: longer than a span may be.
+      EXPECT_EQ(*status, SpanStatus::kSequential);
+      break;
+    }
+    cuts.emplace_back(span.bytes);
+    lines.push_back(span.first_line);
+  }
+  EXPECT_EQ(cuts, (std::vector<std::string>{"1\r\n"}));
+  EXPECT_EQ(lines, (std::vector<int64_t>{2}));
+  reader->SetRowsBefore(1);
+  CsvRecord r;
+  ASSERT_TRUE(*reader->Next(r));
+  EXPECT_EQ(r.row, 2);
+  EXPECT_EQ(r.line, 3);
+  EXPECT_EQ(r.fields[0], "a\r\nb");
+
+  // With room, the cuts fall after each whole record; the quoted CRLF is not a cut.
+  options.max_record_bytes = 12;
+  reader = CsvReader::FromString(text, options);
+  ASSERT_TRUE(reader->ReadHeader().ok());
+  cuts.clear();
+  lines.clear();
+  while (*reader->NextSpan(span) == SpanStatus::kSpan) {
+    cuts.emplace_back(span.bytes);
+    lines.push_back(span.first_line);
+  }
+  EXPECT_EQ(cuts, (std::vector<std::string>{"1\r\n\"a\r\nb\"\r\n", "2\r3\n"}));
+  EXPECT_EQ(lines, (std::vector<int64_t>{2, 5}));
 }
 
 // The bank survey: an empty first header name, quoted headers and ids, LF. SOURCE.md gives

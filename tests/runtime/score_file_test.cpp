@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -189,13 +190,91 @@ TEST(ScoreFile, ByteIdenticalAcrossThreadsAndBatchSizes) {
   }
 }
 
+// The span path (a score on 2+ threads) against one thread: a BOM, CRLF and lone CR line
+// ends, quoted keys with line breaks, commas and "" inside, blank lines, parse and kernel
+// rejects and an overlong record, cut into spans at every few bytes so that span edges fall
+// on all of them. Output, rejects, counts and hashes must be the single thread's.
+TEST(ScoreFile, SpansGiveTheSingleThreadResult) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  std::mt19937_64 rng(20261125);
+  std::string input = "\xEF\xBB\xBFid,a,x,region\r\n";
+  for (int i = 0; i < 600; ++i) {
+    const char* eol = i % 7 == 0 ? "\r" : (i % 3 == 0 ? "\n" : "\r\n");
+    switch (rng() % 10) {
+      case 0: input += "\"k" + std::to_string(i) + "\r\nnext \"\"q\"\", x\","; break;
+      case 1: input += "\"k" + std::to_string(i) + "\","; break;
+      case 2: input += "\r\n"; [[fallthrough]];  // a blank line first
+      default: input += "k" + std::to_string(i) + ","; break;
+    }
+    switch (rng() % 12) {
+      case 0: input += "-3,1,"; break;          // require fails
+      case 1: input += "x7,1,"; break;          // not an int
+      case 2: input += "2,1e301,"; break;       // kernel trap
+      case 3: input += "1,2,emea,extra"; input += eol; continue;  // field count
+      case 4: input += "4,\"" + std::string(90, 'z') + "\","; break;  // long, not a float
+      default: input += std::to_string(rng() % 30) + "," + std::to_string(rng() % 1000) + ".5,"; break;
+    }
+    input += (rng() % 3 == 0 ? "emea" : "amer");
+    input += eol;
+  }
+  input += "last,1,2,emea";  // no line end at the end
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, input);
+  for (size_t max_record : {size_t{8} << 20, size_t{100}}) {
+    ScoreOptions ref = o;
+    ref.threads = 1;
+    ref.csv.max_record_bytes = max_record;
+    auto reference = ScoreFile(ref);
+    ASSERT_TRUE(reference.ok()) << reference.error().message;
+    const std::string out_ref = ReadAll(ref.output_path);
+    const std::string rej_ref = ReadAll(ref.rejects_path);
+    EXPECT_GT(reference->rows_rejected, 60);
+    EXPECT_GT(reference->rows_scored, 300);
+    if (max_record == 100) {
+      // The long quoted key with its 90 z's is skipped as overlong only with the small limit.
+      EXPECT_NE(rej_ref.find("record longer than 100 bytes"), std::string::npos);
+    }
+    for (int threads : {2, 3}) {
+      for (size_t chunk : {size_t{1}, size_t{13}, size_t{64}, size_t{1000}, size_t{1} << 20}) {
+        for (int64_t batch : {int64_t{3}, int64_t{65536}}) {
+          ScoreOptions v = ref;
+          v.threads = threads;
+          v.csv.chunk_bytes = chunk;
+          v.batch_rows = batch;
+          v.output_path = dir.File("out2.csv");
+          v.rejects_path = dir.File("rej2.csv");
+          auto s = ScoreFile(v);
+          const std::string where = std::to_string(threads) + " threads, chunk " +
+                                    std::to_string(chunk) + ", batch " + std::to_string(batch) +
+                                    ", max " + std::to_string(max_record);
+          ASSERT_TRUE(s.ok()) << s.error().message << " " << where;
+          EXPECT_EQ(ReadAll(v.output_path), out_ref) << where;
+          EXPECT_EQ(ReadAll(v.rejects_path), rej_ref) << where;
+          EXPECT_EQ(s->input_sha256, reference->input_sha256) << where;
+          EXPECT_EQ(s->output_sha256, reference->output_sha256) << where;
+          EXPECT_EQ(s->rows_read, reference->rows_read) << where;
+          EXPECT_EQ(s->rows_scored, reference->rows_scored) << where;
+          EXPECT_EQ(s->rows_rejected, reference->rows_rejected) << where;
+          EXPECT_EQ(s->input_bytes, static_cast<int64_t>(input.size())) << where;
+        }
+      }
+    }
+  }
+}
+
 TEST(ScoreFile, TooManyRejectsFailsAndPublishesNoOutput) {
   TempDir dir;
   ir::Program p = TestProgram();
-  for (int threads : {1, 2}) {
+  // The run stops at the reject that passes the limit (row 5, the third), whatever the
+  // batches, chunks and threads.
+  for (int threads : {1, 2, 3}) {
+    for (int64_t batch : {1, 2, 1000}) {
+      for (size_t chunk : {size_t{5}, size_t{4096}}) {
     ScoreOptions o = Options(p, dir);
     o.threads = threads;
-    o.batch_rows = 2;
+    o.batch_rows = batch;
+    o.csv.chunk_bytes = chunk;
     o.max_rejects = 2;
     WriteAll(o.input_path, kInput);
     std::filesystem::remove(o.output_path);
@@ -203,7 +282,7 @@ TEST(ScoreFile, TooManyRejectsFailsAndPublishesNoOutput) {
     auto s = ScoreFile(o);
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().message,
-              "3 rows rejected by row 6, more than the maximum of 2 (--max-rejects); the first: "
+              "3 rows rejected by row 5, more than the maximum of 2 (--max-rejects); the first: "
               "row 3 (line 4): require failed: require a >= 0");
     EXPECT_FALSE(std::filesystem::exists(o.output_path));
     // The rejects that stopped the run are kept to explain it.
@@ -212,6 +291,8 @@ TEST(ScoreFile, TooManyRejectsFailsAndPublishesNoOutput) {
               "3,4,,require failed,require a >= 0,t.tally:9:3\n"
               "4,5,,float overflow in 2 * a + x,,t.tally:11:3\n"
               "5,6,a,\"not an integer: \"\"3.5\"\"\",,\n");
+      }
+    }
   }
   // Exactly at the limit is fine.
   ScoreOptions o = Options(p, dir);

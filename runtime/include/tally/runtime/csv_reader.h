@@ -45,6 +45,24 @@ struct CsvRecord {
 // Raw input bytes, shared so another thread (the sha256 hasher) can read them at no copy.
 using Chunk = std::shared_ptr<const std::string>;
 
+// Whole records as raw bytes, cut from the input for parsing elsewhere (CsvReader::ForSpan):
+// `bytes` starts where a record (or a blank line) starts and ends just after a line end, or
+// at the end of the input. Records and lines are exactly those the reader itself would see.
+struct RecordSpan {
+  Chunk owner;             // keeps `bytes` alive
+  std::string_view bytes;  // inside *owner
+  int64_t first_line = 0;  // the physical line `bytes` starts on
+  int64_t end_offset = 0;  // input bytes up to the end of `bytes` (BOM included), for progress
+};
+
+enum class SpanStatus {
+  kSpan,        // `span` holds the next records
+  kEnd,         // no more input
+  kSequential,  // a record may be longer than max_record_bytes, whose skip to the line end
+                // can move record boundaries: read the rest with Next(), after telling the
+                // reader how many records the spans held (SetRowsBefore)
+};
+
 class CsvReader {
  public:
   // Opens a file (not read until the first record is asked for).
@@ -53,8 +71,16 @@ class CsvReader {
   static std::unique_ptr<CsvReader> FromString(std::string text, CsvOptions options = {});
   ~CsvReader();
 
-  // Called with every chunk of raw bytes in file order (BOM included), before it is parsed.
-  void SetChunkObserver(std::function<void(Chunk)> observer);
+  // Reads the records of `span` (from another reader's NextSpan) from memory, at no copy:
+  // lines start at span.first_line, rows at rows_before + 1, every record is checked
+  // against `header_fields` and there is no BOM to strip.
+  static std::unique_ptr<CsvReader> ForSpan(const RecordSpan& span, size_t header_fields,
+                                            CsvOptions options = {}, int64_t rows_before = 0);
+
+  // Called with every block of raw bytes in file order (BOM included), before it is parsed:
+  // `bytes` lies inside `owner`, which may be kept to read them later.
+  using ChunkObserver = std::function<void(std::string_view bytes, const Chunk& owner)>;
+  void SetChunkObserver(ChunkObserver observer);
 
   // The first record. Fails on an empty input or a malformed header. Afterwards, every data
   // record with a different field count is flagged as an error.
@@ -71,6 +97,15 @@ class CsvReader {
   // header's field count, none longer than max_record_bytes) as read, up to `pos` inside
   // Buffered(). Row and line numbers advance exactly as Next() would have.
   void SkipPlain(const char* pos, int64_t records);
+  // After ReadHeader, instead of Next(): cuts the input into spans of whole records of about
+  // chunk_bytes (never more than max_record_bytes), so that other threads can parse them
+  // (ForSpan) while this one reads on. Only a cheap scan runs here: without a quote, the last
+  // line end is the cut; with quotes, the reader's own quote/field state machine finds it.
+  // Fails only on an I/O error. After kSequential, only Next() and Buffered() may be used.
+  Result<SpanStatus> NextSpan(RecordSpan& span);
+  // After kSequential: the records before the rest, so Next() numbers rows on from there.
+  void SetRowsBefore(int64_t rows) { rows_ = rows; }
+
   // What Next() will give the next record: its row, and the line it starts on unless blank
   // lines come first.
   int64_t next_row() const { return rows_ + 1; }
@@ -86,6 +121,8 @@ class CsvReader {
   struct Source;
   CsvReader(std::unique_ptr<Source> source, CsvOptions options);
   Result<bool> Fill();
+  // Reads up to chunk_bytes more after the unread bytes [pos_, end_), into one new chunk.
+  Result<bool> Extend();
   Result<bool> ReadRecord(CsvRecord& record);
   bool TryFastRecord(CsvRecord& record);
   void EndField();
@@ -97,7 +134,7 @@ class CsvReader {
   std::unique_ptr<Source> source_;
   CsvOptions options_;
   uint8_t special_[256] = {};  // bytes that end an unquoted run: delimiter, quote, CR, LF
-  std::function<void(Chunk)> observer_;
+  ChunkObserver observer_;
   Chunk chunk_;
   const char* pos_ = nullptr;
   const char* end_ = nullptr;

@@ -36,7 +36,8 @@ class BackgroundHasher {
  public:
   explicit BackgroundHasher(size_t streams, size_t max_pending = 16);
   ~BackgroundHasher();
-  void Add(size_t stream, Chunk chunk);
+  // Hashes `bytes` (all of *owner when empty), which `owner` keeps alive.
+  void Add(size_t stream, Chunk owner, std::string_view bytes = {});
   // Waits for every chunk added so far; one hex digest per stream. Call once.
   std::vector<std::string> Finish();
 
@@ -46,7 +47,12 @@ class BackgroundHasher {
   size_t max_pending_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<size_t, Chunk>> queue_;
+  struct Item {
+    size_t stream = 0;
+    Chunk owner;
+    std::string_view bytes;
+  };
+  std::deque<Item> queue_;
   bool closing_ = false;
   std::thread thread_;
 };
