@@ -118,6 +118,7 @@ BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t 
       if (ins.op == ir::Op::kInput && ins.index < opaque_.size()) opaque_[ins.index] = 0;
     }
   }
+  has_opaque_ = std::find(opaque_.begin(), opaque_.end(), 1) != opaque_.end();
   if (scope_ == DictionaryScope::kPerRun) {
     dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
   }
@@ -134,6 +135,7 @@ BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t 
 
 void BatchBuilder::Recycle(InputBatch&& batch) {
   batch.dictionary.reset();  // back to its own pool now, not when the batch is reused
+  batch.chunks.clear();
   std::lock_guard<std::mutex> lock(recycled_mu_);
   if (recycled_.size() < 4) recycled_.push_back(std::move(batch));
 }
@@ -153,6 +155,7 @@ void BatchBuilder::Start() {
   next.records = 0;
   next.bytes_read = 0;
   next.rejects.clear();
+  next.chunks.clear();
   next.columns.resize(program_.inputs.size());
   for (size_t i = 0; i < next.columns.size(); ++i) {
     if (next.columns[i].type != program_.inputs[i].type) next.columns[i].Reset(program_.inputs[i].type, 0);
@@ -284,6 +287,10 @@ Result<bool> BatchBuilder::ReadFrom(CsvReader& reader) {
 void BatchBuilder::AddPlain(CsvReader& reader) {
   const std::string_view buffered = reader.Buffered();
   if (buffered.empty()) return;
+  // Opaque strings (a key only copied through) stay in the chunk: the batch keeps it.
+  if (has_opaque_ && (batch_.chunks.empty() || batch_.chunks.back() != reader.chunk())) {
+    batch_.chunks.push_back(reader.chunk());
+  }
   const CsvOptions& options = reader.options();
   const char delim = options.delimiter;
   const size_t fields = binding_.header.size();
@@ -373,7 +380,7 @@ bool BatchBuilder::AddPlainRow(const char* const* bounds, int64_t row, int64_t l
         // Unquoted, so an empty field is missing (checked above when not nullable).
         missing = b == e;
         if (!missing) {
-          data.codes[r] = opaque_[i] ? dictionary_->Append(text_of(col)) : dictionary_->Intern(text_of(col));
+          data.codes[r] = opaque_[i] ? dictionary_->AppendView(text_of(col)) : dictionary_->Intern(text_of(col));
         }
         break;
     }

@@ -28,6 +28,21 @@ AtomicOutputFile::~AtomicOutputFile() {
 }
 
 Status AtomicOutputFile::Write(std::string data) {
+  if (Status st = WriteOut(data); !st.ok()) return st;
+  if (observer_ && !data.empty()) {
+    auto owner = std::make_shared<const std::string>(std::move(data));
+    observer_(*owner, owner);
+  }
+  return Status::Ok();
+}
+
+Status AtomicOutputFile::WriteBytes(std::string_view data) {
+  if (Status st = WriteOut(data); !st.ok()) return st;
+  if (observer_ && !data.empty()) observer_(data, nullptr);
+  return Status::Ok();
+}
+
+Status AtomicOutputFile::WriteOut(std::string_view data) {
   if (fd_ < 0) return Error{path_ + ": already closed"};
   const char* p = data.data();
   size_t left = data.size();
@@ -41,7 +56,6 @@ Status AtomicOutputFile::Write(std::string data) {
     left -= static_cast<size_t>(n);
   }
   bytes_ += static_cast<int64_t>(data.size());
-  if (observer_ && !data.empty()) observer_(std::make_shared<const std::string>(std::move(data)));
   return Status::Ok();
 }
 

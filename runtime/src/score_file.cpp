@@ -155,8 +155,13 @@ Result<RunSummary> Run(const ScoreOptions& o) {
 
   auto out = AtomicOutputFile::Create(o.output_path);
   if (!out.ok()) return out.error();
-  if (spans) (*out)->SetChunkObserver([&](Chunk c) { output_hash.Update(*c); });
-  else (*out)->SetChunkObserver([&](Chunk c) { hasher->Add(1, std::move(c)); });
+  if (spans) {
+    (*out)->SetChunkObserver([&](std::string_view b, const Chunk&) { output_hash.Update(b); });
+  } else {
+    (*out)->SetChunkObserver([&](std::string_view b, const Chunk& owner) {
+      hasher->Add(1, owner ? owner : std::make_shared<const std::string>(b), b);
+    });
+  }
   std::unique_ptr<AtomicOutputFile> rejects_file;
   if (!o.rejects_path.empty()) {
     auto r = AtomicOutputFile::Create(o.rejects_path);
@@ -201,7 +206,9 @@ Result<RunSummary> Run(const ScoreOptions& o) {
     s.rows_scored += r.scored;
     if (!metric) s.output_rows += r.scored;
     if (!r.text.empty()) {
-      if (Status st = (*out)->Write(std::move(r.text)); !st.ok()) return st;
+      // With spans the output is hashed here, and the buffer goes back to be refilled.
+      Status st = spans ? (*out)->WriteBytes(r.text) : (*out)->Write(std::move(r.text));
+      if (!st.ok()) return st;
     }
     if (rejects_file && !rejects_text.empty()) {
       if (Status st = rejects_file->Write(std::move(rejects_text)); !st.ok()) return st;

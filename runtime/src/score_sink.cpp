@@ -77,7 +77,12 @@ class ScoreSink : public BatchSink {
     const size_t row_room = columns_.size() * (kMaxNumberChars + 1) + 1;
     size_t pos = out.size();
     auto room = [&](size_t n) {
-      if (pos + n > out.size()) out.resize(std::max(out.size() * 2, pos + n + (size_t{1} << 16)));
+      if (pos + n > out.size()) {
+        // The capacity first: growing past it copies all that the buffer holds (which may
+        // be earlier batches of a span).
+        const size_t want = pos + n + (size_t{1} << 16);
+        out.resize(want <= out.capacity() ? out.capacity() : std::max(out.size() * 2, want));
+      }
       return out.data() + pos;
     };
     const StringDictionary& strings = *batch.dictionary;

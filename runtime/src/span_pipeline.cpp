@@ -76,6 +76,15 @@ SpanPipeline::Pending SpanPipeline::ScoreSpan(Worker& w, const RecordSpan& span,
                                               int64_t rows_before) {
   Pending p;
   p.scored.bytes_read = span.end_offset;
+  {
+    // A buffer already grown and faulted in, rather than a new one per span.
+    std::lock_guard<std::mutex> lock(texts_mu_);
+    if (!texts_.empty()) {
+      p.scored.text = std::move(texts_.back());
+      texts_.pop_back();
+    }
+  }
+  p.scored.text.clear();
   p.scored.text.reserve(w.last_text + w.last_text / 8);  // avoids regrowing and copying
   auto reader = CsvReader::ForSpan(span, hooks_.header_fields, csv_, rows_before);
   for (;;) {
@@ -113,6 +122,8 @@ void SpanPipeline::Deliver(Worker& w, uint64_t seq, Pending pending) {
       } else {
         st = hooks_.write(item.scored, row_base_);
         row_base_ += item.scored.records;
+        std::lock_guard<std::mutex> texts(texts_mu_);
+        if (texts_.size() < max_ahead_) texts_.push_back(std::move(item.scored.text));
       }
       if (!st.ok()) Fail(write_status_, st);
     }

@@ -51,7 +51,7 @@ class SpanPipeline {
     // with its own builder and sink.
     std::function<Status(BatchBuilder&, BatchSink&, InputBatch& batch, Scored& out)> score_batch;
     // Writes a stretch whose reject rows start after `row_base`; called in input order, one
-    // call at a time. A failure stops the run.
+    // call at a time. A failure stops the run. The text buffer is refilled by later spans.
     std::function<Status(Scored& scored, int64_t row_base)> write;
   };
 
@@ -98,6 +98,9 @@ class SpanPipeline {
   uint64_t committed_ = 0;  // spans written (or skipped after a failure)
   bool committing_ = false;
   int64_t row_base_ = 0;  // records before the next span to write; only the writer touches it
+
+  std::mutex texts_mu_;  // output buffers written and handed back, to be refilled
+  std::vector<std::string> texts_;
 
   std::mutex status_mu_;
   Status read_status_;

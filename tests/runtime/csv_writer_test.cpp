@@ -159,12 +159,15 @@ TEST(AtomicOutputFile, NothingAppearsUntilCommit) {
   auto f = AtomicOutputFile::Create(path);
   ASSERT_TRUE(f.ok());
   std::string seen;
-  (*f)->SetChunkObserver([&](Chunk c) { seen += *c; });
+  (*f)->SetChunkObserver([&](std::string_view b, const Chunk&) { seen += b; });
   ASSERT_TRUE((*f)->Write("a,b\n").ok());
   ASSERT_TRUE((*f)->Write("1,2\n").ok());
+  std::string reused = "3,4\n";
+  ASSERT_TRUE((*f)->WriteBytes(reused).ok());
+  reused = "not written";
   ASSERT_TRUE((*f)->Commit().ok());
-  EXPECT_EQ(testing::ReadAll(path), "a,b\n1,2\n");
-  EXPECT_EQ(seen, "a,b\n1,2\n");
+  EXPECT_EQ(testing::ReadAll(path), "a,b\n1,2\n3,4\n");
+  EXPECT_EQ(seen, "a,b\n1,2\n3,4\n");
 }
 
 }  // namespace

@@ -75,6 +75,7 @@ class BatchBuilder {
   DictionaryScope scope_;
   bool has_variants_;
   std::vector<uint8_t> opaque_;  // per input: a string no instruction reads (codes not deduplicated)
+  bool has_opaque_ = false;
   std::shared_ptr<DictionaryPool> pool_;
   std::mutex recycled_mu_;
   std::vector<InputBatch> recycled_;

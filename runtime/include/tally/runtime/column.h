@@ -39,6 +39,9 @@ struct InputBatch {
   std::vector<int64_t> line_numbers;  // per row: physical line where it starts
   std::vector<RejectRecord> rejects;  // rows that failed to parse, in row order
   std::shared_ptr<const StringDictionary> dictionary;
+  // Read chunks that `dictionary` has views into (StringDictionary::AppendView), kept alive
+  // with the batch.
+  std::vector<std::shared_ptr<const std::string>> chunks;
   int64_t records = 0;                // rows + rejects
   int64_t bytes_read = 0;             // input bytes consumed so far (for progress)
 };

@@ -93,6 +93,8 @@ class CsvReader {
   // the unread bytes of the current chunk, starting at a record boundary. Empty when the
   // next record must come from Next() (the chunk is used up, or half a CRLF is pending).
   std::string_view Buffered();
+  // The chunk Buffered() points into, for a caller that keeps views of it.
+  const Chunk& chunk() const { return chunk_; }
   // Marks `records` plain records (single physical lines, no quotes, no blank lines, the
   // header's field count, none longer than max_record_bytes) as read, up to `pos` inside
   // Buffered(). Row and line numbers advance exactly as Next() would have.

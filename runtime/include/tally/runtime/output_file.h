@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "tally/runtime/csv_reader.h"
 #include "tally/support/result.h"
@@ -19,14 +20,19 @@ class AtomicOutputFile {
   AtomicOutputFile(const AtomicOutputFile&) = delete;
   AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
 
-  // Called with every block of bytes written, in order (to hash the output on another thread).
-  void SetChunkObserver(std::function<void(Chunk)> observer) { observer_ = std::move(observer); }
+  // Called with every block of bytes written, in order (to hash the output). `owner` holds
+  // them for keeps (Write); when it is null (WriteBytes) they are valid only during the call.
+  using ChunkObserver = std::function<void(std::string_view bytes, const Chunk& owner)>;
+  void SetChunkObserver(ChunkObserver observer) { observer_ = std::move(observer); }
   Status Write(std::string data);
+  // Writes a caller's buffer, which it may reuse afterwards.
+  Status WriteBytes(std::string_view data);
   Status Commit();
   const std::string& path() const { return path_; }
   int64_t bytes_written() const { return bytes_; }
 
  private:
+  Status WriteOut(std::string_view data);  // to the file, without the observer
   AtomicOutputFile(std::string path, std::string temp, int fd)
       : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
   std::string path_;
@@ -34,7 +40,7 @@ class AtomicOutputFile {
   int fd_ = -1;
   bool committed_ = false;
   int64_t bytes_ = 0;
-  std::function<void(Chunk)> observer_;
+  ChunkObserver observer_;
 };
 
 }  // namespace tally::runtime

@@ -5,7 +5,8 @@
 // dictionary, so comparing two string inputs is comparing codes too.
 //
 // Strings live in fixed blocks that never move, so Get() views and pointers stay valid for
-// the dictionary's lifetime, and each text is followed by a NUL (handy for the C API). Not
+// the dictionary's lifetime, and each text is followed by a NUL (handy for the C API), except
+// for AppendView's, which are not copied. Not
 // thread-safe: one thread interns; others read only after the batch is handed over.
 #pragma once
 
@@ -28,6 +29,13 @@ class StringDictionary {
   // only copied to the output), where hashing would be wasted. Intern and Find never
   // return such a code.
   int32_t Append(std::string_view text);
+  // Append without the copy: the code's text is `text` itself, whose bytes the caller keeps
+  // alive as long as the dictionary is read (a batch holds the read chunks its plain
+  // records came from). No NUL follows it.
+  int32_t AppendView(std::string_view text) {
+    strings_.push_back(text);
+    return static_cast<int32_t>(strings_.size() - 1);
+  }
   // Back to just `constants`, keeping the memory already allocated (batches reuse it).
   void Reset(const std::vector<std::string>& constants);
   // -1 when absent.
