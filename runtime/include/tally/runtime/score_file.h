@@ -1,8 +1,12 @@
 // `tally score` as a function: CSV in -> kernel -> CSV out, rejects and lineage record.
 //
-//   reader thread:  CsvReader -> BatchBuilder -> bounded queue (2 batches)
-//   calling thread: kernel -> output rows and rejects, in input order -> temp files
-//   hasher thread:  sha256 of the input and output bytes as they stream past
+//   a score, threads >= 2: every thread cuts spans of whole records from the input and
+//     parses, scores and formats them; the oldest finished span is written (and hashed)
+//     first, so output and rejects stay in input order (src/span_pipeline.h)
+//   otherwise:
+//     reader thread:  CsvReader -> BatchBuilder -> bounded queue (1 batch)
+//     calling thread: kernel -> output rows and rejects, in input order -> temp files
+//     hasher thread:  sha256 of the input and output bytes as they stream past
 //
 // Memory is bounded by a few batches and chunks whatever the input size (a metric also keeps
 // its groups and the strings of its run). Output bytes do not depend on thread count or batch
@@ -39,7 +43,7 @@ struct ScoreOptions {
   // and lineage record are not.
   std::optional<int64_t> max_rejects;
   int64_t batch_rows = 65536;
-  int threads = 2;  // 1: read and score on the calling thread
+  int threads = 2;  // 1: read and score on the calling thread (the hasher has its own)
   ProgressMode progress = ProgressMode::kAuto;
   std::optional<LineageFacts> lineage;  // set: writes LineagePath(output_path)
   CsvOptions csv;
