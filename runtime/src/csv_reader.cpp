@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv_scan.h"
+
 namespace tally::runtime {
 
 // Where bytes come from: a file descriptor or a string held in memory.
@@ -209,7 +211,7 @@ const char* LastRecordEnd(const char* begin, const char* end, const char* limit,
 
 // Physical lines in [b, e) as ReadRecord counts them: LF, CR, and CRLF as one.
 int64_t CountLines(const char* b, const char* e) {
-  int64_t n = std::count(b, e, '\n');
+  int64_t n = CountByte(b, e, '\n');
   if (std::memchr(b, '\r', static_cast<size_t>(e - b)) != nullptr) {
     for (const char* q = b; q < e; ++q) {
       if (*q == '\r' && !(q + 1 < e && q[1] == '\n')) ++n;
