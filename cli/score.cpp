@@ -116,7 +116,7 @@ void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--max-rejects", args->max_rejects, "Fail the run when more rows than this are rejected (default: unlimited)");
   cmd->add_option("--as-of", args->as_of, "Score with the definitions as they were at a freeze or commit");
   cmd->add_option("--repo", global.repo, "Repository (default: the one around the current directory)");
-  cmd->add_option("--threads", args->threads, "1: read and score on one thread; 2 (default): reader + scorer")
+  cmd->add_option("--threads", args->threads, "1: one thread reads and scores (another hashes); 2 (default): both read, score and write spans")
       ->check(CLI::Range(1, 2));
   cmd->add_option("--batch-rows", args->batch_rows, "Rows per batch")->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
   cmd->add_option("--engine", args->engine, "jit (default) or interpreter")->check(CLI::IsMember({"jit", "interpreter"}));
