@@ -737,6 +737,18 @@ Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
   return Status::Ok();
 }
 
+// Stores `values` into output columns 0, 1, ... (+0.0 included, as the interpreter writes
+// every float column) and returns the first error among them.
+llvm::Value* StoreValues(Emitter& em, const std::vector<ir::ValueId>& values, const std::vector<Triple>& v) {
+  llvm::Value* error = em.NoError();
+  for (size_t k = 0; k < values.size(); ++k) {
+    const Triple& t = v[values[k]];
+    em.StoreColumn(k, t, true);
+    error = em.MinError(error, t.error);
+  }
+  return error;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& program,
@@ -744,46 +756,34 @@ Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& progra
   if (Status s = ValidateProgram(program); !s.ok()) return Error{s.message()};
   auto module = std::make_unique<llvm::Module>("tally." + program.name, context);
   Emitter e(program, context, *module);
+  std::vector<ir::ValueId> output_values;
+  for (const ir::Output& o : program.outputs) output_values.push_back(o.value);
 
   if (program.kind == ir::Program::Kind::kScore) {
     Emitter::Plan plan{kScoreSymbol, &program.row_code, true, {}, {}};
     for (uint32_t k = 0; k < program.outputs.size(); ++k) {
       plan.writes.push_back({kArg3, k, program.outputs[k].type, true, true});
     }
-    Status s = e.EmitEntry(std::move(plan), [](Emitter& em, const std::vector<Triple>& v) {
-      const ir::Program& p = em.program();
-      llvm::Value* error = em.NoError();
-      for (size_t k = 0; k < p.outputs.size(); ++k) {
-        const Triple& out = v[p.outputs[k].value];
-        em.StoreColumn(k, out, true);
-        error = em.MinError(error, out.error);
-      }
-      em.StoreStatus(em.RequireStatus(em.ErrorToStatus(error), v));
+    Status s = e.EmitEntry(std::move(plan), [&](Emitter& em, const std::vector<Triple>& v) {
+      em.StoreStatus(em.RequireStatus(em.ErrorToStatus(StoreValues(em, output_values, v)), v));
     });
     if (!s.ok()) return Error{s.message()};
   } else {
     // Row kernel: every aggregate's argument (slot 2i) and weight (slot 2i+1).
     Emitter::Plan rows{kMetricRowSymbol, &program.row_code, true, {}, {}};
-    struct ArgWrite { ir::ValueId value; };
-    std::vector<ArgWrite> arg_writes;
+    std::vector<ir::ValueId> arg_values;
     for (uint32_t i = 0; i < program.aggregates.size(); ++i) {
       const ir::Aggregate& agg = program.aggregates[i];
       if (agg.kind == ir::Aggregate::Kind::kCount) continue;
       rows.writes.push_back({kArg3, 2 * i, program.row_code[agg.arg].type, true, true});
-      arg_writes.push_back({agg.arg});
+      arg_values.push_back(agg.arg);
       if (agg.kind == ir::Aggregate::Kind::kWeightedAvg) {
         rows.writes.push_back({kArg3, 2 * i + 1, program.row_code[agg.weight].type, true, true});
-        arg_writes.push_back({agg.weight});
+        arg_values.push_back(agg.weight);
       }
     }
     Status s = e.EmitEntry(std::move(rows), [&](Emitter& em, const std::vector<Triple>& v) {
-      llvm::Value* error = em.NoError();
-      for (size_t k = 0; k < arg_writes.size(); ++k) {
-        const Triple& t = v[arg_writes[k].value];
-        em.StoreColumn(k, t, true);  // +0.0 too, as the interpreter writes every float column
-        error = em.MinError(error, t.error);
-      }
-      em.StoreStatus(em.RequireStatus(em.ErrorToStatus(error), v));
+      em.StoreStatus(em.RequireStatus(em.ErrorToStatus(StoreValues(em, arg_values, v)), v));
     });
     if (!s.ok()) return Error{s.message()};
 
@@ -791,15 +791,8 @@ Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& progra
     for (uint32_t k = 0; k < program.outputs.size(); ++k) {
       fin.writes.push_back({kArg3, k, program.outputs[k].type, true, true});
     }
-    s = e.EmitEntry(std::move(fin), [](Emitter& em, const std::vector<Triple>& v) {
-      const ir::Program& p = em.program();
-      llvm::Value* error = em.NoError();
-      for (size_t k = 0; k < p.outputs.size(); ++k) {
-        const Triple& out = v[p.outputs[k].value];
-        em.StoreColumn(k, out, true);
-        error = em.MinError(error, out.error);
-      }
-      em.StoreStatus(em.ErrorToStatus(error));
+    s = e.EmitEntry(std::move(fin), [&](Emitter& em, const std::vector<Triple>& v) {
+      em.StoreStatus(em.ErrorToStatus(StoreValues(em, output_values, v)));
     });
     if (!s.ok()) return Error{s.message()};
   }
