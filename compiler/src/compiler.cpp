@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <openssl/evp.h>
 #include <system_error>
 
 #include "library_impl.h"
 #include "tally/compiler/checker.h"
 #include "tally/compiler/lower.h"
 #include "tally/compiler/parser.h"
+#include "tally/support/sha256.h"
 
 namespace tally {
 
@@ -45,18 +45,6 @@ Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>
   return sources;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 namespace {
 

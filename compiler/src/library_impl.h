@@ -18,6 +18,4 @@ struct Library::Impl {
   std::map<std::string, DefinitionInfo> infos;
 };
 
-std::string Sha256Hex(std::string_view data);
-
 }  // namespace tally

@@ -143,18 +143,6 @@ Result<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : md) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 std::string PublicKey::Blob() const {
   std::string out;
   PutString(out, kKeyType);

@@ -23,7 +23,7 @@ std::string FileSha256(const std::string& path, std::string& error) {
     error = bytes.error().message;
     return "";
   }
-  return runtime::Sha256Hex(*bytes);
+  return Sha256Hex(*bytes);
 }
 
 }  // namespace

@@ -32,6 +32,16 @@ SourceFile::Position SourceFile::PositionOf(uint32_t offset) const {
   return {line_index + 1, column};
 }
 
+SourceLocation SourceFile::LocationOf(uint32_t offset) const {
+  Position p = PositionOf(offset);
+  return {path_, p.line, p.column};
+}
+
+std::string SourceLocation::ToString() const {
+  if (file.empty()) return "";
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
 std::string_view SourceFile::Line(uint32_t line) const {
   if (line == 0 || line > line_starts_.size()) return {};
   uint32_t begin = line_starts_[line - 1];

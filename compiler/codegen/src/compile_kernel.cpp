@@ -10,7 +10,7 @@
 #include "fingerprint.h"
 #include "kernel_cache.h"
 #include "object_loader.h"
-#include "sha256.h"
+#include "tally/support/sha256.h"
 #include "tally/codegen/kernel.h"
 #include "tally_codegen_source_hash.h"
 #include "target.h"

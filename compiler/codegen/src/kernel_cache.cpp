@@ -6,7 +6,7 @@
 #include <iterator>
 #include <system_error>
 
-#include "sha256.h"
+#include "tally/support/sha256.h"
 #include "tally/support/atomic_file.h"
 
 namespace tally::codegen {

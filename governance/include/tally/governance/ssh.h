@@ -6,6 +6,8 @@
 // caller matches it against the policy. Nothing in a signature's text is trusted before that.
 #pragma once
 
+#include "tally/support/sha256.h"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -65,6 +67,5 @@ Result<PublicKey> VerifySignature(std::string_view armored, std::string_view ns,
 // Helpers shared with the git layer.
 std::string Base64Encode(std::string_view bytes);
 Result<std::string> Base64Decode(std::string_view text);  // ignores whitespace
-std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace tally::governance

@@ -1,4 +1,4 @@
-// sha256 of byte streams, on a thread of its own so hashing input and output costs the
+// sha256 (tally/support/sha256.h) of byte streams, on a thread of its own so hashing input and output costs the
 // scoring threads no time and the file no second pass.
 #pragma once
 
@@ -12,23 +12,9 @@
 #include <vector>
 
 #include "tally/runtime/csv_reader.h"
+#include "tally/support/sha256.h"
 
 namespace tally::runtime {
-
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void Update(std::string_view bytes);
-  std::string HexDigest();  // finishes the hash; lowercase hex
-
- private:
-  void* ctx_;  // EVP_MD_CTX, kept out of this header
-};
-
-std::string Sha256Hex(std::string_view bytes);
 
 // Hashes `streams` independent byte streams. Add() blocks when `max_pending` chunks wait,
 // which bounds memory when hashing falls behind.

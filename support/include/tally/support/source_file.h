@@ -11,6 +11,17 @@
 
 namespace tally {
 
+// Where something is in a definition file: what crosses library boundaries instead of a
+// "file:line:col" string that someone would have to parse back.
+struct SourceLocation {
+  std::string file;     // path as given to the compiler; empty = no location
+  uint32_t line = 0;    // 1-based
+  uint32_t column = 0;  // 1-based, in code points
+  bool empty() const { return file.empty(); }
+  std::string ToString() const;  // "file:line:col", or "" when empty
+  auto operator<=>(const SourceLocation&) const = default;
+};
+
 class SourceFile {
  public:
   // `text` is kept as given (a UTF-8 BOM is not stripped here; the parser skips it).
@@ -27,6 +38,7 @@ class SourceFile {
     uint32_t column = 0;
   };
   Position PositionOf(uint32_t offset) const;
+  SourceLocation LocationOf(uint32_t offset) const;
   // The text of 1-based line `line` without its line terminator.
   std::string_view Line(uint32_t line) const;
   uint32_t LineCount() const { return static_cast<uint32_t>(line_starts_.size()); }
