@@ -15,30 +15,10 @@ inline double Score(int64_t logins, int64_t prev, int64_t tickets, double nps, b
   return std::round(x * 10.0) / 10.0;
 }
 
-}  // namespace
-
-void HandWrittenHealth(const HealthColumns& c) {
-  const int64_t* __restrict logins = c.logins;
-  const int64_t* __restrict prev = c.prev;
-  const int64_t* __restrict tickets = c.tickets;
-  const double* __restrict nps = c.nps;
-  const uint8_t* __restrict nps_valid = c.nps_valid;
-  const double* __restrict arr = c.arr;
-  double* __restrict score = c.score;
-  int32_t* __restrict tier = c.tier;
-  uint8_t* __restrict at_risk = c.at_risk;
-  uint32_t* __restrict status = c.status;
-  const int64_t rows = c.rows;
-  for (int64_t i = 0; i < rows; ++i) {
-    double s = Score(logins[i], prev[i], tickets[i], nps[i], nps_valid[i] != 0);
-    score[i] = s;
-    tier[i] = s >= 70.0 ? 0 : s >= 40.0 ? 1 : 2;
-    at_risk[i] = s < 40.0 && arr[i] > 50000.0;
-    status[i] = tickets[i] < 0 ? 1u : 0u;
-  }
-}
-
-void HandWrittenHealthWithValidity(const HealthColumns& c) {
+// One loop for both entry points; the validity stores are compiled in only when asked for,
+// so HandWrittenHealth stays the plain loop a person would write.
+template <bool kWithValidity>
+void HealthLoop(const HealthColumns& c) {
   const int64_t* __restrict logins = c.logins;
   const int64_t* __restrict prev = c.prev;
   const int64_t* __restrict tickets = c.tickets;
@@ -59,10 +39,18 @@ void HandWrittenHealthWithValidity(const HealthColumns& c) {
     tier[i] = s >= 70.0 ? 0 : s >= 40.0 ? 1 : 2;
     at_risk[i] = s < 40.0 && arr[i] > 50000.0;
     status[i] = tickets[i] < 0 ? 1u : 0u;
-    score_valid[i] = 1;
-    tier_valid[i] = 1;
-    at_risk_valid[i] = 1;
+    if constexpr (kWithValidity) {
+      score_valid[i] = 1;
+      tier_valid[i] = 1;
+      at_risk_valid[i] = 1;
+    }
   }
 }
+
+}  // namespace
+
+void HandWrittenHealth(const HealthColumns& c) { HealthLoop<false>(c); }
+
+void HandWrittenHealthWithValidity(const HealthColumns& c) { HealthLoop<true>(c); }
 
 }  // namespace tally::bench
