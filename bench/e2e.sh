@@ -17,7 +17,9 @@
 # Environment: TALLY (default build-bench/cli/tally), RUNS (5), SMALL_RUNS (20), CXX
 # (clang++-19), WORK (a new /tmp/tally-e2e.* directory; kept, with the data, for reuse: pass
 # it again to skip generating), SKIP_DUCKDB=1, KEEP=1 (keep WORK; otherwise the big files are
-# removed at the end).
+# removed at the end), TALLY_BASE (another tally binary, e.g. a build of an older commit: it
+# joins the rotation as tally_base_t1/t2 and the ratios new/base are printed, so a refactor's
+# "unchanged or better" is measured in the same run, not against old figures).
 set -euo pipefail
 
 rows=${1:-10000000}
@@ -25,6 +27,7 @@ runs=${RUNS:-5}
 small_runs=${SMALL_RUNS:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tally=${TALLY:-$root/build-bench/cli/tally}
+tally_base=${TALLY_BASE:-}
 cxx=${CXX:-clang++-19}
 work=${WORK:-$(mktemp -d /tmp/tally-e2e.XXXXXX)}
 mkdir -p "$work"
@@ -91,6 +94,7 @@ fi
 # --- the contenders ------------------------------------------------------------------------
 names=(tally_t1 tally_t2 handwritten)
 ((duck)) && names+=(duckdb_t1 duckdb_t2)
+[[ -n $tally_base ]] && names+=(tally_base_t1 tally_base_t2)
 run_one() {  # run_one NAME: one timed run; appends "wall user sys maxrss_kb" to $work/NAME.times
   local name=$1 out=$work/out.$1.csv
   rm -f "$out" "$out.lineage.json"
@@ -98,6 +102,8 @@ run_one() {  # run_one NAME: one timed run; appends "wall user sys maxrss_kb" to
   case $name in
     tally_t1) cmd=("$tally" score customer.health --repo "$root" --cache-dir "$cache" --progress never --input "$big" --output "$out" --threads 1) ;;
     tally_t2) cmd=("$tally" score customer.health --repo "$root" --cache-dir "$cache" --progress never --input "$big" --output "$out" --threads 2) ;;
+    tally_base_t1) cmd=("$tally_base" score customer.health --repo "$root" --cache-dir "$cache.base" --progress never --input "$big" --output "$out" --threads 1) ;;
+    tally_base_t2) cmd=("$tally_base" score customer.health --repo "$root" --cache-dir "$cache.base" --progress never --input "$big" --output "$out" --threads 2) ;;
     handwritten) cmd=("$work/handwritten_csv" "$big" "$out") ;;
     duckdb_t1) cmd=(node "$root/bench/duckdb/score.mjs" "$big" "$out" 1) ;;
     duckdb_t2) cmd=(node "$root/bench/duckdb/score.mjs" "$big" "$out" 2) ;;
@@ -115,6 +121,12 @@ run_one() {  # run_one NAME: one timed run; appends "wall user sys maxrss_kb" to
 for n in "${names[@]}"; do rm -f "$work/$n.times"; done
 # Warm-up: compiles the kernel into the cache and brings the input into the page cache.
 score "$big" "$work/warm.csv" && rm -f "$work/warm.csv" "$work/warm.csv.lineage.json"
+if [[ -n $tally_base ]]; then
+  "$tally_base" score customer.health --repo "$root" --cache-dir "$cache.base" --progress never \
+    --input "$check" --output "$work/check.base.csv" >/dev/null
+  cmp "$work/check.tally.csv" "$work/check.base.csv" || die "TALLY_BASE output differs from tally's"
+  echo "check: TALLY_BASE ($tally_base) output = tally output, byte for byte, on 100,000 rows"
+fi
 for ((r = 0; r < runs; r++)); do
   order=("${names[@]:r % ${#names[@]}}" "${names[@]:0:r % ${#names[@]}}")
   for n in "${order[@]}"; do run_one "$n"; done
@@ -144,6 +156,10 @@ if ((duck)); then
   q1=$(median 5 "$work/duckdb_t1.times") q2=$(median 5 "$work/duckdb_t2.times")
   echo "DuckDB query alone (no node/DuckDB start-up): 1 thread $q1 s, 2 threads $q2 s;" \
     "tally vs that: $(ratio "${wall[tally_t1]}" "$q1") and $(ratio "${wall[tally_t2]}" "$q2")"
+fi
+if [[ -n $tally_base ]]; then
+  echo "tally vs TALLY_BASE, 1 thread:  $(ratio "${wall[tally_t1]}" "${wall[tally_base_t1]}")   (> 1x: this build is faster)"
+  echo "tally vs TALLY_BASE, 2 threads: $(ratio "${wall[tally_t2]}" "${wall[tally_base_t2]}")"
 fi
 cpu() { awk '{ print $2 + $3 }' "$work/$1.times" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "CPU time (user + sys, median): tally --threads 1 $(cpu tally_t1) s, hand-written $(cpu handwritten) s:" \
