@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <compare>
 #include <cmath>
 #include <cstring>
 #include <exception>
@@ -23,8 +24,7 @@ namespace {
 struct Failure {
   std::string where;
   std::string text;
-  bool operator<(const Failure& o) const { return where != o.where ? where < o.where : text < o.text; }
-  bool operator==(const Failure& o) const { return where == o.where && text == o.text; }
+  auto operator<=>(const Failure&) const = default;
 };
 using Failures = std::vector<Failure>;
 
@@ -161,6 +161,25 @@ Failure Disagreement(std::string where, const std::string& what, const std::stri
                                 " " + second};
 }
 
+// Every output `step` expects, against row `row` of `outputs`. A metric's line names the
+// group (`group`), a score's the tolerance it was given.
+void CheckOutputs(const ir::Program& p, const ast::TestStep& step, const std::vector<OwnedColumn>& outputs,
+                  size_t row, const std::string* group, StringDictionary& dict, Failures& failures) {
+  for (const auto& b : step.bindings) {
+    int o = IndexOf(p.outputs, b.name);
+    if (o < 0) continue;
+    ir::Type type = p.outputs[static_cast<size_t>(o)].type;
+    Cell expected = FromLiteral(b.value, dict);
+    Cell actual = Get(outputs[static_cast<size_t>(o)], row);
+    if (Matches(actual, expected, type, Tolerance(b))) continue;
+    std::string note = group != nullptr ? " (group " + *group + ")"
+                       : b.tolerance    ? " (within " + FormatFloat(Tolerance(b)) + ")"
+                                        : "";
+    failures.push_back({Where(step.range), b.name + ": expected " + Show(expected, type, dict) + ", got " +
+                                               Show(actual, type, dict) + note});
+  }
+}
+
 // The `given`s as input rows, nulls where a nullable input is not given, and each row's
 // variant (from its `region` input).
 struct Rows {
@@ -238,18 +257,7 @@ class ScoreTest {
         failures.push_back({where, "row was rejected: " + ReasonText(p_, row.status, true)});
         continue;
       }
-      for (const auto& b : step.bindings) {
-        int o = IndexOf(p_.outputs, b.name);
-        if (o < 0) continue;
-        ir::Type type = p_.outputs[static_cast<size_t>(o)].type;
-        Cell expected = FromLiteral(b.value, dict_);
-        Cell actual = Get(row.outputs[static_cast<size_t>(o)], 0);
-        if (!Matches(actual, expected, type, Tolerance(b))) {
-          failures.push_back({where, b.name + ": expected " + Show(expected, type, dict_) + ", got " +
-                                         Show(actual, type, dict_) +
-                                         (b.tolerance ? " (within " + FormatFloat(Tolerance(b)) + ")" : "")});
-        }
-      }
+      CheckOutputs(p_, step, row.outputs, 0, nullptr, dict_, failures);
     }
     return failures;
   }
@@ -307,7 +315,9 @@ class MetricTest {
     ResetAggregateArgs(p_, givens_.size(), run.args);
     std::vector<TallyColumnView> arg_views = Views(run.args);
     run.row_status.assign(givens_.size(), 0);
-    if (n > 0) kernels.metric_rows(n, rows_.views.data(), rows_.variants.data(), arg_views.data(), run.row_status.data());
+    if (n > 0) {
+      kernels.metric_rows(n, rows_.views.data(), rows_.variants.data(), arg_views.data(), run.row_status.data());
+    }
     std::vector<TallyColumnView> key_views;
     for (uint32_t k : p_.group_keys) key_views.push_back(rows_.views[k]);
     GroupAggregator aggregator(p_);
@@ -373,7 +383,9 @@ class MetricTest {
     if (!rows_agree) return;
     std::string where = Where(t_.range);
     if (a.group_error != b.group_error) {
-      auto verdict = [](const Run& run) { return run.group_error.empty() ? "grouped the rows" : "failed: " + run.group_error; };
+      auto verdict = [](const Run& run) {
+        return run.group_error.empty() ? "grouped the rows" : "failed: " + run.group_error;
+      };
       out.push_back(Disagreement(where, "the groups", names, verdict(a), verdict(b)));
       return;
     }
@@ -439,17 +451,7 @@ class MetricTest {
       failures.push_back({where, "group could not be computed: " + ReasonText(p_, run.group_status[g], false)});
       return;
     }
-    for (const auto& b : step.bindings) {
-      int o = IndexOf(p_.outputs, b.name);
-      if (o < 0) continue;
-      ir::Type type = p_.outputs[static_cast<size_t>(o)].type;
-      Cell expected = FromLiteral(b.value, dict_);
-      Cell actual = Get(run.outputs[static_cast<size_t>(o)], g);
-      if (!Matches(actual, expected, type, Tolerance(b))) {
-        failures.push_back({where, b.name + ": expected " + Show(expected, type, dict_) + ", got " +
-                                       Show(actual, type, dict_) + " (group " + label + ")"});
-      }
-    }
+    CheckOutputs(p_, step, run.outputs, g, &label, dict_, failures);
   }
 
   const ir::Program& p_;
