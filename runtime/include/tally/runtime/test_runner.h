@@ -40,9 +40,10 @@ struct TestOutcome {
   std::string test_name;
   SourceLocation location;  // of the test block
   bool passed = false;
-  // One line per problem, each located at its step: `tier: expected "green", got "amber"`.
-  // A line found by only some engines starts with their names ("jit: ..."); a disagreement
-  // between engines reads `the engines disagree on tier: interpreter "green", jit "amber"`.
+  // One line per problem, each located at its step:
+  //   `file:line:col: tier: expected "green", got "amber"`.
+  // A line found by only some engines names them after the location (`file:line:col: jit:
+  // ...`); a disagreement reads `the engines disagree on tier: interpreter "green", jit "amber"`.
   std::vector<std::string> failures;
 };
 
