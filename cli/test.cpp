@@ -42,6 +42,7 @@ void AddTest(CLI::App& app, GlobalOptions& global, int& exit_code) {
                                       [&](const std::string& file) { return IsNamedFile(*paths, file); });
     if (!outcomes) {
       std::fprintf(stderr, "tally: %s\n", outcomes.error().message.c_str());
+      std::printf("0 passed, 0 failed (the tests could not run)\n");
       exit_code = 1;
       return;
     }
