@@ -389,7 +389,12 @@ class MetricTest {
       out.push_back(Disagreement(where, "the groups", names, verdict(a), verdict(b)));
       return;
     }
-    if (!a.group_error.empty() || a.groups.count != b.groups.count) return;
+    if (!a.group_error.empty()) return;
+    if (a.groups.count != b.groups.count) {  // not for want of rows: they agree
+      out.push_back(Disagreement(where, "the number of groups", names, std::to_string(a.groups.count),
+                                 std::to_string(b.groups.count)));
+      return;
+    }
     for (size_t g = 0; g < static_cast<size_t>(a.groups.count); ++g) {
       std::string group = "group " + KeyLabel(a.groups, g);
       if (a.group_status[g] != b.group_status[g]) {

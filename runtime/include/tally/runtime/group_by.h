@@ -39,7 +39,7 @@ void ResetAggregateArgs(const ir::Program& program, size_t rows, std::vector<Own
 
 class GroupAggregator {
  public:
-  // `code_to_string` orders groups: groups are emitted sorted by key, strings by their text.
+  // Groups rows of `program` (a metric), which must outlive the aggregator.
   explicit GroupAggregator(const ir::Program& program);
   ~GroupAggregator();
 
