@@ -16,6 +16,7 @@
 #include "tally/governance/review.h"
 #include "tally/governance/trace.h"
 #include "tally/runtime/runtime.h"
+#include "tally/runtime/test_runner.h"
 #include "tally/support/atomic_file.h"
 
 namespace tally::cli {
@@ -183,8 +184,10 @@ int RunDemo() {
   std::printf("   %zu definitions in %zu files: %zu errors, %zu warnings\n", compiled.library->Names().size(),
               sources->size(), compiled.diagnostics.ErrorCount(), compiled.diagnostics.WarningCount());
   d.Step("Run every test block", "tally test " + metrics);
+  auto outcomes = runtime::RunTests(*compiled.library, {runtime::InterpreterEngine(), {"jit", JitKernelFactory()}});
+  if (!outcomes) return std::fprintf(stderr, "tally demo: %s\n", outcomes.error().message.c_str()), 1;
   size_t passed = 0, failed = 0;
-  for (const auto& o : compiled.library->RunTests()) (o.passed ? passed : failed)++;
+  for (const auto& o : *outcomes) (o.passed ? passed : failed)++;
   std::printf("   %zu passed, %zu failed\n", passed, failed);
   if (failed != 0) return 1;
 

@@ -8,6 +8,7 @@
 
 #include "tally/runtime/csv_reader.h"
 #include "tally/runtime/runtime.h"
+#include "tally/runtime/test_runner.h"
 #include "tally/runtime/value_parse.h"
 
 namespace tally::governance {
@@ -321,10 +322,16 @@ BehaviourOracle MakeEvidenceOracle(const FileMap& before, const FileMap& after) 
 std::vector<std::string> CompileProblems(const FileMap& files) {
   CompiledTree tree = CompileTree(files);
   std::vector<std::string> out = tree.errors;
-  if (tree.library)
-    for (const auto& t : tree.library->RunTests())
-      if (!t.passed) out.push_back(t.location + ": test \"" + t.test_name + "\" of " + t.definition + " fails" +
-                                   (t.failures.empty() ? "" : ": " + t.failures.front()));
+  if (!tree.library) return out;
+  // The interpreter only: governance does not link the JIT, and `tally test` runs both engines.
+  auto outcomes = runtime::RunTests(*tree.library, {runtime::InterpreterEngine()});
+  if (!outcomes) {
+    out.push_back(outcomes.error().message);
+    return out;
+  }
+  for (const auto& t : *outcomes)
+    if (!t.passed) out.push_back(t.location.ToString() + ": test \"" + t.test_name + "\" of " + t.definition + " fails" +
+                                 (t.failures.empty() ? "" : ": " + t.failures.front()));
   return out;
 }
 

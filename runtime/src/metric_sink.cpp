@@ -1,6 +1,6 @@
 #include "batch_sink.h"
-#include "tally/compiler/aggregation.h"
 #include "tally/runtime/csv_writer.h"
+#include "tally/runtime/group_by.h"
 
 namespace tally::runtime {
 

@@ -8,6 +8,8 @@
 # CASE names the input, and its name says what is run:
 #   NAME.tally        tally check NAME.tally             -> NAME.expected
 #   NAME.test.tally   tally test NAME.test.tally         -> NAME.test.expected
+#                     (both engines, the default; then --engine interpreter and --engine jit
+#                     alone must print the same bytes)
 #   NAME.ir.tally     tally check --dump-ir NAME.ir.tally -> NAME.ir.expected
 #   NAME.gen.sh       bash NAME.gen.sh OUT writes NAME.tally into a scratch folder (for inputs too
 #                     big or too odd to keep in git), then tally check NAME.tally -> NAME.expected
@@ -51,14 +53,21 @@ case $case_file in
   *) echo "run-golden.sh: do not know how to run $case_file" >&2; exit 2 ;;
 esac
 
+# run_tally OUT ARGS...: what `tally ARGS... INPUT` prints, in the .expected format, into OUT.
+run_tally() {
+  local out=$1
+  shift
+  (cd "$run_dir" && "$tally" "$@" "$input" >"$scratch/stdout" 2>"$scratch/stderr")
+  local status=$?
+  {
+    printf '# exit %d\n' "$status"
+    if [ -s "$scratch/stderr" ]; then printf '# stderr\n'; cat "$scratch/stderr"; fi
+    if [ -s "$scratch/stdout" ]; then printf '# stdout\n'; cat "$scratch/stdout"; fi
+  } >"$out"
+}
+
 # 1. The output, exactly.
-(cd "$run_dir" && "$tally" "${args[@]}" "$input" >"$scratch/stdout" 2>"$scratch/stderr")
-status=$?
-{
-  printf '# exit %d\n' "$status"
-  if [ -s "$scratch/stderr" ]; then printf '# stderr\n'; cat "$scratch/stderr"; fi
-  if [ -s "$scratch/stdout" ]; then printf '# stdout\n'; cat "$scratch/stdout"; fi
-} >"$scratch/actual"
+run_tally "$scratch/actual" "${args[@]}"
 
 if [ "${GOLDEN_REFRESH:-0}" = 1 ]; then
   if ! cmp -s "$scratch/actual" "$expected" 2>/dev/null; then
@@ -75,7 +84,20 @@ elif ! cmp -s "$expected" "$scratch/actual"; then
   exit 1
 fi
 
-# 2. The diagnostic codes it produces.
+# 2. A test case prints the same on each engine alone as on both (the default), so neither
+#    engine's results were hidden behind the other's.
+if [ "${args[0]}" = test ]; then
+  for engine in interpreter jit; do
+    run_tally "$scratch/engine" "${args[@]}" --engine "$engine"
+    if ! cmp -s "$scratch/actual" "$scratch/engine"; then
+      echo "FAIL $case_file: tally test --engine $engine differs from both engines (- both, + $engine)" >&2
+      diff -u "$scratch/actual" "$scratch/engine" | tail -n +3
+      exit 1
+    fi
+  done
+fi
+
+# 3. The diagnostic codes it produces.
 codes_line=$(LC_ALL=C sed -e '1s/^\xef\xbb\xbf//' -e 's/\r$//' "$case_dir/$case_file" | grep -a -m1 -E '^(//|#) codes:')
 if [ -z "$codes_line" ]; then
   echo "FAIL $case_file: no \`// codes:\` line naming the diagnostics it produces" >&2

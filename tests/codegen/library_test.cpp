@@ -6,8 +6,8 @@
 #include <random>
 
 #include "kernel_check.h"
-#include "tally/compiler/aggregation.h"
 #include "tally/compiler/compiler.h"
+#include "tally/runtime/group_by.h"
 
 namespace tally::codegen::testing {
 namespace {
@@ -128,7 +128,7 @@ TEST(CodegenLibrary, EveryBundledMetricMatchesTheInterpreterThroughTheGroupBy) {
                     name + " rows (from the cache)");
 
     // One group-by over the (identical) row results, then both finalize kernels.
-    GroupAggregator agg(*p);
+    runtime::GroupAggregator agg(*p);
     std::vector<TallyColumnView> keys, args;
     for (uint32_t key : p->group_keys) keys.push_back(inputs[key].View());
     for (Column& c : i.outputs) args.push_back(c.View());
@@ -140,8 +140,8 @@ TEST(CodegenLibrary, EveryBundledMetricMatchesTheInterpreterThroughTheGroupBy) {
     if (!groups.ok()) continue;  // e.g. a float sum overflowed on the extreme inputs: a run error
     ++finalized;
     std::vector<TallyColumnView> agg_views, key_views;
-    for (OwnedColumn& c : groups->aggregates) agg_views.push_back(c.View());
-    for (OwnedColumn& c : groups->keys) key_views.push_back(c.View());
+    for (runtime::OwnedColumn& c : groups->aggregates) agg_views.push_back(c.View());
+    for (runtime::OwnedColumn& c : groups->keys) key_views.push_back(c.View());
     const int64_t n = groups->count;
     ASSERT_GT(n, 0) << name;
     auto finalize = [&](auto fn) {

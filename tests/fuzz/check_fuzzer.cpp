@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tally/compiler/compiler.h"
+#include "tally/runtime/test_runner.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto source = std::make_shared<const tally::SourceFile>(
@@ -14,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string rendered = tally::Render(result.diagnostics);
   if (result.library) {
     for (const auto& name : result.library->Names()) rendered += result.library->Find(name)->ToString();
-    for (const auto& outcome : result.library->RunTests()) rendered += outcome.test_name;
+    auto outcomes = tally::runtime::RunTests(*result.library, {tally::runtime::InterpreterEngine()});
+    if (outcomes) rendered += tally::runtime::RenderTestOutcomes(*outcomes, true);
   }
   return rendered.empty() ? 0 : 0;
 }

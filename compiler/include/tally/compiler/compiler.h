@@ -19,6 +19,10 @@
 
 namespace tally {
 
+namespace ast {
+struct Test;
+}  // namespace ast
+
 // Every `*.tally` file under each path (a file is taken as is), sorted by path, so the
 // order of compilation and of diagnostics never depends on the file system.
 Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>& paths);
@@ -39,23 +43,16 @@ struct DefinitionInfo {
   std::vector<std::string> override_files;  // files holding `override NAME for region ...`
 };
 
-// One test block's outcome (see RunTests).
-struct TestOutcome {
-  std::string definition;
-  std::string test_name;
-  std::string location;         // file:line:col of the test block
-  bool passed = false;
-  std::vector<std::string> failures;  // one line per mismatch: "tier: expected "green", got "amber""
-};
-
 class Library {
  public:
   const ir::Program* Find(const std::string& name) const;
   const DefinitionInfo* Info(const std::string& name) const;
   std::vector<std::string> Names() const;  // sorted
 
-  // Runs every test block with the reference interpreter.
-  std::vector<TestOutcome> RunTests() const;
+  // The checked `test` blocks of definition `name`, in source order (empty when it has none
+  // or there is no such definition). The runtime runs them on kernels
+  // (tally/runtime/test_runner.h): the compiler only reads them.
+  const std::vector<ast::Test>& Tests(const std::string& name) const;
 
   struct Impl;
   explicit Library(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}

@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "tally/compiler/aggregation.h"
 #include "tally/compiler/ir.h"
 #include "tally/compiler/kernel_abi.h"
+#include "tally/runtime/group_by.h"
 #include "tally/runtime/string_dictionary.h"
 
 namespace tally::runtime {
 
 // One column: `valid` and the vector matching `type` hold `capacity` entries (the same type
-// the compiler's group-by uses).
+// the group-by uses).
 using ColumnData = OwnedColumn;
 
 // A row that could not be scored: where it was, which column (empty for the whole row) and

@@ -1,6 +1,6 @@
 // Group-by for metrics: the generic, order-preserving step between a metric's row kernel
-// and its finalize kernel (kernel_abi.h). Shared by the interpreter and compiled kernels, so
-// grouping and accumulation order are written once.
+// and its finalize kernel (kernel_abi.h). Shared by the interpreter and compiled kernels, and
+// by scoring runs and test blocks, so grouping and accumulation order are written once.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +12,11 @@
 #include "tally/compiler/kernel_abi.h"
 #include "tally/support/result.h"
 
-namespace tally {
+namespace tally::runtime {
 
 // One owned column in the physical types of kernel_abi.h: `valid` and the vector matching
-// `type` hold `capacity` entries. Shared by the group-by and the runtime's batches.
+// `type` hold `capacity` entries. Shared by the group-by, the runtime's batches and the test
+// runner.
 struct OwnedColumn {
   ir::Type type = ir::Type::kFloat;
   std::vector<uint8_t> valid;
@@ -31,9 +32,14 @@ struct OwnedColumn {
   TallyColumnView View();
 };
 
+// Sizes `args` for `rows` rows of `program`'s row kernel: two columns per aggregate
+// (kernel_abi.h), typed by the IR values they hold. Unused slots get a column too, so no
+// kernel ever sees a null pointer for a slot it might touch.
+void ResetAggregateArgs(const ir::Program& program, size_t rows, std::vector<OwnedColumn>& args);
+
 class GroupAggregator {
  public:
-  // `code_to_string` orders groups: groups are emitted sorted by key, strings by their text.
+  // Groups rows of `program` (a metric), which must outlive the aggregator.
   explicit GroupAggregator(const ir::Program& program);
   ~GroupAggregator();
 
@@ -57,4 +63,4 @@ class GroupAggregator {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace tally
+}  // namespace tally::runtime

@@ -1,6 +1,6 @@
 // Group-by with per-group accumulators fed in input row order: the order of additions is
 // fixed by the input, never by batch size or threads, so float sums are reproducible.
-#include "tally/compiler/aggregation.h"
+#include "tally/runtime/group_by.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <numeric>
 #include <unordered_map>
 
-namespace tally {
+namespace tally::runtime {
 
 void OwnedColumn::Reset(ir::Type t, size_t capacity) {
   if (t != type) {
@@ -37,6 +37,17 @@ TallyColumnView OwnedColumn::View() {
     case ir::Type::kString: values = codes.data(); break;
   }
   return {values, valid.data()};
+}
+
+void ResetAggregateArgs(const ir::Program& program, size_t rows, std::vector<OwnedColumn>& args) {
+  args.resize(2 * program.aggregates.size());
+  for (size_t i = 0; i < program.aggregates.size(); ++i) {
+    const ir::Aggregate& a = program.aggregates[i];
+    using AK = ir::Aggregate::Kind;
+    args[2 * i].Reset(a.kind == AK::kCount ? ir::Type::kBool : program.row_code[a.arg].type, rows);
+    args[2 * i + 1].Reset(a.kind == AK::kWeightedAvg ? program.row_code[a.weight].type : ir::Type::kBool,
+                          rows);
+  }
 }
 
 namespace {
@@ -295,4 +306,4 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
   return out;
 }
 
-}  // namespace tally
+}  // namespace tally::runtime

@@ -1,9 +1,12 @@
-// The bundled library and the LANGUAGE.md examples check cleanly and pass their own tests.
+// The bundled library and the LANGUAGE.md examples check cleanly and pass their own tests, on
+// the interpreter and on the JIT, which agree bit for bit.
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "jit_engine.h"
+#include "tally/compiler/compiler.h"
+#include "tally/runtime/test_runner.h"
 
-namespace tally::testing {
+namespace tally::runtime::testing {
 namespace {
 
 void ExpectChecksAndPasses(const std::string& folder, size_t min_definitions) {
@@ -13,18 +16,18 @@ void ExpectChecksAndPasses(const std::string& folder, size_t min_definitions) {
   ASSERT_TRUE(r.library) << Render(r.diagnostics);
   EXPECT_EQ(r.diagnostics.ErrorCount(), 0u);
   EXPECT_GE(r.library->Names().size(), min_definitions);
-  size_t tests = 0;
-  for (const auto& outcome : r.library->RunTests()) {
-    ++tests;
+  auto outcomes = RunTests(*r.library, {InterpreterEngine(), JitEngine()});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  for (const auto& outcome : *outcomes) {
     std::string failures;
     for (const auto& f : outcome.failures) failures += f + "\n";
-    EXPECT_TRUE(outcome.passed) << outcome.location << " " << outcome.test_name << "\n" << failures;
+    EXPECT_TRUE(outcome.passed) << outcome.location.ToString() << " " << outcome.test_name << "\n" << failures;
   }
-  EXPECT_GT(tests, 0u);
+  EXPECT_GT(outcomes->size(), 0u);
 }
 
 TEST(MetricsLibrary, BundledLibraryChecksAndPasses) { ExpectChecksAndPasses("metrics", 7); }
 TEST(MetricsLibrary, LanguageExamplesCheckAndPass) { ExpectChecksAndPasses("tests/examples", 2); }
 
 }  // namespace
-}  // namespace tally::testing
+}  // namespace tally::runtime::testing
