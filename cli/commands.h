@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tally/compiler/compiler.h"
-
+#include "tally/governance/render.h"
 #include "tally/support/result.h"
 
 namespace tally::cli {
@@ -25,16 +25,17 @@ void AddDemo(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code);
 
-// Prints a governance report (text, or JSON with --json) and returns the exit code:
-// 0 done, 1 refused or problems found (or the command could not run).
+// Prints a governance result through governance's one renderer (text, or JSON with
+// --json) and returns the exit code: 0 done, 1 refused or problems found (or the command
+// could not run: the message goes to stderr).
 template <typename Report>
 int EmitReport(const Result<Report>& result, bool json) {
   if (!result.ok()) {
-    std::fprintf(stderr, "tally: %s\n", result.error().message.c_str());
+    std::fputs(governance::RenderErrorText(result.error()).c_str(), stderr);
     return 1;
   }
   const Report& r = result.value();
-  const std::string& out = json ? r.json : r.text;
+  const std::string out = json ? governance::RenderJson(r) : governance::RenderText(r);
   std::fputs(out.c_str(), stdout);
   if (!out.empty() && out.back() != '\n') std::fputs("\n", stdout);
   return r.ok ? 0 : 1;

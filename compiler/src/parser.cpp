@@ -303,7 +303,10 @@ class AstBuilder {
       d.name_range = Range(ctx->qualifiedName());
     }
     d.range = Range(ctx);
-    for (auto* member : ctx->member()) BuildMember(member, d);
+    for (auto* member : ctx->member()) {
+      d.members.push_back(Range(member));
+      BuildMember(member, d);
+    }
     return d;
   }
 

@@ -2,8 +2,6 @@
 // must be a gate merge, signed by the gate key of the policy of its time, whose approvals
 // satisfy that policy's rules; the signed gate log must agree with the branch (no rewritten
 // history) and every freeze must still point where it was recorded.
-#include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "audit_log.h"
@@ -182,15 +180,8 @@ Result<AuditResult> Audit(const AuditOptions& opt) {
   }
 
   r.ok = r.violations.empty();
-  r.text = "Audited " + governed->branch_ref + ": " + std::to_string(r.commits_checked + 1) + " commit(s), " +
-           std::to_string(r.freezes_checked) + " freeze(s), root " + git::ToHex(root) + "\n";
-  if (r.ok) r.text += "No violations.\n";
-  else r.text += std::to_string(r.violations.size()) + " violation(s):\n" + Bullets(r.violations);
-  if (!r.notes.empty()) r.text += "notes:\n" + Bullets(r.notes);
-  r.json = nlohmann::json{{"ok", r.ok}, {"branch", governed->branch_ref}, {"root", git::ToHex(root)},
-                          {"commits", r.commits_checked + 1}, {"freezes", r.freezes_checked},
-                          {"violations", r.violations}, {"notes", r.notes}}
-               .dump(2);
+  r.branch_ref = governed->branch_ref;
+  r.root = git::ToHex(root);
   LogAction(git_repository_path(repo->get()), "audit",
             {{"violations", std::to_string(r.violations.size())}, {"tip", git::ToHex(governed->tip)}});
   return r;

@@ -1,8 +1,6 @@
 // tally freeze: a signed annotated tag on the governed tip (the same bytes `git tag -s`
 // writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
 // deleting the tag is visible to audit.
-#include <nlohmann/json.hpp>
-
 #include "audit_log.h"
 #include "tally/governance/paths.h"
 #include "tally/governance/repository.h"
@@ -14,8 +12,7 @@ namespace {
 FreezeResult Refuse(std::string why) {
   FreezeResult r;
   r.ok = false;
-  r.text = "tally freeze: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 }  // namespace
@@ -58,8 +55,9 @@ Result<FreezeResult> Freeze(const FreezeOptions& opt) {
   r.tag = ref;
   r.commit = git::ToHex(ws->governed.tip);
   LogAction(ws->git_dir, "freeze", {{"name", opt.name}, {"commit", r.commit}, {"by", person->name}, {"tag", git::ToHex(*tag_id)}});
-  r.text = person->name + " froze " + ws->governed.branch_ref + " at " + r.commit + " as " + opt.name + "\n";
-  r.json = nlohmann::json{{"ok", true}, {"name", opt.name}, {"tag", ref}, {"commit", r.commit}, {"by", person->name}}.dump(2);
+  r.name = opt.name;
+  r.branch_ref = ws->governed.branch_ref;
+  r.by = person->name;
   return r;
 }
 

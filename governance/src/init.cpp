@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "audit_log.h"
 #include "git.h"
@@ -18,8 +17,7 @@ namespace {
 InitResult Refuse(std::string why) {
   InitResult r;
   r.ok = false;
-  r.text = "tally init: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 
@@ -72,7 +70,7 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   std::string policy_sha = Sha256Hex(*policy_text);
   std::string message = "Initialise the governed repository\n\nTally-Root: policy version " +
                         std::to_string(policy->version) + "\nTally-Policy-Sha256: " + policy_sha + "\n";
-  DefinitionIndex index = ScanDefinitions(files);
+  DefinitionIndex index = IndexDefinitions(files);
   for (auto& [name, d] : index.definitions) message += "Tally-Definition: " + name + " " + d.version + "\n";
   int64_t now = store::Now(opt.now);
   auto root = repo->WriteCommit(*tree, {}, "tally-gate", "gate@tally.invalid", now, message,
@@ -108,18 +106,11 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   InitResult r;
   r.root_commit = git::ToHex(*root);
   r.policy_sha256 = policy_sha;
-  r.text = "Initialised governed repository " + opt.dir + "\n  branch:  " + policy->governed_branch +
-           "\n  root:    " + r.root_commit + (gate ? " (signed by the gate)" : " (unsigned: pin this id)") +
-           "\n  policy:  version " + std::to_string(policy->version) + ", sha256 " + policy_sha + "\n  definitions: " +
-           std::to_string(index.definitions.size()) + "\n";
-  r.json = nlohmann::json{{"ok", true},
-                          {"root", r.root_commit},
-                          {"branch", policy->governed_branch},
-                          {"policy_version", policy->version},
-                          {"policy_sha256", policy_sha},
-                          {"signed", gate.has_value()},
-                          {"definitions", index.definitions.size()}}
-               .dump(2);
+  r.dir = opt.dir;
+  r.branch = policy->governed_branch;
+  r.signed_by_gate = gate.has_value();
+  r.policy_version = policy->version;
+  r.definitions = index.definitions.size();
   return r;
 }
 

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "audit_log.h"
 #include "gate.h"
@@ -26,15 +25,6 @@ std::vector<std::string> Words(const std::string& s) {
     if (i > start) out.push_back(s.substr(start, i - start));
   }
   return out;
-}
-
-std::string FormatDate(int64_t t) {
-  char buf[32];
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
 }
 
 // The entries for `name` from one governed commit's message.
@@ -99,33 +89,12 @@ Result<LineageResult> Lineage(const LineageOptions& opt) {
     at = *git_commit_parent_id(c->get(), 0);
   }
   LineageResult r;
+  r.name = opt.name;
+  r.branch_ref = ws->governed.branch_ref;
   std::string current;
   for (auto it = items.rbegin(); it != items.rend(); ++it) EntriesOf(opt.name, it->commit, it->time, it->message, current, r.entries);
 
-  if (r.entries.empty()) {
-    r.ok = false;
-    r.text = "tally lineage: no released version of " + opt.name + " on " + ws->governed.branch_ref + "\n";
-    r.json = nlohmann::json{{"ok", false}, {"name", opt.name}, {"versions", nlohmann::json::array()}}.dump(2);
-    return r;
-  }
-  nlohmann::json rows = nlohmann::json::array();
-  char line[512];
-  std::snprintf(line, sizeof line, "%-10s %-12s %-16s %-6s %-10s %-18s %-10s %s\n", "VERSION", "COMMIT", "DATE", "CR",
-                "PROPOSER", "APPROVERS", "CLASS", "MESSAGE");
-  r.text = line;
-  for (const auto& e : r.entries) {
-    std::string approvers;
-    for (size_t i = 0; i < e.approvers.size(); ++i) approvers += (i ? "," : "") + e.approvers[i];
-    std::snprintf(line, sizeof line, "%-10s %-12s %-16s %-6s %-10s %-18s %-10s %s\n", e.version.c_str(),
-                  e.commit.substr(0, 12).c_str(), FormatDate(e.date).c_str(), e.cr.empty() ? "-" : e.cr.c_str(),
-                  e.proposer.empty() ? "-" : e.proposer.c_str(), approvers.empty() ? "-" : approvers.c_str(),
-                  e.change_class.c_str(), e.message.c_str());
-    r.text += line;
-    rows.push_back({{"version", e.version}, {"commit", e.commit}, {"date", FormatDate(e.date)}, {"time", e.date},
-                    {"cr", e.cr}, {"proposer", e.proposer}, {"approvers", e.approvers}, {"class", e.change_class},
-                    {"message", e.message}});
-  }
-  r.json = nlohmann::json{{"ok", true}, {"name", opt.name}, {"branch", ws->governed.branch_ref}, {"versions", rows}}.dump(2);
+  r.ok = !r.entries.empty();
   return r;
 }
 

@@ -1,6 +1,6 @@
 // tally propose: the working tree's changes to metrics/ and the policy become a change
 // request, a commit on top of the governed tip signed by the proposer.
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "audit_log.h"
 #include "tally/governance/repository.h"
@@ -13,8 +13,7 @@ namespace {
 ProposeResult Refuse(std::string why) {
   ProposeResult r;
   r.ok = false;
-  r.text = "tally propose: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 
@@ -142,10 +141,8 @@ Result<ProposeResult> Propose(const ProposeOptions& opt) {
   LogAction(ws->git_dir, opt.revise ? "revise" : "propose",
             {{"cr", r.id}, {"commit", r.commit}, {"proposer", person->name}, {"base", git::ToHex(base)},
              {"key", key->public_key().Fingerprint()}});
-  r.text = r.id + "\n";
-  r.json = nlohmann::json{{"ok", true}, {"id", r.id}, {"commit", r.commit}, {"proposer", person->name},
-                          {"base", git::ToHex(base)}, {"changed", changed}}
-               .dump(2);
+  r.proposer = person->name;
+  r.base = git::ToHex(base);
   return r;
 }
 

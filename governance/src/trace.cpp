@@ -133,21 +133,11 @@ Result<TraceResult> Trace(const TraceOptions& options) {
     fs::remove(tmp, ec);
   }
 
-  nlohmann::json j;
-  j["ok"] = result.ok;
-  j["output"] = options.output;
-  j["definition"] = name;
-  j["version"] = version;
-  j["commit"] = commit;
-  j["checks"] = nlohmann::json::array();
-  for (const auto& c : result.checks) {
-    result.text += std::string(c.ok ? "  ok    " : "  FAIL  ") + c.what + ": " + c.detail + "\n";
-    j["checks"].push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
-  }
-  result.text = "trace " + options.output + " (" + name + " " + version + ", " +
-                (governed ? "commit " + commit.substr(0, 12) : std::string("ungoverned")) + ")\n" + result.text +
-                (result.ok ? "trace: every check passed\n" : "trace: FAILED\n");
-  result.json = j.dump(2);
+  result.output = options.output;
+  result.definition = name;
+  result.version = version;
+  result.commit = commit;
+  result.governed = governed;
   return result;
 }
 
