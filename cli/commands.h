@@ -41,14 +41,18 @@ int EmitReport(const Result<Report>& result, bool json) {
   return r.ok ? 0 : 1;
 }
 
-// Collects and compiles `paths` (default: <repo>/metrics, written back into `paths`).
-// nullopt, with the message printed, when the files cannot be read.
+// Collects and compiles `paths` (default: <repo>/metrics, written back into `paths`);
+// `sources`, when given, receives every file compiled. nullopt, with the message printed,
+// when the files cannot be read.
 std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
-                                          size_t* file_count);
+                                          size_t* file_count, std::vector<SourceFilePtr>* sources = nullptr);
 
 // True when `file` is one the user named (or a folder was named, so every file counts).
 bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file);
 
+// The repository a command works on: governance::FindRepository over --repo and the
+// working directory (the one rule, docs/cli.md).
+std::string RepositoryOf(const GlobalOptions& global);
 // The metrics folder to use when a command is given no paths: <repo>/metrics.
 std::string DefaultMetricsPath(const GlobalOptions& global);
 // The folder of the bundled example library (metrics/ of the source tree).

@@ -50,7 +50,10 @@ DefinitionOutline OutlineDefinition(const SourceFilePtr& source, const ast::Defi
   out.name = d.name;
   out.kind = d.kind == ast::Definition::Kind::kMetric ? "metric" : "score";
   if (!d.versions.empty()) out.version = d.versions.front().value;
-  if (!d.owners.empty()) out.owner = d.owners.front().value;
+  if (!d.owners.empty()) {
+    out.owner = d.owners.front().value;
+    out.owner_range = d.owners.front().range;
+  }
   out.range = d.range;
   out.text = TextOf(*source, d.range);
   for (const auto& range : d.members) {

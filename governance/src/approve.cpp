@@ -3,6 +3,7 @@
 #include "audit_log.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -15,7 +16,8 @@ ApproveResult Refuse(std::string why) {
 }
 }  // namespace
 
-Result<ApproveResult> Approve(const ApproveOptions& opt) {
+// Unguarded: Approve below is the entry point.
+static Result<ApproveResult> ApproveUnguarded(const ApproveOptions& opt) {
   auto n = store::ParseCrId(opt.cr);
   if (!n) return Refuse(n.error().message);
   auto ws = OpenWorkspace(opt.repo);
@@ -74,6 +76,10 @@ Result<ApproveResult> Approve(const ApproveOptions& opt) {
   r.cr = cr->id;
   r.head = git::ToHex(cr->head);
   return r;
+}
+
+Result<ApproveResult> Approve(const ApproveOptions& opt) {
+  return Guarded("tally approve", [&] { return ApproveUnguarded(opt); });
 }
 
 }  // namespace tally::governance

@@ -8,6 +8,7 @@
 #include "gate.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -71,7 +72,8 @@ Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oi
   return out;
 }
 
-Result<AuditResult> Audit(const AuditOptions& opt) {
+// Unguarded: Audit below is the entry point.
+static Result<AuditResult> AuditUnguarded(const AuditOptions& opt) {
   auto repo = git::Repo::Open(opt.repo);
   if (!repo) return repo.error();
   auto governed = store::FindGoverned(*repo);
@@ -185,6 +187,10 @@ Result<AuditResult> Audit(const AuditOptions& opt) {
   LogAction(git_repository_path(repo->get()), "audit",
             {{"violations", std::to_string(r.violations.size())}, {"tip", git::ToHex(governed->tip)}});
   return r;
+}
+
+Result<AuditResult> Audit(const AuditOptions& opt) {
+  return Guarded("tally audit", [&] { return AuditUnguarded(opt); });
 }
 
 }  // namespace tally::governance

@@ -2,9 +2,11 @@
 // writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
 // deleting the tag is visible to audit.
 #include "audit_log.h"
+#include "tally/support/json.h"
 #include "tally/governance/paths.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -17,7 +19,8 @@ FreezeResult Refuse(std::string why) {
 }
 }  // namespace
 
-Result<FreezeResult> Freeze(const FreezeOptions& opt) {
+// Unguarded: Freeze below is the entry point.
+static Result<FreezeResult> FreezeUnguarded(const FreezeOptions& opt) {
   if (Status st = CheckRefComponent(opt.name, "freeze name"); !st.ok()) return Refuse(st.message());
   auto ws = OpenWorkspace(opt.repo);
   if (!ws) return ws.error();
@@ -36,6 +39,7 @@ Result<FreezeResult> Freeze(const FreezeOptions& opt) {
   std::string message = opt.message.empty() ? "Freeze " + opt.name : opt.message;
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (message.find("-----BEGIN") != std::string::npos) return Refuse("the message must not contain armor lines");
+  if (ValidUtf8(message) != message) return Refuse("the message is not valid UTF-8");
   std::string tag = "object " + git::ToHex(ws->governed.tip) + "\ntype commit\ntag freeze/" + opt.name + "\ntagger " +
                     person->name + " <" + email + "> " + std::to_string(now) + " +0000\n\n" + message + "\n";
   auto sig = key->Sign(kGitNamespace, tag);
@@ -59,6 +63,10 @@ Result<FreezeResult> Freeze(const FreezeOptions& opt) {
   r.branch_ref = ws->governed.branch_ref;
   r.by = person->name;
   return r;
+}
+
+Result<FreezeResult> Freeze(const FreezeOptions& opt) {
+  return Guarded("tally freeze", [&] { return FreezeUnguarded(opt); });
 }
 
 }  // namespace tally::governance

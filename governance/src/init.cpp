@@ -9,6 +9,7 @@
 #include "tally/governance/repository.h"
 #include "tally/support/atomic_file.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -23,7 +24,8 @@ InitResult Refuse(std::string why) {
 
 }  // namespace
 
-Result<InitResult> InitRepository(const InitOptions& opt) {
+// Unguarded: InitRepository below is the entry point.
+static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   if (opt.dir.empty()) return Refuse("no folder given");
   if (opt.policy_file.empty())
     return Refuse("a governed repository needs its first policy: --policy FILE (the format is in docs/governance.md)");
@@ -43,7 +45,10 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   }
 
   namespace fs = std::filesystem;
-  if (fs::exists(fs::path(opt.dir) / ".git")) return Refuse(opt.dir + " is already a git repository");
+  std::error_code ec;
+  if (fs::exists(fs::path(opt.dir) / ".git", ec)) return Refuse(opt.dir + " is already a git repository");
+  if (!opt.definitions_dir.empty() && !fs::is_directory(opt.definitions_dir, ec))
+    return Refuse("--definitions " + opt.definitions_dir + " is not a folder");
 
   FileMap files;
   files[std::string(kPolicyPath)] = *policy_text;
@@ -112,6 +117,10 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   r.policy_version = policy->version;
   r.definitions = index.definitions.size();
   return r;
+}
+
+Result<InitResult> InitRepository(const InitOptions& opt) {
+  return Guarded("tally init", [&] { return InitRepositoryUnguarded(opt); });
 }
 
 }  // namespace tally::governance

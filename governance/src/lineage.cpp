@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include "audit_log.h"
+#include "tally/support/json.h"
 #include "gate.h"
 #include "tally/governance/history.h"
 #include "tally/governance/paths.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -68,7 +70,8 @@ void EntriesOf(const std::string& name, const std::string& commit, int64_t time,
 
 }  // namespace
 
-Result<LineageResult> Lineage(const LineageOptions& opt) {
+// Unguarded: Lineage below is the entry point.
+static Result<LineageResult> LineageUnguarded(const LineageOptions& opt) {
   auto ws = OpenWorkspace(opt.repo);
   if (!ws) return ws.error();
   // Walk newest to oldest collecting only what is needed, then replay oldest first.
@@ -98,7 +101,12 @@ Result<LineageResult> Lineage(const LineageOptions& opt) {
   return r;
 }
 
-Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::string& spec) {
+Result<LineageResult> Lineage(const LineageOptions& opt) {
+  return Guarded("tally lineage", [&] { return LineageUnguarded(opt); });
+}
+
+// Unguarded: ResolveAsOf below is the entry point.
+static Result<ResolvedCommit> ResolveAsOfUnguarded(const std::string& repo_dir, const std::string& spec) {
   auto ws = OpenWorkspace(repo_dir);
   if (!ws) return ws.error();
   ResolvedCommit out;
@@ -123,9 +131,9 @@ Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::strin
   if (!target) {
     bool hex = spec.size() >= 4 && spec.size() <= 40 &&
                spec.find_first_not_of("0123456789abcdef") == std::string::npos;
-    if (!hex) return Error{"'" + spec.substr(0, 80) + "' is neither a freeze nor a commit id"};
+    if (!hex) return NotFoundError("'" + ValidUtf8(spec.substr(0, 80)) + "' is neither a freeze nor a commit id");
     git_object* obj = nullptr;
-    if (git_revparse_single(&obj, ws->repo.get(), spec.c_str()) != 0) return Error{"no commit or freeze named '" + spec + "'"};
+    if (git_revparse_single(&obj, ws->repo.get(), spec.c_str()) != 0) return NotFoundError("no commit or freeze named '" + spec + "'");
     git_object* peeled = nullptr;
     int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
@@ -144,7 +152,12 @@ Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::strin
   return Error{"'" + spec + "' (" + git::ToHex(*target).substr(0, 12) + ") is not on the governed branch " + ws->governed.branch_ref};
 }
 
-Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, const std::string& commit) {
+Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::string& spec) {
+  return Guarded("resolving --as-of", [&] { return ResolveAsOfUnguarded(repo_dir, spec); });
+}
+
+// Unguarded: DefinitionsAt below is the entry point.
+static Result<std::vector<SourceFilePtr>> DefinitionsAtUnguarded(const std::string& repo_dir, const std::string& commit) {
   auto repo = git::Repo::Open(repo_dir);
   if (!repo) return repo.error();
   auto id = git::FromHex(commit);
@@ -160,7 +173,12 @@ Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, co
   return out;
 }
 
-Status MaterializeDefinitions(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
+Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, const std::string& commit) {
+  return Guarded("reading definitions", [&] { return DefinitionsAtUnguarded(repo_dir, commit); });
+}
+
+// Unguarded: MaterializeDefinitions below is the entry point.
+static Status MaterializeDefinitionsUnguarded(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
   namespace fs = std::filesystem;
   auto repo = git::Repo::Open(repo_dir);
   if (!repo) return repo.error();
@@ -185,7 +203,12 @@ Status MaterializeDefinitions(const std::string& repo_dir, const std::string& co
   return Status::Ok();
 }
 
-Result<ResolvedVersion> ResolveMajor(const std::string& repo_dir, const std::string& spec) {
+Status MaterializeDefinitions(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
+  return Guarded("writing definitions", [&] { return MaterializeDefinitionsUnguarded(repo_dir, commit, dest); });
+}
+
+// Unguarded: ResolveMajor below is the entry point.
+static Result<ResolvedVersion> ResolveMajorUnguarded(const std::string& repo_dir, const std::string& spec) {
   size_t at = spec.rfind('@');
   if (at == std::string::npos || at == 0 || at + 1 >= spec.size() ||
       spec.find_first_not_of("0123456789", at + 1) != std::string::npos || spec.size() - at > 10)
@@ -202,6 +225,10 @@ Result<ResolvedVersion> ResolveMajor(const std::string& repo_dir, const std::str
     if (v && v->major == major && it->change_class != "removed") return ResolvedVersion{name, it->version, it->commit};
   }
   return Error{"no released version " + std::to_string(major) + ".x.y of " + name + " on the governed branch"};
+}
+
+Result<ResolvedVersion> ResolveMajor(const std::string& repo_dir, const std::string& spec) {
+  return Guarded("resolving NAME@MAJOR", [&] { return ResolveMajorUnguarded(repo_dir, spec); });
 }
 
 }  // namespace tally::governance

@@ -7,6 +7,7 @@
 #include "gate.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -41,7 +42,8 @@ std::string ChangeTrailer(const DefinitionChange& c) {
          " required=" + c.required;
 }
 
-Result<MergeResult> Merge(const MergeOptions& opt) {
+// Unguarded: Merge below is the entry point.
+static Result<MergeResult> MergeUnguarded(const MergeOptions& opt) {
   auto n = store::ParseCrId(opt.cr);
   if (!n) return Refused(opt.cr, {n.error().message}, {});
   auto ws = OpenWorkspace(opt.repo);
@@ -133,6 +135,10 @@ Result<MergeResult> Merge(const MergeOptions& opt) {
   r.notes = verdict->notes;
   r.freeze_exception = verdict->freeze_exception;
   return r;
+}
+
+Result<MergeResult> Merge(const MergeOptions& opt) {
+  return Guarded("tally merge", [&] { return MergeUnguarded(opt); });
 }
 
 }  // namespace tally::governance

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "audit_log.h"
+#include "tally/support/json.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -29,14 +31,17 @@ std::optional<std::string> CheckMessage(const std::string& message) {
     start = end + 1;
   }
   if (message.find('\0') != std::string::npos) return "the message contains a NUL byte";
+  if (ValidUtf8(message) != message) return "the message is not valid UTF-8";
   return std::nullopt;
 }
 
 }  // namespace
 
-Result<ProposeResult> Propose(const ProposeOptions& opt) {
+// Unguarded: Propose below is the entry point.
+static Result<ProposeResult> ProposeUnguarded(const ProposeOptions& opt) {
   if (auto bad = CheckMessage(opt.message)) return Refuse(*bad);
   if (opt.freeze_exception.find('\n') != std::string::npos) return Refuse("a freeze exception reason is one line");
+  if (ValidUtf8(opt.freeze_exception) != opt.freeze_exception) return Refuse("the freeze exception is not valid UTF-8");
   auto ws = OpenWorkspace(opt.repo);
   if (!ws) return ws.error();
   auto key = PrivateKey::Load(opt.key);
@@ -144,6 +149,10 @@ Result<ProposeResult> Propose(const ProposeOptions& opt) {
   r.proposer = person->name;
   r.base = git::ToHex(base);
   return r;
+}
+
+Result<ProposeResult> Propose(const ProposeOptions& opt) {
+  return Guarded("tally propose", [&] { return ProposeUnguarded(opt); });
 }
 
 }  // namespace tally::governance

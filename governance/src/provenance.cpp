@@ -4,10 +4,12 @@
 #include "gate.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
-Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
+// Unguarded: VerifyProvenance below is the entry point.
+static Result<ProvenanceResult> VerifyProvenanceUnguarded(const ProvenanceQuery& q) {
   ProvenanceResult r;
   auto finish = [&]() {
     r.ok = r.problems.empty();
@@ -76,6 +78,10 @@ Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
     for (auto& p : *problems) r.problems.push_back(p);
   }
   return finish();
+}
+
+Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
+  return Guarded("verifying provenance", [&] { return VerifyProvenanceUnguarded(q); });
 }
 
 }  // namespace tally::governance

@@ -5,6 +5,7 @@
 #include "gate.h"
 #include "tally/governance/evidence.h"
 #include "workspace.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -40,7 +41,8 @@ std::vector<DeclarationChange> DiffDeclarations(const DefinitionOutline& before,
   return out;
 }
 
-Result<ReviewResult> Review(const ReviewOptions& opt) {
+// Unguarded: Review below is the entry point.
+static Result<ReviewResult> ReviewUnguarded(const ReviewOptions& opt) {
   ReviewResult r;
   auto n = store::ParseCrId(opt.cr);
   if (!n) {
@@ -101,6 +103,10 @@ Result<ReviewResult> Review(const ReviewOptions& opt) {
   r.policy_versions = verdict.policy_versions;
   r.policy_council = verdict.policy.policy_council;
   return r;
+}
+
+Result<ReviewResult> Review(const ReviewOptions& opt) {
+  return Guarded("tally review", [&] { return ReviewUnguarded(opt); });
 }
 
 }  // namespace tally::governance

@@ -10,6 +10,7 @@
 #include "tally/runtime/runtime.h"
 #include "tally/runtime/sha256.h"
 #include "tally/support/atomic_file.h"
+#include "guard.h"
 
 namespace tally::governance {
 
@@ -28,7 +29,8 @@ std::string FileSha256(const std::string& path, std::string& error) {
 
 }  // namespace
 
-Result<TraceResult> Trace(const TraceOptions& options) {
+// Unguarded: Trace below is the entry point.
+static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
   std::string record_path = runtime::LineagePath(options.output);
   auto record_text = ReadFile(record_path);
   if (!record_text) return Error{"no lineage record: " + record_text.error().message};
@@ -139,6 +141,10 @@ Result<TraceResult> Trace(const TraceOptions& options) {
   result.commit = commit;
   result.governed = governed;
   return result;
+}
+
+Result<TraceResult> Trace(const TraceOptions& options) {
+  return Guarded("tally trace", [&] { return TraceUnguarded(options); });
 }
 
 }  // namespace tally::governance

@@ -43,6 +43,7 @@ struct DefinitionOutline {
   std::string kind;          // "score" or "metric"
   std::string version;       // the first `version` as written (e.g. "2.0.0-rc.1"); "" when missing
   std::string owner;         // the first `owner`; "" when missing
+  SourceRange owner_range;   // of that owner's name
   SourceRange range;         // from the keyword to the closing brace
   std::string text;          // the source text of `range`
   std::vector<FieldOutline> inputs, outputs;
