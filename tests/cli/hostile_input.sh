@@ -15,8 +15,9 @@ failures=0
 ran=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-# expect_clean_failure DESCRIPTION ALLOWED_CODES command...
-expect_clean_failure() {
+# expect_clean_exit DESCRIPTION ALLOWED_CODES command...: exits with one of ALLOWED_CODES,
+# says why when it fails, never "internal error", never a crash.
+expect_clean_exit() {
   local what=$1 allowed=$2; shift 2
   "$@" >out.txt 2>err.txt </dev/null
   local rc=$?
@@ -93,34 +94,46 @@ for line in "${commands[@]}"; do
   for ((i = 0; i < ${#args[@]}; ++i)); do
     spoiled=("${args[@]}")
     spoiled[i]="${args[i]}${bad}"
-    expect_clean_failure "argument $i of '$line'" "1 2" "$tally" "${spoiled[@]}"
+    expect_clean_exit "argument $i of '$line'" "1 2" "$tally" "${spoiled[@]}"
     spoiled[i]="${bad}${args[i]}"
-    expect_clean_failure "argument $i of '$line'" "1 2" "$tally" "${spoiled[@]}"
+    expect_clean_exit "argument $i of '$line'" "1 2" "$tally" "${spoiled[@]}"
   done
 done
-expect_clean_failure "review of a CR id that is not UTF-8" "1 2" "$tally" review "CR-${bad}" --repo repo
-expect_clean_failure "approve of a CR id that is not UTF-8" "1 2" "$tally" approve "CR-${bad}" --repo repo --key keys/bob
-expect_clean_failure "check --json of a file named in invalid UTF-8" "1 2" "$tally" check --json "${bad}.tally"
-expect_clean_failure "a key file named in invalid UTF-8" "1 2" "$tally" approve CR-1 --repo repo --key "keys/al${bad}ice"
-expect_clean_failure "an input named in invalid UTF-8" "1 2" "$tally" score t.s --repo repo --input "in${bad}.csv" --output o5.csv
+expect_clean_exit "review of a CR id that is not UTF-8" "1 2" "$tally" review "CR-${bad}" --repo repo
+expect_clean_exit "approve of a CR id that is not UTF-8" "1 2" "$tally" approve "CR-${bad}" --repo repo --key keys/bob
+expect_clean_exit "check --json of a file named in invalid UTF-8" "1 2" "$tally" check --json "${bad}.tally"
+expect_clean_exit "a key file named in invalid UTF-8" "1 2" "$tally" approve CR-1 --repo repo --key "keys/al${bad}ice"
+expect_clean_exit "an input named in invalid UTF-8" "1 2" "$tally" score t.s --repo repo --input "in${bad}.csv" --output o5.csv
 
 # Files found in folders (not named on the command line) with invalid UTF-8 names, holding a
 # definition that does not compile: the commands that read them fail cleanly.
 mkdir -p lib/metrics
 cp defs/s.tally lib/metrics/
 printf 'score t.bad {\n  version 1.0.0\n  owner cx\n  output o : int = nope\n}\n' > "lib/metrics/b${bad}d.tally"
-expect_clean_failure "check of a folder holding a file named in invalid UTF-8" "1" "$tally" check lib/metrics
-expect_clean_failure "check --json of a folder holding a file named in invalid UTF-8" "1" "$tally" check --json lib/metrics
-expect_clean_failure "test of a folder holding a file named in invalid UTF-8" "1" "$tally" test lib/metrics
-expect_clean_failure "score from a folder holding a file named in invalid UTF-8" "1" "$tally" score t.s --repo lib --input in.csv --output o6.csv
-expect_clean_failure "init from a folder holding a file named in invalid UTF-8" "1" "$tally" init repo2 --policy policy.yaml --definitions lib/metrics
+expect_clean_exit "check of a folder holding a file named in invalid UTF-8" "1" "$tally" check lib/metrics
+expect_clean_exit "check --json of a folder holding a file named in invalid UTF-8" "1" "$tally" check --json lib/metrics
+expect_clean_exit "test of a folder holding a file named in invalid UTF-8" "1" "$tally" test lib/metrics
+expect_clean_exit "score from a folder holding a file named in invalid UTF-8" "1" "$tally" score t.s --repo lib --input in.csv --output o6.csv
+expect_clean_exit "init from a folder holding a file named in invalid UTF-8" "1" "$tally" init repo2 --policy policy.yaml --definitions lib/metrics
 cp "lib/metrics/b${bad}d.tally" "repo/metrics/"
-expect_clean_failure "propose of a working tree holding a file named in invalid UTF-8" "1" "$tally" propose --repo repo -m "Bad name" --key keys/alice
-expect_clean_failure "propose --json of a working tree holding a file named in invalid UTF-8" "1" "$tally" propose --repo repo -m "Bad name" --key keys/alice --json
+expect_clean_exit "propose of a working tree holding a file named in invalid UTF-8" "1" "$tally" propose --repo repo -m "Bad name" --key keys/alice
+expect_clean_exit "propose --json of a working tree holding a file named in invalid UTF-8" "1" "$tally" propose --repo repo -m "Bad name" --key keys/alice --json
+# Invalid UTF-8 inside files: CSV values and headers (the valid rows are scored), a
+# definition, a policy.
+printf 'id,n\na%s,1\nb,x%s\n' "$bad" "$bad" > badvalues.csv
+expect_clean_exit "score --json of a CSV with invalid UTF-8 values" "0 1" "$tally" score t.s --repo repo --input badvalues.csv --output o7.csv --json
+expect_clean_exit "score --json, rejects to a file, of a CSV with invalid UTF-8 values" "0 1" "$tally" score t.s --repo repo --input badvalues.csv --output o8.csv --rejects r8.csv --json
+printf 'id%s,n\na,1\n' "$bad" > badheader.csv
+expect_clean_exit "score --json of a CSV with an invalid UTF-8 header" "1" "$tally" score t.s --repo repo --input badheader.csv --output o9.csv --json
+mkdir -p content/metrics
+printf 'score t.u {\n  description "%s"\n}\n' "$bad" > content/metrics/u.tally
+expect_clean_exit "check --json of a definition holding invalid UTF-8" "1" "$tally" check --json content/metrics
+printf 'version: 1\ngoverned_branch: ma%sin\n' "$bad" > badpolicy.yaml
+expect_clean_exit "init --json with a policy holding invalid UTF-8" "1" "$tally" init repo3 --policy badpolicy.yaml --json
 # A lineage record that is not UTF-8 (hand-edited): trace refuses it with a message.
 cp out.csv bad.csv
 sed "s/t\.s/t.s${bad}/" out.csv.lineage.json > bad.csv.lineage.json
-expect_clean_failure "trace of a record holding invalid UTF-8" "1" "$tally" trace bad.csv --repo repo --json
+expect_clean_exit "trace of a record holding invalid UTF-8" "1" "$tally" trace bad.csv --repo repo --json
 
 echo "hostile-input: $ran runs, $failures failure(s)"
 [ "$failures" = 0 ]
