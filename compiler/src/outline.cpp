@@ -34,6 +34,18 @@ std::string Tidy(const std::string& text, const char* joiner) {
   return out;
 }
 
+// The text of `range` without the comments inside it: a comment never changes a member.
+std::string TextWithoutComments(const SourceFile& file, const SourceRange& range, const std::vector<SourceRange>& comments) {
+  std::string out;
+  uint32_t at = range.begin;
+  for (const auto& c : comments) {
+    if (c.end <= at || c.begin >= range.end) continue;
+    out += TextOf(file, {range.file, at, std::max(at, c.begin)});
+    at = std::min(range.end, c.end);
+  }
+  return out + TextOf(file, {range.file, at, range.end});
+}
+
 std::string TypeText(const ast::TypeRef& t) { return t.name.empty() ? "" : t.name + (t.nullable ? "?" : ""); }
 
 // The member whose range holds `offset` (members do not overlap).
@@ -43,7 +55,8 @@ MemberOutline* MemberAt(std::vector<MemberOutline>& members, const SourceRange& 
   return nullptr;
 }
 
-DefinitionOutline OutlineDefinition(const SourceFilePtr& source, const ast::Definition& d) {
+DefinitionOutline OutlineDefinition(const SourceFilePtr& source, const ast::Definition& d,
+                                    const std::vector<SourceRange>& comments) {
   DefinitionOutline out;
   out.source = source;
   out.file = source->path();
@@ -59,7 +72,7 @@ DefinitionOutline OutlineDefinition(const SourceFilePtr& source, const ast::Defi
   for (const auto& range : d.members) {
     MemberOutline m;
     m.range = range;
-    std::string raw = TextOf(*source, range);
+    std::string raw = TextWithoutComments(*source, range, comments);
     // A member's range starts at its keyword token (grammar/Tally.g4 `member`).
     m.kind = raw.substr(0, raw.find_first_of(" \t\r\n\"[{"));
     m.text = Tidy(raw, m.kind == "test" ? "\n" : " ");
@@ -110,7 +123,7 @@ FileOutline OutlineFile(const SourceFilePtr& source) {
   out.diagnostics.Retain(source);
   try {
     ast::File file = Parse(source, out.diagnostics);
-    for (const auto& d : file.definitions) out.definitions.push_back(OutlineDefinition(source, d));
+    for (const auto& d : file.definitions) out.definitions.push_back(OutlineDefinition(source, d, file.comments));
     for (const auto& o : file.overrides) out.overrides.push_back(OutlineOverride(source, o));
   } catch (const std::exception& e) {
     out.diagnostics.Error("E-internal", {source.get(), 0, 0}, std::string("outline failed: ") + e.what());

@@ -22,7 +22,7 @@ score customer .health {
   input nps : float?
   param weight = 0.5
   param floor : float = 1 regional
-  let half = weight *
+  let half = weight * // the "half" // part
       2
   output score : float = half // trailing comment
   test "one // two" {

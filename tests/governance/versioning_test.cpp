@@ -210,6 +210,16 @@ TEST(OutlineReadingTest, EscapedQuoteDoesNotEndTheString) {
   EXPECT_EQ(ReadInterface(Def(after)).outputs.size(), 2u);
 }
 
+TEST(OutlineReadingTest, ACommentInsideAMemberChangesNothing) {
+  // Comments are the lexer's to find: one inside a multi-line output is not part of it.
+  std::string before = With(kBase, "0.5 * logins", "0.5 * // half a point\n      logins");
+  std::string after = With(kBase, "0.5 * logins", "0.5 * // half a point per login\n      logins");
+  VersionVerdict v = RequiredBump(Def(before), Def(after), Says(std::nullopt));
+  EXPECT_EQ(v.required, Bump::kPatch);
+  EXPECT_TRUE(DiffDeclarations(Def(before), Def(after)).empty());
+  EXPECT_TRUE(DiffDeclarations(Def(kBase), Def(after)).empty());
+}
+
 TEST(OutlineReadingTest, SpaceInADottedNameIsTheSameName) {
   // definitions.cpp read the name `customer` and then skipped the definition at the `.`.
   std::string text = With(kBase, "score customer.health {", "score customer .health {");

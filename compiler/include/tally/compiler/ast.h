@@ -117,6 +117,7 @@ struct File {
   SourceFilePtr source;
   std::vector<Definition> definitions;
   std::vector<Override> overrides;
+  std::vector<SourceRange> comments;  // every `//` comment, in order (outline.h leaves them out)
 };
 
 }  // namespace tally::ast

@@ -18,7 +18,8 @@ struct MemberOutline {
   std::string kind;   // its keyword: "input", "output", "param", "let", "require", "key", "group",
                       // "version", "owner", "description", "tags", "expires_after", "test"
   std::string name;   // what it declares (input/output/param/let/test name); "" otherwise
-  std::string text;   // as written, each line trimmed; lines joined by "\n" in a test, else " "
+  std::string text;   // as written without comments, each line trimmed, empty lines dropped;
+                      // lines joined by "\n" in a test, else " "
   SourceRange range;
 };
 
