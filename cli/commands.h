@@ -26,12 +26,14 @@ void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 // Prints a governance result through governance's one renderer (text, or JSON with
-// --json) and returns the exit code: 0 done, 1 refused or problems found (or the command
-// could not run: the message goes to stderr).
+// --json) and returns the exit code: 0 done, 1 refused or problems found, or the command
+// could not run: its message goes to stderr and, with --json, an {"ok": false, "error",
+// "code"} document to stdout, so a pipeline can tell "not found" from "bad input".
 template <typename Report>
 int EmitReport(const Result<Report>& result, bool json) {
   if (!result.ok()) {
     std::fputs(governance::RenderErrorText(result.error()).c_str(), stderr);
+    if (json) std::printf("%s\n", governance::RenderErrorJson(result.error()).c_str());
     return 1;
   }
   const Report& r = result.value();

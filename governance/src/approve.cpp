@@ -1,9 +1,9 @@
 // tally approve: an SSH signature over the CR's exact content, kept as a commit on the CR's
 // approvals chain. The signature is the identity; the commit's author is only a label.
 #include "audit_log.h"
+#include "guard.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

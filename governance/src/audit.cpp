@@ -6,9 +6,9 @@
 
 #include "audit_log.h"
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

@@ -2,11 +2,11 @@
 // writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
 // deleting the tag is visible to audit.
 #include "audit_log.h"
-#include "tally/support/json.h"
+#include "guard.h"
 #include "tally/governance/paths.h"
 #include "tally/governance/repository.h"
+#include "tally/support/json.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

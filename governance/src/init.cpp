@@ -5,11 +5,11 @@
 
 #include "audit_log.h"
 #include "git.h"
+#include "guard.h"
 #include "store.h"
 #include "tally/governance/repository.h"
 #include "tally/support/atomic_file.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "audit_log.h"
-#include "tally/support/json.h"
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/history.h"
 #include "tally/governance/paths.h"
+#include "tally/support/json.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

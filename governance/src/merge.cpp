@@ -3,11 +3,11 @@
 // whose trailers record the CR, its approvals and version changes; the branch moves by
 // compare-and-swap, so of two concurrent merges only one wins.
 #include "audit_log.h"
-#include "tally/support/json.h"
 #include "gate.h"
-#include "tally/governance/repository.h"
-#include "workspace.h"
 #include "guard.h"
+#include "tally/governance/repository.h"
+#include "tally/support/json.h"
+#include "workspace.h"
 
 namespace tally::governance {
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "audit_log.h"
-#include "tally/support/json.h"
-#include "tally/governance/repository.h"
-#include "workspace.h"
 #include "guard.h"
+#include "tally/governance/repository.h"
+#include "tally/support/json.h"
+#include "workspace.h"
 
 namespace tally::governance {
 

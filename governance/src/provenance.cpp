@@ -2,9 +2,9 @@
 // does it hold the definition at the stated version, and was that version released by a
 // valid gate merge? (Content hashes and recomputation are the runtime's half.)
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

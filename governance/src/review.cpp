@@ -3,9 +3,9 @@
 #include <map>
 
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/evidence.h"
 #include "workspace.h"
-#include "guard.h"
 
 namespace tally::governance {
 

@@ -3,11 +3,11 @@
 
 #include <filesystem>
 
+#include "guard.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/governance/policy.h"
 #include "tally/support/atomic_file.h"
-#include "guard.h"
 
 namespace tally::governance {
 

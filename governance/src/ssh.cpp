@@ -7,8 +7,8 @@
 #include <cstring>
 #include <memory>
 
-#include "tally/support/atomic_file.h"
 #include "guard.h"
+#include "tally/support/atomic_file.h"
 
 namespace tally::governance {
 

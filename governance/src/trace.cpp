@@ -4,13 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "guard.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/runtime/lineage.h"
 #include "tally/runtime/runtime.h"
 #include "tally/runtime/sha256.h"
 #include "tally/support/atomic_file.h"
-#include "guard.h"
 
 namespace tally::governance {
 
