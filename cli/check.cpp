@@ -1,13 +1,12 @@
 // tally check [PATH...]: parse and type-check definitions; print every diagnostic.
 #include <cstdio>
-#include <nlohmann/json.hpp>
-
-#include <filesystem>
 
 #include "commands.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/policy.h"
+#include "tally/governance/sources.h"
 #include "tally/support/atomic_file.h"
+#include "tally/support/json.h"
 
 namespace tally::cli {
 
@@ -32,22 +31,10 @@ nlohmann::json ToJson(const DiagnosticList& list) {
   return out;
 }
 
-// The policy that governs a checked folder: <folder>/governance/policy.yaml (the bundled
-// library's layout) or <folder>/../governance/policy.yaml (a governed repository's).
-std::string PolicyFor(const std::string& folder) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) return "";
-  for (const fs::path& candidate : {fs::path(folder) / "governance" / "policy.yaml",
-                                   fs::path(folder).parent_path() / "governance" / "policy.yaml"}) {
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
-  }
-  return "";
-}
-
-// Validates the policy (every problem, file:line:col) and that each definition's owner is
-// one of its councils. Returns the number of errors printed.
-size_t CheckPolicy(const std::string& policy_path, const Library* library) {
+// Validates the policy (every problem, file:line:col, printed as ParsePolicy renders them)
+// and that each definition's owner is one of its councils (located diagnostics, added to
+// `diagnostics`). Returns the number of policy errors printed.
+size_t CheckPolicy(const std::string& policy_path, const std::vector<SourceFilePtr>& files, DiagnosticList& diagnostics) {
   auto text = ReadFile(policy_path);
   if (!text) {
     std::fprintf(stderr, "tally: %s\n", text.error().message.c_str());
@@ -58,17 +45,8 @@ size_t CheckPolicy(const std::string& policy_path, const Library* library) {
     std::fprintf(stderr, "%s\n", policy.error().message.c_str());
     return 1;
   }
-  size_t errors = 0;
-  if (library == nullptr) return 0;
-  for (const auto& name : library->Names()) {
-    const DefinitionInfo* info = library->Info(name);
-    if (policy->FindCouncil(info->owner) == nullptr) {
-      std::fprintf(stderr, "%s: error: `%s` is owned by `%s`, which is not a council of %s\n", info->file.c_str(),
-                   name.c_str(), info->owner.c_str(), policy_path.c_str());
-      ++errors;
-    }
-  }
-  return errors;
+  diagnostics.Append(governance::CheckOwners(*policy, policy_path, files));
+  return 0;
 }
 
 }  // namespace
@@ -83,7 +61,8 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_flag("--dump-ir", *dump_ir, "Print the IR of every definition that checks");
   cmd->callback([&global, &exit_code, paths, dump_ir] {
     size_t file_count = 0;
-    auto compiled = CompilePaths(global, *paths, &file_count);
+    std::vector<SourceFilePtr> sources;
+    auto compiled = CompilePaths(global, *paths, &file_count, &sources);
     if (!compiled) {
       exit_code = 1;
       return;
@@ -92,8 +71,8 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
     size_t definitions = result.library ? result.library->Names().size() : 0;
     size_t policy_errors = 0;
     for (const auto& path : *paths) {
-      std::string policy = PolicyFor(path);
-      if (!policy.empty()) policy_errors += CheckPolicy(policy, result.library ? &*result.library : nullptr);
+      std::string policy = governance::PolicyPathFor(path);
+      if (!policy.empty()) policy_errors += CheckPolicy(policy, sources, result.diagnostics);
     }
     if (global.json) {
       nlohmann::json j;
@@ -102,7 +81,7 @@ void AddCheck(CLI::App& app, GlobalOptions& global, int& exit_code) {
       j["errors"] = result.diagnostics.ErrorCount();
       j["warnings"] = result.diagnostics.WarningCount();
       j["diagnostics"] = ToJson(result.diagnostics);
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", DumpJson(j, 2).c_str());
     } else {
       std::fputs(Render(result.diagnostics, StderrIsTerminal()).c_str(), stderr);
       if (*dump_ir && result.library) {

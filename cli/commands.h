@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tally/compiler/compiler.h"
-
+#include "tally/governance/render.h"
 #include "tally/support/result.h"
 
 namespace tally::cli {
@@ -25,29 +25,36 @@ void AddDemo(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code);
 
-// Prints a governance report (text, or JSON with --json) and returns the exit code:
-// 0 done, 1 refused or problems found (or the command could not run).
+// Prints a governance result through governance's one renderer (text, or JSON with
+// --json) and returns the exit code: 0 done, 1 refused or problems found, or the command
+// could not run: its message goes to stderr and, with --json, an {"ok": false, "error",
+// "code"} document to stdout, so a pipeline can tell "not found" from "bad input".
 template <typename Report>
 int EmitReport(const Result<Report>& result, bool json) {
   if (!result.ok()) {
-    std::fprintf(stderr, "tally: %s\n", result.error().message.c_str());
+    std::fputs(governance::RenderErrorText(result.error()).c_str(), stderr);
+    if (json) std::printf("%s\n", governance::RenderErrorJson(result.error()).c_str());
     return 1;
   }
   const Report& r = result.value();
-  const std::string& out = json ? r.json : r.text;
+  const std::string out = json ? governance::RenderJson(r) : governance::RenderText(r);
   std::fputs(out.c_str(), stdout);
   if (!out.empty() && out.back() != '\n') std::fputs("\n", stdout);
   return r.ok ? 0 : 1;
 }
 
-// Collects and compiles `paths` (default: <repo>/metrics, written back into `paths`).
-// nullopt, with the message printed, when the files cannot be read.
+// Collects and compiles `paths` (default: <repo>/metrics, written back into `paths`);
+// `sources`, when given, receives every file compiled. nullopt, with the message printed,
+// when the files cannot be read.
 std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
-                                          size_t* file_count);
+                                          size_t* file_count, std::vector<SourceFilePtr>* sources = nullptr);
 
 // True when `file` is one the user named (or a folder was named, so every file counts).
 bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file);
 
+// The repository a command works on: governance::FindRepository over --repo and the
+// working directory (the one rule, docs/cli.md).
+std::string RepositoryOf(const GlobalOptions& global);
 // The metrics folder to use when a command is given no paths: <repo>/metrics.
 std::string DefaultMetricsPath(const GlobalOptions& global);
 // The folder of the bundled example library (metrics/ of the source tree).

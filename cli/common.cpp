@@ -3,21 +3,19 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "tally/governance/sources.h"
 
 namespace tally::cli {
 
 namespace fs = std::filesystem;
 
-std::string DefaultMetricsPath(const GlobalOptions& global) {
-  if (!global.repo.empty()) return (fs::path(global.repo) / "metrics").string();
-  // The repository around the current directory: the nearest ancestor with a metrics/ folder.
+std::string RepositoryOf(const GlobalOptions& global) {
   std::error_code ec;
-  for (fs::path dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
-    if (fs::is_directory(dir / "metrics", ec)) return (dir / "metrics").string();
-    if (dir == dir.parent_path()) break;
-  }
-  return "metrics";
+  fs::path cwd = fs::current_path(ec);
+  return governance::FindRepository(global.repo, ec ? "." : cwd.string());
 }
+
+std::string DefaultMetricsPath(const GlobalOptions& global) { return (fs::path(RepositoryOf(global)) / "metrics").string(); }
 
 std::string BundledMetricsPath() {
   if (const char* env = std::getenv("TALLY_METRICS_DIR")) return env;
@@ -59,16 +57,16 @@ bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file)
 }
 
 std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
-                                          size_t* file_count) {
+                                          size_t* file_count, std::vector<SourceFilePtr>* sources) {
   if (paths.empty()) paths.push_back(DefaultMetricsPath(global));
-  auto sources = CollectSources(WithLibraryContext(paths));
-  if (!sources) {
-    std::fprintf(stderr, "tally: %s\n", sources.error().message.c_str());
+  auto collected = CollectSources(WithLibraryContext(paths));
+  if (!collected) {
+    std::fprintf(stderr, "tally: %s\n", collected.error().message.c_str());
     return std::nullopt;
   }
   // CollectSources may see a file twice (named, and inside its library): keep one of each.
   std::vector<SourceFilePtr> unique;
-  for (const auto& f : *sources) {
+  for (const auto& f : *collected) {
     bool seen = false;
     std::error_code ec;
     for (const auto& u : unique) seen = seen || fs::equivalent(u->path(), f->path(), ec);
@@ -77,6 +75,7 @@ std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vect
   size_t named = 0;
   for (const auto& f : unique) named += IsNamedFile(paths, f->path()) ? 1 : 0;
   if (file_count != nullptr) *file_count = named;
+  if (sources != nullptr) *sources = unique;
   CompileResult result = Compile(unique);
   // Report only what concerns the files the user named.
   DiagnosticList kept;

@@ -112,7 +112,7 @@ struct Demo {
       std::fprintf(stderr, "tally demo: %s\n", r.error().message.c_str());
       return false;
     }
-    Indent(r->text);
+    Indent(governance::RenderText(*r));
     return r->ok;
   }
 

@@ -17,8 +17,6 @@ void AddRepoFlags(CLI::App* cmd, GlobalOptions& global) {
   cmd->add_flag("--json", global.json, "Print machine-readable JSON");
 }
 
-std::string RepoOf(const GlobalOptions& global) { return global.repo.empty() ? "." : global.repo; }
-
 }  // namespace
 
 void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
@@ -45,7 +43,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("--freeze-exception", o->freeze_exception, "Why this change must merge during a freeze window");
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o, revise] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       if (!revise->empty()) o->revise = *revise;
       exit_code = EmitReport(governance::Propose(*o), global.json);
     });
@@ -56,7 +54,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("cr", o->cr, "Change request, e.g. CR-1")->required();
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Review(*o), global.json);
     });
   }
@@ -67,7 +65,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("--key", o->key, "Your SSH private key (ed25519)")->required();
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Approve(*o), global.json);
     });
   }
@@ -78,7 +76,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("--key", o->key, "The gate's SSH private key")->required();
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Merge(*o), global.json);
     });
   }
@@ -90,7 +88,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("-m,--message", o->message, "Why");
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Freeze(*o), global.json);
     });
   }
@@ -100,7 +98,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("name", o->name, "Definition, e.g. customer.health")->required();
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Lineage(*o), global.json);
     });
   }
@@ -111,7 +109,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("--input", o->input, "The input it was scored from, to recompute and compare");
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Trace(*o), global.json);
     });
   }
@@ -121,7 +119,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("--expect-root", o->expect_root, "The root commit id published when the repository was made");
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
-      o->repo = RepoOf(global);
+      o->repo = RepositoryOf(global);
       exit_code = EmitReport(governance::Audit(*o), global.json);
     });
   }

@@ -94,7 +94,8 @@ STRING       : '"' (ESC | ~["\\\r\n])* '"' ;
 UNTERMINATED_STRING : '"' (ESC | ~["\\\r\n])* ;
 IDENT        : [A-Za-z_] [A-Za-z_0-9]* ;
 
-LINE_COMMENT : '//' ~[\r\n]* -> skip ;
+// Comments reach the parser's caller (ast::File::comments, for the outline), not the parser.
+LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
 WS           : [ \t\r\n\f]+ -> skip ;
 // Anything else becomes one token the parser rejects with a located message.
 UNKNOWN_CHAR : . ;

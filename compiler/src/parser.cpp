@@ -303,7 +303,10 @@ class AstBuilder {
       d.name_range = Range(ctx->qualifiedName());
     }
     d.range = Range(ctx);
-    for (auto* member : ctx->member()) BuildMember(member, d);
+    for (auto* member : ctx->member()) {
+      d.members.push_back(Range(member));
+      BuildMember(member, d);
+    }
     return d;
   }
 
@@ -609,7 +612,12 @@ ast::File Parse(const SourceFilePtr& source, DiagnosticList& diagnostics, const 
     tokens.fill();
 
     TokenScanner scanner(f, offsets, limits, diagnostics, lexer.getVocabulary());
-    if (!scanner.Scan(tokens.getTokens())) return file;
+    std::vector<antlr4::Token*> visible;
+    for (antlr4::Token* token : tokens.getTokens()) {
+      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) visible.push_back(token);
+      else file.comments.push_back({f, offsets.Byte(token->getStartIndex()), offsets.Byte(token->getStopIndex() + 1)});
+    }
+    if (!scanner.Scan(visible)) return file;
 
     TallyParser parser(&tokens);
     parser.removeErrorListeners();

@@ -1,8 +1,7 @@
 // tally approve: an SSH signature over the CR's exact content, kept as a commit on the CR's
 // approvals chain. The signature is the identity; the commit's author is only a label.
-#include <nlohmann/json.hpp>
-
 #include "audit_log.h"
+#include "guard.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
 
@@ -12,13 +11,13 @@ namespace {
 ApproveResult Refuse(std::string why) {
   ApproveResult r;
   r.ok = false;
-  r.text = "tally approve: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 }  // namespace
 
-Result<ApproveResult> Approve(const ApproveOptions& opt) {
+// Unguarded: Approve below is the entry point.
+static Result<ApproveResult> ApproveUnguarded(const ApproveOptions& opt) {
   auto n = store::ParseCrId(opt.cr);
   if (!n) return Refuse(n.error().message);
   auto ws = OpenWorkspace(opt.repo);
@@ -74,12 +73,13 @@ Result<ApproveResult> Approve(const ApproveOptions& opt) {
   LogAction(ws->git_dir, "approve",
             {{"cr", cr->id}, {"approver", person->name}, {"key", key->public_key().Fingerprint()},
              {"head", git::ToHex(cr->head)}, {"commit", r.commit}});
-  r.text = person->name + " approved " + cr->id + " (" + git::ToHex(cr->head).substr(0, 12) + ")\n";
-  for (const auto& w : r.warnings) r.text += "warning: " + w + "\n";
-  r.json = nlohmann::json{{"ok", true}, {"cr", cr->id}, {"approver", person->name}, {"commit", r.commit},
-                          {"head", git::ToHex(cr->head)}, {"warnings", r.warnings}}
-               .dump(2);
+  r.cr = cr->id;
+  r.head = git::ToHex(cr->head);
   return r;
+}
+
+Result<ApproveResult> Approve(const ApproveOptions& opt) {
+  return Guarded("tally approve", [&] { return ApproveUnguarded(opt); });
 }
 
 }  // namespace tally::governance

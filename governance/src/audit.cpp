@@ -2,12 +2,11 @@
 // must be a gate merge, signed by the gate key of the policy of its time, whose approvals
 // satisfy that policy's rules; the signed gate log must agree with the branch (no rewritten
 // history) and every freeze must still point where it was recorded.
-#include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "audit_log.h"
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
 
@@ -73,7 +72,8 @@ Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oi
   return out;
 }
 
-Result<AuditResult> Audit(const AuditOptions& opt) {
+// Unguarded: Audit below is the entry point.
+static Result<AuditResult> AuditUnguarded(const AuditOptions& opt) {
   auto repo = git::Repo::Open(opt.repo);
   if (!repo) return repo.error();
   auto governed = store::FindGoverned(*repo);
@@ -182,18 +182,15 @@ Result<AuditResult> Audit(const AuditOptions& opt) {
   }
 
   r.ok = r.violations.empty();
-  r.text = "Audited " + governed->branch_ref + ": " + std::to_string(r.commits_checked + 1) + " commit(s), " +
-           std::to_string(r.freezes_checked) + " freeze(s), root " + git::ToHex(root) + "\n";
-  if (r.ok) r.text += "No violations.\n";
-  else r.text += std::to_string(r.violations.size()) + " violation(s):\n" + Bullets(r.violations);
-  if (!r.notes.empty()) r.text += "notes:\n" + Bullets(r.notes);
-  r.json = nlohmann::json{{"ok", r.ok}, {"branch", governed->branch_ref}, {"root", git::ToHex(root)},
-                          {"commits", r.commits_checked + 1}, {"freezes", r.freezes_checked},
-                          {"violations", r.violations}, {"notes", r.notes}}
-               .dump(2);
+  r.branch_ref = governed->branch_ref;
+  r.root = git::ToHex(root);
   LogAction(git_repository_path(repo->get()), "audit",
             {{"violations", std::to_string(r.violations.size())}, {"tip", git::ToHex(governed->tip)}});
   return r;
+}
+
+Result<AuditResult> Audit(const AuditOptions& opt) {
+  return Guarded("tally audit", [&] { return AuditUnguarded(opt); });
 }
 
 }  // namespace tally::governance

@@ -4,7 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
+
+#include "tally/support/json.h"
 
 namespace tally::governance {
 
@@ -13,7 +14,7 @@ void LogAction(const std::string& git_dir, const std::string& action,
   nlohmann::json line;
   line["action"] = action;
   for (const auto& [k, v] : fields) line[k] = v;
-  std::string text = line.dump();
+  std::string text = DumpJson(line);
   try {
     if (auto registered = spdlog::get("tally.audit")) registered->info(text);
     if (!git_dir.empty()) {

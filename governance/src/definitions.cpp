@@ -2,126 +2,22 @@
 
 #include <cctype>
 #include <cstdio>
+#include <memory>
 
 namespace tally::governance {
 
-namespace {
-
-// The text with comments and string contents blanked (same length, so offsets still match
-// the original): keywords inside strings or comments are never mistaken for structure.
-std::string Blank(const std::string& text, std::vector<std::pair<size_t, size_t>>* strings) {
-  std::string out = text;
-  size_t i = 0;
-  while (i < out.size()) {
-    if (out[i] == '/' && i + 1 < out.size() && out[i + 1] == '/') {
-      while (i < out.size() && out[i] != '\n') out[i++] = ' ';
-    } else if (out[i] == '"') {
-      size_t start = ++i;
-      while (i < out.size() && out[i] != '"' && out[i] != '\n') {
-        if (out[i] == '\\' && i + 1 < out.size()) out[i++] = ' ';
-        out[i++] = ' ';
-      }
-      if (strings) strings->push_back({start, i});
-      if (i < out.size()) ++i;
-    } else {
-      ++i;
-    }
-  }
-  return out;
-}
-
-bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
-
-struct Cursor {
-  const std::string& s;
-  size_t i = 0;
-  void SkipSpace() {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  }
-  std::string Word() {
-    SkipSpace();
-    size_t start = i;
-    while (i < s.size() && IsIdentChar(s[i])) ++i;
-    return s.substr(start, i - start);
-  }
-};
-
-// Offset of the brace matching the one at `open`, or npos.
-size_t MatchingBrace(const std::string& blanked, size_t open) {
-  int depth = 0;
-  for (size_t i = open; i < blanked.size(); ++i) {
-    if (blanked[i] == '{') ++depth;
-    if (blanked[i] == '}' && --depth == 0) return i;
-  }
-  return std::string::npos;
-}
-
-// `version X` / `owner Y` at the top level of a block.
-std::string Meta(const std::string& blanked, size_t open, size_t close, const std::string& key) {
-  int depth = 0;
-  for (size_t i = open + 1; i < close; ++i) {
-    char c = blanked[i];
-    if (c == '{') ++depth;
-    if (c == '}') --depth;
-    if (depth != 0 || blanked.compare(i, key.size(), key) != 0) continue;
-    if (i > 0 && IsIdentChar(blanked[i - 1])) continue;
-    size_t after = i + key.size();
-    if (after >= close || !std::isspace(static_cast<unsigned char>(blanked[after]))) continue;
-    Cursor cur{blanked, after};
-    return cur.Word();
-  }
-  return "";
-}
-
-}  // namespace
-
-DefinitionIndex ScanDefinitions(const FileMap& files) {
+DefinitionIndex IndexDefinitions(const FileMap& files) {
   DefinitionIndex index;
   for (const auto& [path, text] : files) {
     if (path.rfind("metrics/", 0) != 0 || !path.ends_with(".tally")) continue;
-    std::vector<std::pair<size_t, size_t>> strings;
-    std::string blanked = Blank(text, &strings);
-    Cursor cur{blanked, 0};
-    while (true) {
-      cur.SkipSpace();
-      if (cur.i >= blanked.size()) break;
-      size_t start = cur.i;
-      std::string word = cur.Word();
-      if (word.empty()) {
-        ++cur.i;
-        continue;
-      }
-      if (word == "score" || word == "metric" || word == "override") {
-        std::string name = cur.Word();
-        std::string region;
-        if (word == "override") {
-          if (cur.Word() != "for" || cur.Word() != "region") continue;
-          cur.SkipSpace();
-          if (cur.i < blanked.size() && blanked[cur.i] == '"') {
-            for (const auto& [b, e] : strings)
-              if (b == cur.i + 1) region = text.substr(b, e - b);
-            cur.i = blanked.find('"', cur.i + 1) + 1;
-          }
-        }
-        cur.SkipSpace();
-        if (cur.i >= blanked.size() || blanked[cur.i] != '{' || name.empty()) continue;
-        size_t close = MatchingBrace(blanked, cur.i);
-        if (close == std::string::npos) {
-          index.problems.push_back(path + ": unbalanced braces in " + name);
-          break;
-        }
-        std::string block = text.substr(start, close + 1 - start);
-        if (word == "override") {
-          index.overrides.push_back({name, region, path, block});
-        } else {
-          DefinitionHeader d{name, word, Meta(blanked, cur.i, close, "version"),
-                             Meta(blanked, cur.i, close, "owner"), path, block};
-          if (!index.definitions.emplace(name, d).second)
-            index.problems.push_back(path + ": " + name + " is defined twice");
-        }
-        cur.i = close + 1;
-      }
+    FileOutline outline = OutlineFile(std::make_shared<const SourceFile>(path, text));
+    for (auto& d : outline.definitions) {
+      if (d.name.empty()) continue;
+      std::string name = d.name;
+      if (!index.definitions.emplace(name, std::move(d)).second)
+        index.problems.push_back(path + ": " + name + " is defined twice");
     }
+    for (auto& o : outline.overrides) index.overrides.push_back(std::move(o));
   }
   return index;
 }

@@ -294,7 +294,7 @@ BehaviourOracle MakeEvidenceOracle(const FileMap& before, const FileMap& after) 
     std::optional<CompiledTree> a, b;
   };
   auto state = std::make_shared<State>(State{before, after, std::nullopt, std::nullopt});
-  return [state](const DefinitionHeader& old_def, const DefinitionHeader& new_def,
+  return [state](const DefinitionOutline& old_def, const DefinitionOutline& new_def,
                  std::vector<std::string>* differences) -> std::optional<bool> {
     if (!state->a) state->a = CompileTree(state->before);
     if (!state->b) state->b = CompileTree(state->after);

@@ -1,11 +1,11 @@
 // tally freeze: a signed annotated tag on the governed tip (the same bytes `git tag -s`
 // writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
 // deleting the tag is visible to audit.
-#include <nlohmann/json.hpp>
-
 #include "audit_log.h"
+#include "guard.h"
 #include "tally/governance/paths.h"
 #include "tally/governance/repository.h"
+#include "tally/support/json.h"
 #include "workspace.h"
 
 namespace tally::governance {
@@ -14,13 +14,13 @@ namespace {
 FreezeResult Refuse(std::string why) {
   FreezeResult r;
   r.ok = false;
-  r.text = "tally freeze: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 }  // namespace
 
-Result<FreezeResult> Freeze(const FreezeOptions& opt) {
+// Unguarded: Freeze below is the entry point.
+static Result<FreezeResult> FreezeUnguarded(const FreezeOptions& opt) {
   if (Status st = CheckRefComponent(opt.name, "freeze name"); !st.ok()) return Refuse(st.message());
   auto ws = OpenWorkspace(opt.repo);
   if (!ws) return ws.error();
@@ -39,6 +39,7 @@ Result<FreezeResult> Freeze(const FreezeOptions& opt) {
   std::string message = opt.message.empty() ? "Freeze " + opt.name : opt.message;
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (message.find("-----BEGIN") != std::string::npos) return Refuse("the message must not contain armor lines");
+  if (ValidUtf8(message) != message) return Refuse("the message is not valid UTF-8");
   std::string tag = "object " + git::ToHex(ws->governed.tip) + "\ntype commit\ntag freeze/" + opt.name + "\ntagger " +
                     person->name + " <" + email + "> " + std::to_string(now) + " +0000\n\n" + message + "\n";
   auto sig = key->Sign(kGitNamespace, tag);
@@ -58,9 +59,14 @@ Result<FreezeResult> Freeze(const FreezeOptions& opt) {
   r.tag = ref;
   r.commit = git::ToHex(ws->governed.tip);
   LogAction(ws->git_dir, "freeze", {{"name", opt.name}, {"commit", r.commit}, {"by", person->name}, {"tag", git::ToHex(*tag_id)}});
-  r.text = person->name + " froze " + ws->governed.branch_ref + " at " + r.commit + " as " + opt.name + "\n";
-  r.json = nlohmann::json{{"ok", true}, {"name", opt.name}, {"tag", ref}, {"commit", r.commit}, {"by", person->name}}.dump(2);
+  r.name = opt.name;
+  r.branch_ref = ws->governed.branch_ref;
+  r.by = person->name;
   return r;
+}
+
+Result<FreezeResult> Freeze(const FreezeOptions& opt) {
+  return Guarded("tally freeze", [&] { return FreezeUnguarded(opt); });
 }
 
 }  // namespace tally::governance

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "tally/governance/evidence.h"
 #include "tally/governance/paths.h"
@@ -18,43 +17,10 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-// `NAME = value` lines at the top level of an override body.
-std::vector<std::string> OverriddenParams(const std::string& text) {
-  std::vector<std::string> out;
-  size_t open = text.find('{');
-  if (open == std::string::npos) return out;
-  std::stringstream in(text.substr(open + 1));
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t comment = line.find("//");
-    if (comment != std::string::npos) line = line.substr(0, comment);
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string name = line.substr(0, eq);
-    name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-               name.end());
-    if (!name.empty()) out.push_back(name);
-  }
-  return out;
-}
-
-// Whether `definition_text` declares `param NAME = ... regional`.
-bool IsRegionalParam(const std::string& definition_text, const std::string& name) {
-  std::stringstream in(definition_text);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t comment = line.find("//");
-    if (comment != std::string::npos) line = line.substr(0, comment);
-    std::stringstream words(line);
-    std::string kw, n;
-    words >> kw >> n;
-    if (kw != "param") continue;
-    if (size_t eq = n.find('='); eq != std::string::npos) n = n.substr(0, eq);
-    if (n != name) continue;
-    std::string last, w;
-    while (words >> w) last = w;
-    return last == "regional";
-  }
+// Whether `definition` declares `param NAME = ... regional`.
+bool IsRegionalParam(const DefinitionOutline& definition, const std::string& name) {
+  for (const auto& p : definition.params)
+    if (p.name == name) return p.regional;
   return false;
 }
 
@@ -182,7 +148,7 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
     }
     need[council].push_back(what);
   };
-  DefinitionIndex old_index = ScanDefinitions(*base_files), new_index = ScanDefinitions(*head_files);
+  DefinitionIndex old_index = IndexDefinitions(*base_files), new_index = IndexDefinitions(*head_files);
   BehaviourOracle oracle;
   if (in.check_evidence) {
     oracle = MakeEvidenceOracle(*base_files, *head_files);
@@ -197,8 +163,8 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
   for (const auto& name : names) {
     auto o = old_index.definitions.find(name);
     auto n = new_index.definitions.find(name);
-    const DefinitionHeader* od = o == old_index.definitions.end() ? nullptr : &o->second;
-    const DefinitionHeader* nd = n == new_index.definitions.end() ? nullptr : &n->second;
+    const DefinitionOutline* od = o == old_index.definitions.end() ? nullptr : &o->second;
+    const DefinitionOutline* nd = n == new_index.definitions.end() ? nullptr : &n->second;
     if (od && nd && od->text == nd->text && od->file == nd->file) continue;
     if (od) covered.insert(od->file);
     if (nd) covered.insert(nd->file);
@@ -244,8 +210,8 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
   }
 
   // Regional overrides: approved by the region's council; only `regional` params.
-  auto override_key = [](const OverrideHeader& o) { return o.target + "\n" + o.region + "\n" + o.file; };
-  std::map<std::string, const OverrideHeader*> old_overrides, new_overrides;
+  auto override_key = [](const OverrideOutline& o) { return o.target + "\n" + o.region + "\n" + o.file; };
+  std::map<std::string, const OverrideOutline*> old_overrides, new_overrides;
   for (const auto& o : old_index.overrides) old_overrides[override_key(o)] = &o;
   for (const auto& o : new_index.overrides) new_overrides[override_key(o)] = &o;
   std::set<std::string> keys;
@@ -253,9 +219,9 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
   for (auto& [k, o] : new_overrides) keys.insert(k);
   std::set<std::string> override_files_by_region_council;  // "council\npath"
   for (const auto& k : keys) {
-    const OverrideHeader* o = old_overrides.count(k) ? old_overrides[k] : nullptr;
-    const OverrideHeader* n = new_overrides.count(k) ? new_overrides[k] : nullptr;
-    const OverrideHeader* any = n ? n : o;
+    const OverrideOutline* o = old_overrides.count(k) ? old_overrides[k] : nullptr;
+    const OverrideOutline* n = new_overrides.count(k) ? new_overrides[k] : nullptr;
+    const OverrideOutline* any = n ? n : o;
     auto region_council = P.regions.find(any->region);
     std::string council;
     if (region_council != P.regions.end()) {
@@ -272,8 +238,9 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
     require(council, "the override of " + any->target + " for region \"" + any->region + "\"");
     if (n) {
       auto target = new_index.definitions.find(n->target);
-      for (const auto& param : OverriddenParams(n->text)) {
-        if (target == new_index.definitions.end() || !IsRegionalParam(target->second.text, param))
+      for (const auto& item : n->items) {
+        const std::string& param = item.name;
+        if (target == new_index.definitions.end() || !IsRegionalParam(target->second, param))
           v.reasons.push_back("[regional] the override of " + n->target + " for region \"" + n->region + "\" sets '" + param +
                               "', which is not a regional param of " + n->target + "; only the owner may change it");
       }

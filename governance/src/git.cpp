@@ -10,9 +10,13 @@ void EnsureInit() {
   std::call_once(once, [] { git_libgit2_init(); });
 }
 
-Error LastError(const std::string& doing) {
+Error LastError(const std::string& doing, int code) {
   const git_error* e = git_error_last();
-  return Error{doing + ": " + (e && e->message ? e->message : "unknown libgit2 error")};
+  std::string message = doing + ": " + (e && e->message ? e->message : "unknown libgit2 error");
+  if (code == GIT_ENOTFOUND) return NotFoundError(std::move(message));
+  if (e && e->klass == GIT_ERROR_OS) return IoError(std::move(message));
+  if (e && e->klass == GIT_ERROR_NOMEMORY) return InternalError(std::move(message));
+  return Error{std::move(message)};
 }
 
 std::string ToHex(const git_oid& id) {
@@ -34,7 +38,7 @@ Result<Repo> Repo::Open(const std::string& dir) {
   EnsureInit();
   git_repository* r = nullptr;
   // Search upward like git does, so `--repo` defaults to the repository around a folder.
-  if (git_repository_open_ext(&r, dir.c_str(), 0, nullptr) != 0) return LastError("opening " + dir);
+  if (int rc = git_repository_open_ext(&r, dir.c_str(), 0, nullptr); rc != 0) return LastError("opening " + dir, rc);
   return Repo(r);
 }
 

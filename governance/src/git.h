@@ -33,7 +33,9 @@ using TagPtr = std::unique_ptr<git_tag, Deleter<git_tag, git_tag_free>>;
 void EnsureInit();
 
 // The last libgit2 error as an Error, prefixed by what we were doing.
-Error LastError(const std::string& doing);
+// libgit2's last error as an Error: kNotFound for GIT_ENOTFOUND (pass the call's return
+// code), kIo for operating-system failures, kInternal for allocation, else kBadInput.
+Error LastError(const std::string& doing, int code = GIT_ERROR);
 
 std::string ToHex(const git_oid& id);
 std::optional<git_oid> FromHex(const std::string& hex);

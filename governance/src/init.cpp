@@ -2,10 +2,10 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "audit_log.h"
 #include "git.h"
+#include "guard.h"
 #include "store.h"
 #include "tally/governance/repository.h"
 #include "tally/support/atomic_file.h"
@@ -18,14 +18,14 @@ namespace {
 InitResult Refuse(std::string why) {
   InitResult r;
   r.ok = false;
-  r.text = "tally init: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 
 }  // namespace
 
-Result<InitResult> InitRepository(const InitOptions& opt) {
+// Unguarded: InitRepository below is the entry point.
+static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   if (opt.dir.empty()) return Refuse("no folder given");
   if (opt.policy_file.empty())
     return Refuse("a governed repository needs its first policy: --policy FILE (the format is in docs/governance.md)");
@@ -45,7 +45,10 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   }
 
   namespace fs = std::filesystem;
-  if (fs::exists(fs::path(opt.dir) / ".git")) return Refuse(opt.dir + " is already a git repository");
+  std::error_code ec;
+  if (fs::exists(fs::path(opt.dir) / ".git", ec)) return Refuse(opt.dir + " is already a git repository");
+  if (!opt.definitions_dir.empty() && !fs::is_directory(opt.definitions_dir, ec))
+    return Refuse("--definitions " + opt.definitions_dir + " is not a folder");
 
   FileMap files;
   files[std::string(kPolicyPath)] = *policy_text;
@@ -72,7 +75,7 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   std::string policy_sha = Sha256Hex(*policy_text);
   std::string message = "Initialise the governed repository\n\nTally-Root: policy version " +
                         std::to_string(policy->version) + "\nTally-Policy-Sha256: " + policy_sha + "\n";
-  DefinitionIndex index = ScanDefinitions(files);
+  DefinitionIndex index = IndexDefinitions(files);
   for (auto& [name, d] : index.definitions) message += "Tally-Definition: " + name + " " + d.version + "\n";
   int64_t now = store::Now(opt.now);
   auto root = repo->WriteCommit(*tree, {}, "tally-gate", "gate@tally.invalid", now, message,
@@ -108,19 +111,16 @@ Result<InitResult> InitRepository(const InitOptions& opt) {
   InitResult r;
   r.root_commit = git::ToHex(*root);
   r.policy_sha256 = policy_sha;
-  r.text = "Initialised governed repository " + opt.dir + "\n  branch:  " + policy->governed_branch +
-           "\n  root:    " + r.root_commit + (gate ? " (signed by the gate)" : " (unsigned: pin this id)") +
-           "\n  policy:  version " + std::to_string(policy->version) + ", sha256 " + policy_sha + "\n  definitions: " +
-           std::to_string(index.definitions.size()) + "\n";
-  r.json = nlohmann::json{{"ok", true},
-                          {"root", r.root_commit},
-                          {"branch", policy->governed_branch},
-                          {"policy_version", policy->version},
-                          {"policy_sha256", policy_sha},
-                          {"signed", gate.has_value()},
-                          {"definitions", index.definitions.size()}}
-               .dump(2);
+  r.dir = opt.dir;
+  r.branch = policy->governed_branch;
+  r.signed_by_gate = gate.has_value();
+  r.policy_version = policy->version;
+  r.definitions = index.definitions.size();
   return r;
+}
+
+Result<InitResult> InitRepository(const InitOptions& opt) {
+  return Guarded("tally init", [&] { return InitRepositoryUnguarded(opt); });
 }
 
 }  // namespace tally::governance

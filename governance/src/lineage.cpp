@@ -4,12 +4,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "audit_log.h"
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/history.h"
 #include "tally/governance/paths.h"
+#include "tally/support/json.h"
 #include "workspace.h"
 
 namespace tally::governance {
@@ -26,15 +27,6 @@ std::vector<std::string> Words(const std::string& s) {
     if (i > start) out.push_back(s.substr(start, i - start));
   }
   return out;
-}
-
-std::string FormatDate(int64_t t) {
-  char buf[32];
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
 }
 
 // The entries for `name` from one governed commit's message.
@@ -78,7 +70,8 @@ void EntriesOf(const std::string& name, const std::string& commit, int64_t time,
 
 }  // namespace
 
-Result<LineageResult> Lineage(const LineageOptions& opt) {
+// Unguarded: Lineage below is the entry point.
+static Result<LineageResult> LineageUnguarded(const LineageOptions& opt) {
   auto ws = OpenWorkspace(opt.repo);
   if (!ws) return ws.error();
   // Walk newest to oldest collecting only what is needed, then replay oldest first.
@@ -99,37 +92,21 @@ Result<LineageResult> Lineage(const LineageOptions& opt) {
     at = *git_commit_parent_id(c->get(), 0);
   }
   LineageResult r;
+  r.name = opt.name;
+  r.branch_ref = ws->governed.branch_ref;
   std::string current;
   for (auto it = items.rbegin(); it != items.rend(); ++it) EntriesOf(opt.name, it->commit, it->time, it->message, current, r.entries);
 
-  if (r.entries.empty()) {
-    r.ok = false;
-    r.text = "tally lineage: no released version of " + opt.name + " on " + ws->governed.branch_ref + "\n";
-    r.json = nlohmann::json{{"ok", false}, {"name", opt.name}, {"versions", nlohmann::json::array()}}.dump(2);
-    return r;
-  }
-  nlohmann::json rows = nlohmann::json::array();
-  char line[512];
-  std::snprintf(line, sizeof line, "%-10s %-12s %-16s %-6s %-10s %-18s %-10s %s\n", "VERSION", "COMMIT", "DATE", "CR",
-                "PROPOSER", "APPROVERS", "CLASS", "MESSAGE");
-  r.text = line;
-  for (const auto& e : r.entries) {
-    std::string approvers;
-    for (size_t i = 0; i < e.approvers.size(); ++i) approvers += (i ? "," : "") + e.approvers[i];
-    std::snprintf(line, sizeof line, "%-10s %-12s %-16s %-6s %-10s %-18s %-10s %s\n", e.version.c_str(),
-                  e.commit.substr(0, 12).c_str(), FormatDate(e.date).c_str(), e.cr.empty() ? "-" : e.cr.c_str(),
-                  e.proposer.empty() ? "-" : e.proposer.c_str(), approvers.empty() ? "-" : approvers.c_str(),
-                  e.change_class.c_str(), e.message.c_str());
-    r.text += line;
-    rows.push_back({{"version", e.version}, {"commit", e.commit}, {"date", FormatDate(e.date)}, {"time", e.date},
-                    {"cr", e.cr}, {"proposer", e.proposer}, {"approvers", e.approvers}, {"class", e.change_class},
-                    {"message", e.message}});
-  }
-  r.json = nlohmann::json{{"ok", true}, {"name", opt.name}, {"branch", ws->governed.branch_ref}, {"versions", rows}}.dump(2);
+  r.ok = !r.entries.empty();
   return r;
 }
 
-Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::string& spec) {
+Result<LineageResult> Lineage(const LineageOptions& opt) {
+  return Guarded("tally lineage", [&] { return LineageUnguarded(opt); });
+}
+
+// Unguarded: ResolveAsOf below is the entry point.
+static Result<ResolvedCommit> ResolveAsOfUnguarded(const std::string& repo_dir, const std::string& spec) {
   auto ws = OpenWorkspace(repo_dir);
   if (!ws) return ws.error();
   ResolvedCommit out;
@@ -154,9 +131,9 @@ Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::strin
   if (!target) {
     bool hex = spec.size() >= 4 && spec.size() <= 40 &&
                spec.find_first_not_of("0123456789abcdef") == std::string::npos;
-    if (!hex) return Error{"'" + spec.substr(0, 80) + "' is neither a freeze nor a commit id"};
+    if (!hex) return NotFoundError("'" + ValidUtf8(spec.substr(0, 80)) + "' is neither a freeze nor a commit id");
     git_object* obj = nullptr;
-    if (git_revparse_single(&obj, ws->repo.get(), spec.c_str()) != 0) return Error{"no commit or freeze named '" + spec + "'"};
+    if (git_revparse_single(&obj, ws->repo.get(), spec.c_str()) != 0) return NotFoundError("no commit or freeze named '" + spec + "'");
     git_object* peeled = nullptr;
     int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
@@ -175,7 +152,12 @@ Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::strin
   return Error{"'" + spec + "' (" + git::ToHex(*target).substr(0, 12) + ") is not on the governed branch " + ws->governed.branch_ref};
 }
 
-Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, const std::string& commit) {
+Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::string& spec) {
+  return Guarded("resolving --as-of", [&] { return ResolveAsOfUnguarded(repo_dir, spec); });
+}
+
+// Unguarded: DefinitionsAt below is the entry point.
+static Result<std::vector<SourceFilePtr>> DefinitionsAtUnguarded(const std::string& repo_dir, const std::string& commit) {
   auto repo = git::Repo::Open(repo_dir);
   if (!repo) return repo.error();
   auto id = git::FromHex(commit);
@@ -191,7 +173,12 @@ Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, co
   return out;
 }
 
-Status MaterializeDefinitions(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
+Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, const std::string& commit) {
+  return Guarded("reading definitions", [&] { return DefinitionsAtUnguarded(repo_dir, commit); });
+}
+
+// Unguarded: MaterializeDefinitions below is the entry point.
+static Status MaterializeDefinitionsUnguarded(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
   namespace fs = std::filesystem;
   auto repo = git::Repo::Open(repo_dir);
   if (!repo) return repo.error();
@@ -216,7 +203,12 @@ Status MaterializeDefinitions(const std::string& repo_dir, const std::string& co
   return Status::Ok();
 }
 
-Result<ResolvedVersion> ResolveMajor(const std::string& repo_dir, const std::string& spec) {
+Status MaterializeDefinitions(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
+  return Guarded("writing definitions", [&] { return MaterializeDefinitionsUnguarded(repo_dir, commit, dest); });
+}
+
+// Unguarded: ResolveMajor below is the entry point.
+static Result<ResolvedVersion> ResolveMajorUnguarded(const std::string& repo_dir, const std::string& spec) {
   size_t at = spec.rfind('@');
   if (at == std::string::npos || at == 0 || at + 1 >= spec.size() ||
       spec.find_first_not_of("0123456789", at + 1) != std::string::npos || spec.size() - at > 10)
@@ -233,6 +225,10 @@ Result<ResolvedVersion> ResolveMajor(const std::string& repo_dir, const std::str
     if (v && v->major == major && it->change_class != "removed") return ResolvedVersion{name, it->version, it->commit};
   }
   return Error{"no released version " + std::to_string(major) + ".x.y of " + name + " on the governed branch"};
+}
+
+Result<ResolvedVersion> ResolveMajor(const std::string& repo_dir, const std::string& spec) {
+  return Guarded("resolving NAME@MAJOR", [&] { return ResolveMajorUnguarded(repo_dir, spec); });
 }
 
 }  // namespace tally::governance

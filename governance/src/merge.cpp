@@ -2,11 +2,11 @@
 // before the change; a refusal lists every reason. A merge is a commit signed by the gate
 // whose trailers record the CR, its approvals and version changes; the branch moves by
 // compare-and-swap, so of two concurrent merges only one wins.
-#include <nlohmann/json.hpp>
-
 #include "audit_log.h"
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/repository.h"
+#include "tally/support/json.h"
 #include "workspace.h"
 
 namespace tally::governance {
@@ -16,10 +16,9 @@ namespace {
 MergeResult Refused(const std::string& cr, std::vector<std::string> reasons, const std::vector<std::string>& notes) {
   MergeResult r;
   r.ok = false;
+  r.cr = cr;
   r.reasons = std::move(reasons);
-  r.text = "tally merge: " + cr + " refused:\n" + Bullets(r.reasons);
-  if (!notes.empty()) r.text += "notes:\n" + Bullets(notes);
-  r.json = nlohmann::json{{"ok", false}, {"cr", cr}, {"reasons", r.reasons}, {"notes", notes}}.dump(2);
+  r.notes = notes;
   return r;
 }
 
@@ -43,7 +42,8 @@ std::string ChangeTrailer(const DefinitionChange& c) {
          " required=" + c.required;
 }
 
-Result<MergeResult> Merge(const MergeOptions& opt) {
+// Unguarded: Merge below is the entry point.
+static Result<MergeResult> MergeUnguarded(const MergeOptions& opt) {
   auto n = store::ParseCrId(opt.cr);
   if (!n) return Refused(opt.cr, {n.error().message}, {});
   auto ws = OpenWorkspace(opt.repo);
@@ -126,15 +126,19 @@ Result<MergeResult> Merge(const MergeOptions& opt) {
   for (const auto& a : verdict->approvers) approvers.push_back(a.person);
   for (const auto& c : verdict->changes) changes.push_back(ChangeTrailer(c).substr(ChangeTrailer(c).find(' ') + 1));
   LogAction(ws->git_dir, "merge", {{"cr", cr->id}, {"commit", r.merge_commit}, {"proposer", verdict->proposer},
-                                   {"approvers", nlohmann::json(approvers).dump()}, {"base", git::ToHex(cr->base)}});
-  r.text = "Merged " + cr->id + " into " + ws->governed.branch_ref + " as " + r.merge_commit + "\n  proposer:  " +
-           verdict->proposer + "\n  approvers: " + nlohmann::json(approvers).dump() + "\n";
-  for (const auto& c : changes) r.text += "  change:    " + c + "\n";
-  if (verdict->freeze_exception) r.text += "  freeze exception: " + *verdict->freeze_exception + "\n";
-  r.json = nlohmann::json{{"ok", true}, {"cr", cr->id}, {"commit", r.merge_commit}, {"proposer", verdict->proposer},
-                          {"approvers", approvers}, {"changes", changes}, {"notes", verdict->notes}}
-               .dump(2);
+                                   {"approvers", DumpJson(approvers)}, {"base", git::ToHex(cr->base)}});
+  r.cr = cr->id;
+  r.branch_ref = ws->governed.branch_ref;
+  r.proposer = verdict->proposer;
+  r.approvers = approvers;
+  r.changes = changes;
+  r.notes = verdict->notes;
+  r.freeze_exception = verdict->freeze_exception;
   return r;
+}
+
+Result<MergeResult> Merge(const MergeOptions& opt) {
+  return Guarded("tally merge", [&] { return MergeUnguarded(opt); });
 }
 
 }  // namespace tally::governance

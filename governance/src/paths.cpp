@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tally/support/json.h"
+
 namespace tally::governance {
 
 Status CheckRepoPath(std::string_view path) {
-  std::string shown(path.substr(0, 200));
+  std::string shown = ValidUtf8(path.substr(0, 200));
   if (path.empty()) return Error{"empty path"};
+  // Paths are recorded in commit trailers and JSON, which are UTF-8 text.
+  if (ValidUtf8(path) != path)
+    return Error{"path that is not valid UTF-8 refused: " + shown};
   if (path.size() > 4096) return Error{"path too long: " + shown};
   if (path.front() == '/') return Error{"absolute path refused: " + shown};
   if (path.find('\\') != std::string_view::npos || path.find('\0') != std::string_view::npos)
@@ -31,7 +36,7 @@ Status CheckRepoPath(std::string_view path) {
 }
 
 Status CheckRefComponent(std::string_view name, std::string_view what) {
-  std::string shown(name.substr(0, 100));
+  std::string shown = ValidUtf8(name.substr(0, 100));
   bool ok = !name.empty() && name.size() <= 100 && name.front() != '.' && name.front() != '-' &&
             !name.ends_with(".lock") && name.find("..") == std::string_view::npos &&
             std::all_of(name.begin(), name.end(), [](char c) {

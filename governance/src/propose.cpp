@@ -1,9 +1,11 @@
 // tally propose: the working tree's changes to metrics/ and the policy become a change
 // request, a commit on top of the governed tip signed by the proposer.
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "audit_log.h"
+#include "guard.h"
 #include "tally/governance/repository.h"
+#include "tally/support/json.h"
 #include "workspace.h"
 
 namespace tally::governance {
@@ -13,8 +15,7 @@ namespace {
 ProposeResult Refuse(std::string why) {
   ProposeResult r;
   r.ok = false;
-  r.text = "tally propose: " + why + "\n";
-  r.json = nlohmann::json{{"ok", false}, {"error", why}}.dump(2);
+  r.refusal = std::move(why);
   return r;
 }
 
@@ -30,14 +31,17 @@ std::optional<std::string> CheckMessage(const std::string& message) {
     start = end + 1;
   }
   if (message.find('\0') != std::string::npos) return "the message contains a NUL byte";
+  if (ValidUtf8(message) != message) return "the message is not valid UTF-8";
   return std::nullopt;
 }
 
 }  // namespace
 
-Result<ProposeResult> Propose(const ProposeOptions& opt) {
+// Unguarded: Propose below is the entry point.
+static Result<ProposeResult> ProposeUnguarded(const ProposeOptions& opt) {
   if (auto bad = CheckMessage(opt.message)) return Refuse(*bad);
   if (opt.freeze_exception.find('\n') != std::string::npos) return Refuse("a freeze exception reason is one line");
+  if (ValidUtf8(opt.freeze_exception) != opt.freeze_exception) return Refuse("the freeze exception is not valid UTF-8");
   auto ws = OpenWorkspace(opt.repo);
   if (!ws) return ws.error();
   auto key = PrivateKey::Load(opt.key);
@@ -142,11 +146,13 @@ Result<ProposeResult> Propose(const ProposeOptions& opt) {
   LogAction(ws->git_dir, opt.revise ? "revise" : "propose",
             {{"cr", r.id}, {"commit", r.commit}, {"proposer", person->name}, {"base", git::ToHex(base)},
              {"key", key->public_key().Fingerprint()}});
-  r.text = r.id + "\n";
-  r.json = nlohmann::json{{"ok", true}, {"id", r.id}, {"commit", r.commit}, {"proposer", person->name},
-                          {"base", git::ToHex(base)}, {"changed", changed}}
-               .dump(2);
+  r.proposer = person->name;
+  r.base = git::ToHex(base);
   return r;
+}
+
+Result<ProposeResult> Propose(const ProposeOptions& opt) {
+  return Guarded("tally propose", [&] { return ProposeUnguarded(opt); });
 }
 
 }  // namespace tally::governance

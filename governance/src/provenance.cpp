@@ -1,25 +1,19 @@
 // The governance half of `tally trace`: is the commit a score file names a governed state,
 // does it hold the definition at the stated version, and was that version released by a
 // valid gate merge? (Content hashes and recomputation are the runtime's half.)
-#include <nlohmann/json.hpp>
-
 #include "gate.h"
+#include "guard.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
 
 namespace tally::governance {
 
-Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
+// Unguarded: VerifyProvenance below is the entry point.
+static Result<ProvenanceResult> VerifyProvenanceUnguarded(const ProvenanceQuery& q) {
   ProvenanceResult r;
   auto finish = [&]() {
     r.ok = r.problems.empty();
-    r.text = "provenance of " + q.definition + (q.version.empty() ? "" : " " + q.version) + " at " + q.commit.substr(0, 12) +
-             ": " + (r.ok ? "verified" : "NOT verified") + "\n";
-    if (!r.cr.empty()) r.text += "  released by " + r.cr + ", approved by " + nlohmann::json(r.approvers).dump() + "\n";
-    r.text += Bullets(r.problems);
-    r.json = nlohmann::json{{"ok", r.ok}, {"definition", q.definition}, {"version", q.version}, {"commit", q.commit},
-                            {"cr", r.cr}, {"approvers", r.approvers}, {"problems", r.problems}}
-                 .dump(2);
+    r.query = q;
     return r;
   };
   auto resolved = ResolveAsOf(q.repo, q.commit);
@@ -32,7 +26,7 @@ Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
   auto id = git::FromHex(resolved->commit);
   auto files = FilesAt(ws->repo, *id);
   if (!files) return files.error();
-  DefinitionIndex index = ScanDefinitions(*files);
+  DefinitionIndex index = IndexDefinitions(*files);
   auto def = index.definitions.find(q.definition);
   if (def == index.definitions.end()) {
     r.problems.push_back("[definition] " + q.definition + " does not exist at " + resolved->commit.substr(0, 12));
@@ -84,6 +78,10 @@ Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
     for (auto& p : *problems) r.problems.push_back(p);
   }
   return finish();
+}
+
+Result<ProvenanceResult> VerifyProvenance(const ProvenanceQuery& q) {
+  return Guarded("verifying provenance", [&] { return VerifyProvenanceUnguarded(q); });
 }
 
 }  // namespace tally::governance

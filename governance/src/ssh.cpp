@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "guard.h"
 #include "tally/support/atomic_file.h"
 
 namespace tally::governance {
@@ -119,7 +120,8 @@ std::string Base64Encode(std::string_view bytes) {
   return out;
 }
 
-Result<std::string> Base64Decode(std::string_view text) {
+// Unguarded: Base64Decode below is the entry point.
+static Result<std::string> Base64DecodeUnguarded(std::string_view text) {
   std::string clean;
   clean.reserve(text.size());
   for (char c : text) {
@@ -141,6 +143,10 @@ Result<std::string> Base64Decode(std::string_view text) {
   // EVP_DecodeBlock counts padding as zero bytes.
   out.resize(static_cast<size_t>(n) - pad);
   return out;
+}
+
+Result<std::string> Base64Decode(std::string_view text) {
+  return Guarded("decoding base64", [&] { return Base64DecodeUnguarded(text); });
 }
 
 std::string PublicKey::Blob() const {
@@ -165,7 +171,8 @@ std::string PublicKey::Fingerprint() const {
   return "SHA256:" + b64;
 }
 
-Result<PublicKey> ParsePublicKey(std::string_view line) {
+// Unguarded: ParsePublicKey below is the entry point.
+static Result<PublicKey> ParsePublicKeyUnguarded(std::string_view line) {
   auto trim = [](std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
@@ -186,6 +193,10 @@ Result<PublicKey> ParsePublicKey(std::string_view line) {
   if (!key) return key;
   if (sp2 != std::string_view::npos) key->comment = std::string(trim(rest.substr(sp2)));
   return key;
+}
+
+Result<PublicKey> ParsePublicKey(std::string_view line) {
+  return Guarded("reading a public key", [&] { return ParsePublicKeyUnguarded(line); });
 }
 
 PrivateKey::~PrivateKey() { OPENSSL_cleanse(seed_.data(), seed_.size()); }
@@ -271,8 +282,8 @@ Result<std::string> PrivateKey::Sign(std::string_view ns, std::string_view data)
   return out;
 }
 
-Result<PublicKey> VerifySignature(std::string_view armored, std::string_view ns,
-                                  std::string_view data) {
+// Unguarded: VerifySignature below is the entry point.
+static Result<PublicKey> VerifySignatureUnguarded(std::string_view armored, std::string_view ns, std::string_view data) {
   auto blob = Unarmor(armored, kSigBegin, kSigEnd);
   if (!blob) return Error{"malformed SSH signature: " + blob.error().message};
   WireReader r(*blob);
@@ -319,6 +330,10 @@ Result<PublicKey> VerifySignature(std::string_view armored, std::string_view ns,
                        reinterpret_cast<const unsigned char*>(tbs.data()), tbs.size()) != 1)
     return Error{"bad signature"};
   return key;
+}
+
+Result<PublicKey> VerifySignature(std::string_view armored, std::string_view ns, std::string_view data) {
+  return Guarded("verifying a signature", [&] { return VerifySignatureUnguarded(armored, ns, data); });
 }
 
 }  // namespace tally::governance

@@ -102,7 +102,7 @@ Result<ChangeRequest> LoadChangeRequest(const git::Repo& repo, int number) {
   cr.number = number;
   cr.id = CrId(number);
   auto head = repo.ResolveRef(kCrPrefix + std::to_string(number));
-  if (!head) return Error{cr.id + " does not exist"};
+  if (!head) return NotFoundError(cr.id + " does not exist");
   cr.head = *head;
   auto head_commit = repo.Commit(cr.head);
   if (!head_commit) return head_commit.error();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "guard.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/runtime/lineage.h"
@@ -28,7 +29,8 @@ std::string FileSha256(const std::string& path, std::string& error) {
 
 }  // namespace
 
-Result<TraceResult> Trace(const TraceOptions& options) {
+// Unguarded: Trace below is the entry point.
+static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
   std::string record_path = runtime::LineagePath(options.output);
   auto record_text = ReadFile(record_path);
   if (!record_text) return Error{"no lineage record: " + record_text.error().message};
@@ -133,22 +135,16 @@ Result<TraceResult> Trace(const TraceOptions& options) {
     fs::remove(tmp, ec);
   }
 
-  nlohmann::json j;
-  j["ok"] = result.ok;
-  j["output"] = options.output;
-  j["definition"] = name;
-  j["version"] = version;
-  j["commit"] = commit;
-  j["checks"] = nlohmann::json::array();
-  for (const auto& c : result.checks) {
-    result.text += std::string(c.ok ? "  ok    " : "  FAIL  ") + c.what + ": " + c.detail + "\n";
-    j["checks"].push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
-  }
-  result.text = "trace " + options.output + " (" + name + " " + version + ", " +
-                (governed ? "commit " + commit.substr(0, 12) : std::string("ungoverned")) + ")\n" + result.text +
-                (result.ok ? "trace: every check passed\n" : "trace: FAILED\n");
-  result.json = j.dump(2);
+  result.output = options.output;
+  result.definition = name;
+  result.version = version;
+  result.commit = commit;
+  result.governed = governed;
   return result;
+}
+
+Result<TraceResult> Trace(const TraceOptions& options) {
+  return Guarded("tally trace", [&] { return TraceUnguarded(options); });
 }
 
 }  // namespace tally::governance

@@ -1,57 +1,10 @@
 #include "tally/governance/versioning.h"
 
 #include <algorithm>
-#include <cctype>
-#include <map>
-#include <sstream>
 
 namespace tally::governance {
 
 namespace {
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-std::string StripComment(const std::string& line) {
-  bool in_string = false;
-  for (size_t i = 0; i + 1 < line.size(); ++i) {
-    if (line[i] == '"') in_string = !in_string;
-    if (!in_string && line[i] == '/' && line[i + 1] == '/') return line.substr(0, i);
-  }
-  return line;
-}
-
-// "name : type" -> item; the type ends at '=' or the end of the text.
-std::optional<InterfaceItem> Declared(const std::string& rest) {
-  size_t colon = rest.find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  InterfaceItem item;
-  item.name = Trim(rest.substr(0, colon));
-  std::string type = rest.substr(colon + 1);
-  size_t eq = type.find('=');
-  if (eq != std::string::npos) type = type.substr(0, eq);
-  item.type = Trim(type);
-  item.type.erase(std::remove_if(item.type.begin(), item.type.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-                  item.type.end());
-  item.nullable = !item.type.empty() && item.type.back() == '?';
-  if (item.name.empty() || item.type.empty()) return std::nullopt;
-  return item;
-}
-
-std::vector<std::string> Names(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream ss(list);
-  std::string part;
-  while (std::getline(ss, part, ',')) {
-    part = Trim(part);
-    if (!part.empty()) out.push_back(part);
-  }
-  return out;
-}
 
 const InterfaceItem* FindItem(const std::vector<InterfaceItem>& items, const std::string& name) {
   for (const auto& i : items)
@@ -59,92 +12,72 @@ const InterfaceItem* FindItem(const std::vector<InterfaceItem>& items, const std
   return nullptr;
 }
 
-// The text with comments removed and whitespace collapsed: a change to this is a change of meaning.
-std::string Normalised(const std::string& text) {
-  std::stringstream in(text);
-  std::string line, out;
-  while (std::getline(in, line)) {
-    line = Trim(StripComment(line));
-    if (line.empty()) continue;
-    // description and tags do not change what is computed.
-    if (line.rfind("description ", 0) == 0 || line.rfind("tags ", 0) == 0 || line.rfind("version ", 0) == 0) continue;
-    out += line + "\n";
-  }
+using Members = std::vector<const MemberOutline*>;
+
+// The members that say what is computed: description, tags and version do not (comments
+// and spacing are not members at all).
+Members Computational(const DefinitionOutline& d) {
+  Members out;
+  for (const auto& m : d.members)
+    if (m.kind != "description" && m.kind != "tags" && m.kind != "version") out.push_back(&m);
   return out;
 }
 
 // Test blocks are evidence, not computation: changing them alone is a patch.
-std::string WithoutTests(const std::string& normalised) {
-  std::stringstream in(normalised);
-  std::string line, out;
-  int depth = 0;
-  bool in_test = false;
-  while (std::getline(in, line)) {
-    if (!in_test && line.rfind("test ", 0) == 0) in_test = true;
-    if (in_test) {
-      for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-      if (depth <= 0) {
-        in_test = false;
-        depth = 0;
-      }
-      continue;
-    }
-    out += line + "\n";
-  }
+Members WithoutTests(const Members& members) {
+  Members out;
+  for (const auto* m : members)
+    if (m->kind != "test") out.push_back(m);
   return out;
 }
 
-// True when `after` is `before` with whole `input`/`output` declaration lines inserted: names
-// are unique, so such lines cannot change what existing outputs compute.
-bool OnlyAddedDeclarations(const std::string& before, const std::string& after) {
-  std::stringstream a(before), b(after);
-  std::string la, lb;
-  bool have_a = static_cast<bool>(std::getline(a, la));
-  while (std::getline(b, lb)) {
-    if (have_a && la == lb) {
-      have_a = static_cast<bool>(std::getline(a, la));
+bool Same(const Members& a, const Members& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i]->text != b[i]->text) return false;
+  return true;
+}
+
+// True when `after` is `before` with whole `input`/`output` declarations inserted: names
+// are unique, so such declarations cannot change what existing outputs compute.
+bool OnlyAddedDeclarations(const Members& before, const Members& after) {
+  size_t i = 0;
+  for (const auto* m : after) {
+    if (i < before.size() && before[i]->text == m->text) {
+      ++i;
       continue;
     }
-    bool declaration = (lb.rfind("input ", 0) == 0 || lb.rfind("output ", 0) == 0) &&
-                       std::count(lb.begin(), lb.end(), '(') == std::count(lb.begin(), lb.end(), ')');
-    if (!declaration) return false;
+    if (m->kind != "input" && m->kind != "output") return false;
   }
-  return !have_a;
+  return i == before.size();
+}
+
+std::vector<InterfaceItem> Items(const std::vector<FieldOutline>& fields) {
+  std::vector<InterfaceItem> out;
+  for (const auto& f : fields)
+    if (!f.name.empty() && !f.type.empty()) out.push_back({f.name, f.type, f.nullable});
+  return out;
 }
 
 }  // namespace
 
-Interface ReadInterface(const std::string& text) {
+Interface ReadInterface(const DefinitionOutline& d) {
   Interface iface;
-  std::stringstream in(text);
-  std::string line;
-  int depth = 0;
-  while (std::getline(in, line)) {
-    std::string t = Trim(StripComment(line));
-    if (depth == 1) {
-      if (t.rfind("input ", 0) == 0) {
-        if (auto item = Declared(t.substr(6))) iface.inputs.push_back(*item);
-      } else if (t.rfind("output ", 0) == 0) {
-        if (auto item = Declared(t.substr(7))) iface.outputs.push_back(*item);
-      } else if (t.rfind("key ", 0) == 0) {
-        iface.key = Names(t.substr(4));
-      } else if (t.rfind("group by ", 0) == 0) {
-        iface.group_by = Names(t.substr(9));
-      }
-    }
-    for (char c : t) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-  }
+  iface.inputs = Items(d.inputs);
+  iface.outputs = Items(d.outputs);
+  iface.key = d.key;
+  iface.group_by = d.group_by;
   return iface;
 }
 
-VersionVerdict RequiredBump(const DefinitionHeader& before, const DefinitionHeader& after,
+VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOutline& after,
                             const BehaviourOracle& oracle) {
   VersionVerdict v;
   auto raise = [&](Bump b, std::string why) {
     v.required = std::max(v.required, b);
     v.reasons.push_back(std::move(why));
   };
-  Interface a = ReadInterface(before.text), b = ReadInterface(after.text);
+  Interface a = ReadInterface(before), b = ReadInterface(after);
 
   if (before.kind != after.kind) raise(Bump::kMajor, "kind changes from " + before.kind + " to " + after.kind);
   if (a.key != b.key) raise(Bump::kMajor, "the key changes");
@@ -170,12 +103,12 @@ VersionVerdict RequiredBump(const DefinitionHeader& before, const DefinitionHead
   for (const auto& in : a.inputs)
     if (!FindItem(b.inputs, in.name)) raise(Bump::kMinor, "input " + in.name + " is no longer read");
 
-  std::string na = Normalised(before.text), nb = Normalised(after.text);
-  if (na == nb) {
+  Members na = Computational(before), nb = Computational(after);
+  if (Same(na, nb)) {
     if (before.text != after.text) raise(Bump::kPatch, "only comments, description or tags change");
     return v;
   }
-  if (WithoutTests(na) == WithoutTests(nb)) {
+  if (Same(WithoutTests(na), WithoutTests(nb))) {
     raise(Bump::kPatch, "only tests change");
     return v;
   }

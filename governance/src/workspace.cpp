@@ -44,10 +44,4 @@ Result<FileMap> ReadWorkingFolder(const std::string& workdir, const std::string&
   return out;
 }
 
-std::string Bullets(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += "  - " + i + "\n";
-  return out;
-}
-
 }  // namespace tally::governance

@@ -22,7 +22,4 @@ Result<Workspace> OpenWorkspace(const std::string& dir);
 // special files and unsafe names are refused (a working tree is input like any other).
 Result<FileMap> ReadWorkingFolder(const std::string& workdir, const std::string& rel);
 
-// Renders a list as "- item" lines.
-std::string Bullets(const std::vector<std::string>& items);
-
 }  // namespace tally::governance

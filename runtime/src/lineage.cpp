@@ -103,7 +103,7 @@ std::string LineageJson(const ir::Program& program, const LineageFacts& facts,
     j["expires_after_seconds"] = nullptr;
     j["valid_until"] = nullptr;
   }
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";  // never throws on invalid UTF-8
 }
 
 Status WriteLineage(const ir::Program& program, const LineageFacts& facts,

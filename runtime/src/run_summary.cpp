@@ -36,7 +36,7 @@ std::string RunSummary::ToJson() const {
   j["first_rejects"] = std::move(samples);
   j["started_at"] = started_at;
   j["seconds"] = seconds;
-  return j.dump(2);
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);  // never throws on invalid UTF-8
 }
 
 }  // namespace tally::runtime

@@ -52,7 +52,7 @@ class AttackTest : public GovernedRepo {
     MustApprove("alice", cr);
     MustApprove("erin", cr);
     auto m = MergeCr(cr);
-    EXPECT_TRUE(m.ok) << m.text;
+    EXPECT_TRUE(m.ok) << RenderText(m);
     return m.merge_commit;
   }
 
@@ -66,9 +66,9 @@ TEST_F(AttackTest, SpoofedApproverIdentity) {
   ForgeApproval(1, "bob", keys_["mallory"], CurrentPayload(1));
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[identity] approval")) << r.text;
-  EXPECT_TRUE(Mentions(r.reasons, "claims to be 'bob' but is signed by a key the policy does not know")) << r.text;
-  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[identity] approval")) << RenderText(r);
+  EXPECT_TRUE(Mentions(r.reasons, "claims to be 'bob' but is signed by a key the policy does not know")) << RenderText(r);
+  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx")) << RenderText(r);
   EXPECT_EQ(Git("rev-parse main"), root_);  // nothing merged
 }
 
@@ -83,14 +83,14 @@ TEST_F(AttackTest, SelfApproval) {
   auto refused = Approve(self);
   ASSERT_TRUE(refused.ok());
   EXPECT_FALSE(refused->ok);
-  EXPECT_NE(refused->text.find("carol is an author of CR-1 and cannot approve it"), std::string::npos) << refused->text;
+  EXPECT_NE(RenderText(*refused).find("carol is an author of CR-1 and cannot approve it"), std::string::npos) << RenderText(*refused);
   // (b) written into the approvals chain by hand with carol's real signature: the gate refuses.
   ForgeApproval(1, "carol", keys_["carol"], CurrentPayload(1));
   MustApprove("alice", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[self-approval] carol is an author of CR-1")) << r.text;
-  EXPECT_TRUE(Mentions(r.reasons, "has 1 (alice)")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[self-approval] carol is an author of CR-1")) << RenderText(r);
+  EXPECT_TRUE(Mentions(r.reasons, "has 1 (alice)")) << RenderText(r);
 }
 
 TEST_F(AttackTest, ApproveThenChangeTheContent) {
@@ -103,8 +103,8 @@ TEST_F(AttackTest, ApproveThenChangeTheContent) {
   ASSERT_TRUE(revised.ok() && revised->ok);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx")) << r.text;
-  EXPECT_NE(r.text.find("stale approval by alice"), std::string::npos) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx")) << RenderText(r);
+  EXPECT_NE(RenderText(r).find("stale approval by alice"), std::string::npos) << RenderText(r);
 
   // (b) the CR ref pointed by hand at an unsigned commit with other content.
   std::string evil = Git(gitcfg_ + "commit-tree refs/tally/cr/1^{tree} -p refs/tally/cr/1 -m " +
@@ -112,7 +112,7 @@ TEST_F(AttackTest, ApproveThenChangeTheContent) {
   Git("update-ref refs/tally/cr/1 " + evil);
   r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[signature] revision " + evil.substr(0, 12) + " of CR-1 is not signed")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[signature] revision " + evil.substr(0, 12) + " of CR-1 is not signed")) << RenderText(r);
 }
 
 TEST_F(AttackTest, EditAReleasedVersionInPlace) {
@@ -122,7 +122,7 @@ TEST_F(AttackTest, EditAReleasedVersionInPlace) {
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "[released] customer.health 1.0.0 is a released version and cannot change in place"))
-      << r.text;
+      << RenderText(r);
 }
 
 TEST_F(AttackTest, DeclaredVersionBelowTheRequiredBump) {
@@ -135,13 +135,13 @@ TEST_F(AttackTest, DeclaredVersionBelowTheRequiredBump) {
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "declared a patch bump (1.0.0 -> 1.0.1) but the change needs major: output at_risk is removed"))
-      << r.text;
+      << RenderText(r);
   // A lower version is refused outright.
   Edit({{"metrics/customer/health.tally", Health("0.9.0")}});
   auto lower = ProposeAs("carol", "Down", std::string("CR-1"));
   ASSERT_TRUE(lower.ok() && lower->ok);
   r = MergeCr(cr);
-  EXPECT_TRUE(Mentions(r.reasons, "version goes down (1.0.0 -> 0.9.0)")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "version goes down (1.0.0 -> 0.9.0)")) << RenderText(r);
 }
 
 TEST_F(AttackTest, MoveOrDeleteAFreeze) {
@@ -162,13 +162,13 @@ TEST_F(AttackTest, MoveOrDeleteAFreeze) {
   Git(gitcfg_ + "tag -f -a -m moved freeze/Q4 main");
   auto moved = RunAudit();
   EXPECT_FALSE(moved.ok);
-  EXPECT_TRUE(Mentions(moved.violations, "[freeze] freeze Q4 moved")) << moved.text;
+  EXPECT_TRUE(Mentions(moved.violations, "[freeze] freeze Q4 moved")) << RenderText(moved);
 
   // Delete it.
   Git("update-ref -d refs/tags/freeze/Q4");
   auto gone = RunAudit();
   EXPECT_FALSE(gone.ok);
-  EXPECT_TRUE(Mentions(gone.violations, "[freeze] freeze Q4 vanished")) << gone.text;
+  EXPECT_TRUE(Mentions(gone.violations, "[freeze] freeze Q4 vanished")) << RenderText(gone);
 
   // A freeze tag made outside tally freeze is reported too.
   Git(gitcfg_ + "tag -a -m fake freeze/FAKE main");
@@ -182,9 +182,9 @@ TEST_F(AttackTest, CommitDirectlyToTheGovernedBranch) {
   ASSERT_EQ(rc, 0) << out;
   auto audit = RunAudit();
   EXPECT_FALSE(audit.ok);
-  EXPECT_TRUE(Mentions(audit.violations, "[gate] commit")) << audit.text;
-  EXPECT_TRUE(Mentions(audit.violations, "(\"quick fix\") did not come through the gate: it is not signed")) << audit.text;
-  EXPECT_TRUE(Mentions(audit.violations, "is not in the gate log")) << audit.text;
+  EXPECT_TRUE(Mentions(audit.violations, "[gate] commit")) << RenderText(audit);
+  EXPECT_TRUE(Mentions(audit.violations, "(\"quick fix\") did not come through the gate: it is not signed")) << RenderText(audit);
+  EXPECT_TRUE(Mentions(audit.violations, "is not in the gate log")) << RenderText(audit);
 
   // Merging with someone's key rather than the gate's is refused by the gate itself.
   Git("reset -q --hard " + root_);
@@ -193,7 +193,7 @@ TEST_F(AttackTest, CommitDirectlyToTheGovernedBranch) {
   MustApprove("bob", cr);
   auto r = MergeCr(cr, "alice");
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[gate] the key")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[gate] the key")) << RenderText(r);
 }
 
 TEST_F(AttackTest, LowerTheQuorumInTheSameChangeRequestThatNeedsIt) {
@@ -204,7 +204,7 @@ TEST_F(AttackTest, LowerTheQuorumInTheSameChangeRequestThatNeedsIt) {
   MustApprove("erin", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx for customer.health: needs 2")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx for customer.health: needs 2")) << RenderText(r);
 }
 
 TEST_F(AttackTest, RollThePolicyBack) {
@@ -217,13 +217,13 @@ TEST_F(AttackTest, RollThePolicyBack) {
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "[policy] the policy version must go up: the governed policy is version 2, the CR's is 1 "
-                                  "(rolling the policy back is not allowed)")) << r.text;
+                                  "(rolling the policy back is not allowed)")) << RenderText(r);
   // (b) around the gate: reset the branch to before the policy change.
   ASSERT_TRUE(RunAudit().ok);
   Git("update-ref refs/heads/main " + root_);
   auto audit = RunAudit();
   EXPECT_FALSE(audit.ok);
-  EXPECT_TRUE(Mentions(audit.violations, "[rewrite] the gate log records merge " + v2.substr(0, 12))) << audit.text;
+  EXPECT_TRUE(Mentions(audit.violations, "[rewrite] the gate log records merge " + v2.substr(0, 12))) << RenderText(audit);
 }
 
 TEST_F(AttackTest, RegionalTeamChangesAGlobalParam) {
@@ -233,7 +233,7 @@ TEST_F(AttackTest, RegionalTeamChangesAGlobalParam) {
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "[regional] the override of customer.health for region \"emea\" sets 'weight', which is not a regional param"))
-      << r.text;
+      << RenderText(r);
   // (b) in the global definition itself.
   Git("checkout -q -- metrics");
   Edit({{"metrics/customer/health.tally", Health("1.0.1") + "// emea wants this\n"}});
@@ -241,7 +241,7 @@ TEST_F(AttackTest, RegionalTeamChangesAGlobalParam) {
   ASSERT_TRUE(global.ok() && global->ok);
   r = MergeCr(global->id);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council cx")) << RenderText(r);
 }
 
 TEST_F(AttackTest, RegionalOnlyProposerMayTouchOnlyItsOverrides) {
@@ -255,7 +255,7 @@ TEST_F(AttackTest, RegionalOnlyProposerMayTouchOnlyItsOverrides) {
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "[regional] dora is on a regional team (emea) and may change only its region's overrides; "
-                                  "metrics/customer/health.tally is not one")) << r.text;
+                                  "metrics/customer/health.tally is not one")) << RenderText(r);
 }
 
 TEST_F(AttackTest, PathTraversalIsRefusedEverywhere) {
@@ -270,7 +270,7 @@ TEST_F(AttackTest, PathTraversalIsRefusedEverywhere) {
   auto p = ProposeAs("carol", "Link");
   ASSERT_TRUE(p.ok());
   EXPECT_FALSE(p->ok);
-  EXPECT_NE(p->text.find("symbolic link"), std::string::npos) << p->text;
+  EXPECT_NE(RenderText(*p).find("symbolic link"), std::string::npos) << RenderText(*p);
   std::filesystem::remove(std::filesystem::path(repo_) / "metrics/evil.tally");
 
   // Names that become refs.
@@ -318,7 +318,7 @@ TEST_F(AttackTest, FilesOutsideTheGovernedFoldersAreRefused) {
   MustApprove("bob", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[path] tools/run.sh is outside the governed folders")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[path] tools/run.sh is outside the governed folders")) << RenderText(r);
 }
 
 TEST_F(AttackTest, MergeDuringAFreezeWithoutAnException) {
@@ -329,7 +329,7 @@ TEST_F(AttackTest, MergeDuringAFreezeWithoutAnException) {
   MustApprove("bob", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[freeze] freeze window 2026-Q4-close (2026-12-24 to 2027-01-08) is active")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[freeze] freeze window 2026-Q4-close (2026-12-24 to 2027-01-08) is active")) << RenderText(r);
 
   // With an exception: a reason, and the governance council's quorum (alice and erin).
   auto revised = ProposeAs("carol", "Fix a typo in the close", cr, "restatement ordered by the CFO");
@@ -339,13 +339,13 @@ TEST_F(AttackTest, MergeDuringAFreezeWithoutAnException) {
   r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council governance for the exception to freeze window 2026-Q4-close"))
-      << r.text;
+      << RenderText(r);
   MustApprove("erin", cr);
   r = MergeCr(cr);
-  ASSERT_TRUE(r.ok) << r.text;
+  ASSERT_TRUE(r.ok) << RenderText(r);
   EXPECT_NE(Git("show -s --format=%B main").find("Tally-Freeze-Exception: restatement ordered by the CFO"), std::string::npos);
   auto audit = RunAudit();
-  EXPECT_TRUE(audit.ok) << audit.text;
+  EXPECT_TRUE(audit.ok) << RenderText(audit);
   ExpectFsck();
 }
 
@@ -359,7 +359,7 @@ TEST_F(AttackTest, ForgedGateMergeIsReportedByAudit) {
   ASSERT_EQ(rc, 0) << out;
   auto audit = RunAudit();
   EXPECT_FALSE(audit.ok);
-  EXPECT_TRUE(Mentions(audit.violations, "did not come through the gate: it is signed by SHA256:")) << audit.text;
+  EXPECT_TRUE(Mentions(audit.violations, "did not come through the gate: it is signed by SHA256:")) << RenderText(audit);
 }
 
 }  // namespace

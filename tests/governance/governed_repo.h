@@ -10,6 +10,7 @@
 
 #include "tally/governance/history.h"
 #include "tally/governance/policy.h"
+#include "tally/governance/render.h"
 #include "tally/governance/repository.h"
 #include "test_util.h"
 
@@ -57,7 +58,7 @@ class GovernedRepo : public ::testing::Test {
     o.now = now_;
     auto r = InitRepository(o);
     ASSERT_TRUE(r.ok()) << r.error().message;
-    ASSERT_TRUE(r->ok) << r->text;
+    ASSERT_TRUE(r->ok) << RenderText(*r);
     root_ = r->root_commit;
   }
 
@@ -96,7 +97,7 @@ class GovernedRepo : public ::testing::Test {
     auto r = ProposeAs(who, "Change by " + who + "\n\nWhy it changes.", std::nullopt, exception);
     EXPECT_TRUE(r.ok()) << r.error().message;
     if (!r.ok()) return "";
-    EXPECT_TRUE(r->ok) << r->text;
+    EXPECT_TRUE(r->ok) << RenderText(*r);
     return r->id;
   }
 
@@ -108,7 +109,7 @@ class GovernedRepo : public ::testing::Test {
     o.key = keys_[who];
     auto r = Approve(o);
     ASSERT_TRUE(r.ok()) << r.error().message;
-    ASSERT_TRUE(r->ok) << r->text;
+    ASSERT_TRUE(r->ok) << RenderText(*r);
   }
 
   MergeResult MergeCr(const std::string& cr, const std::string& key = "gate") {

@@ -12,7 +12,10 @@
 namespace tally::governance {
 namespace {
 
-DefinitionHeader Def(const std::string& text) { return {"customer.health", "score", "1.0.0", "cx", "f.tally", text}; }
+// The one definition of `text`, as governance reads it (the compiler's outline).
+DefinitionOutline Def(const std::string& text) {
+  return IndexDefinitions({{"metrics/f.tally", text}}).definitions.at("customer.health");
+}
 
 const char* kBase = R"(score customer.health {
   version 1.0.0
@@ -30,7 +33,7 @@ std::string With(std::string text, const std::string& from, const std::string& t
 }
 
 BehaviourOracle Says(std::optional<bool> same) {
-  return [same](const DefinitionHeader&, const DefinitionHeader&, std::vector<std::string>*) { return same; };
+  return [same](const DefinitionOutline&, const DefinitionOutline&, std::vector<std::string>*) { return same; };
 }
 
 TEST(VersioningTest, InterfaceChanges) {
@@ -108,7 +111,7 @@ TEST_F(GateVersionTest, EquivalentRewriteIsAPatchAndAReweightIsMajor) {
   MustApprove("alice", cr);
   MustApprove("bob", cr);
   auto r = MergeCr(cr);
-  ASSERT_TRUE(r.ok) << r.text;
+  ASSERT_TRUE(r.ok) << RenderText(r);
   EXPECT_NE(Git("show -s --format=%B main").find("class=patch required=patch"), std::string::npos);
 
   // Different values: the declared minor is refused, naming the evidence.
@@ -117,8 +120,8 @@ TEST_F(GateVersionTest, EquivalentRewriteIsAPatchAndAReweightIsMajor) {
   MustApprove("bob", cr);
   r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "but the change needs major")) << r.text;
-  EXPECT_TRUE(Mentions(r.reasons, "output score changes on")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "but the change needs major")) << RenderText(r);
+  EXPECT_TRUE(Mentions(r.reasons, "output score changes on")) << RenderText(r);
 }
 
 TEST_F(GateVersionTest, DefinitionsThatDoNotCompileAreRefused) {
@@ -127,7 +130,7 @@ TEST_F(GateVersionTest, DefinitionsThatDoNotCompileAreRefused) {
   MustApprove("bob", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[compile] metrics/customer/health.tally:")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[compile] metrics/customer/health.tally:")) << RenderText(r);
 }
 
 }  // namespace
@@ -151,8 +154,8 @@ TEST_F(ReviewTest, ShowsTheDiffTheBumpTheBacktestAndTheGate) {
   o.cr = cr;
   auto r = Review(o);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_TRUE(r->ok) << r->text;
-  const std::string& t = r->text;
+  ASSERT_TRUE(r->ok) << RenderText(*r);
+  const std::string t = RenderText(*r);
   EXPECT_NE(t.find("customer.health  1.0.0 -> 1.1.0"), std::string::npos) << t;
   EXPECT_NE(t.find("declared bump: minor   required: major"), std::string::npos) << t;
   EXPECT_NE(t.find("~ param weight:\n        - param weight = 0.5\n        + param weight = 0.6"), std::string::npos) << t;
@@ -162,19 +165,102 @@ TEST_F(ReviewTest, ShowsTheDiffTheBumpTheBacktestAndTheGate) {
   EXPECT_NE(t.find("score: "), std::string::npos) << t;
   EXPECT_NE(t.find("gate: would refuse"), std::string::npos) << t;
   EXPECT_NE(t.find("[quorum] missing quorum of council cx"), std::string::npos) << t;
-  EXPECT_NE(r->json.find("\"required\": \"major\""), std::string::npos);
+  EXPECT_NE(RenderJson(*r).find("\"required\": \"major\""), std::string::npos);
   EXPECT_TRUE(Mentions(r->gate_reasons, "but the change needs major"));
 }
 
 TEST(DiffDeclarationsTest, KeysDeclarationsByKindAndName) {
-  auto d = DiffDeclarations(kBase, With(With(kBase, "0.5 * logins", "0.6 * logins"), "  input logins : int",
-                                                                                    "  input logins : int\n  input nps : float?"));
+  auto d = DiffDeclarations(Def(kBase), Def(With(With(kBase, "0.5 * logins", "0.6 * logins"), "  input logins : int",
+                                                                                    "  input logins : int\n  input nps : float?")));
   ASSERT_EQ(d.size(), 2u);
   EXPECT_EQ(d[0].what, "input nps");
   EXPECT_EQ(d[0].change, "added");
   EXPECT_EQ(d[1].what, "output score");
   EXPECT_EQ(d[1].before, "output score : float = 0.5 * logins");
   EXPECT_EQ(d[1].after, "output score : float = 0.6 * logins");
+}
+
+}  // namespace
+}  // namespace tally::governance
+
+// Governance reads definitions through the compiler's outline. Each case below fooled one of
+// the text scanners it replaced (governance/src/definitions.cpp, review.cpp, versioning.cpp
+// at bbf2d77).
+namespace tally::governance {
+namespace {
+
+TEST(OutlineReadingTest, CommentMarkerInsideAStringIsText) {
+  // review.cpp cut every line at "//": both descriptions read `description "see a`.
+  std::string before = With(kBase, "  owner cx", "  owner cx\n  description \"see a // b\"");
+  std::string after = With(kBase, "  owner cx", "  owner cx\n  description \"see a // c\"");
+  auto d = DiffDeclarations(Def(before), Def(after));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].what, "description");
+  EXPECT_EQ(d[0].before, "description \"see a // b\"");
+  EXPECT_EQ(d[0].after, "description \"see a // c\"");
+}
+
+TEST(OutlineReadingTest, EscapedQuoteDoesNotEndTheString) {
+  // versioning.cpp toggled "in a string" on every quote, so after `\"` it took `// y` for a
+  // comment and called a changed string literal "only comments change" (a patch).
+  std::string before = With(kBase, "  output score", "  output label : string = \"x\\\" // y\"\n  output score");
+  std::string after = With(kBase, "  output score", "  output label : string = \"x\\\" // z\"\n  output score");
+  VersionVerdict v = RequiredBump(Def(before), Def(after), Says(false));
+  EXPECT_EQ(v.required, Bump::kMajor);
+  EXPECT_EQ(ReadInterface(Def(after)).outputs.size(), 2u);
+}
+
+TEST(OutlineReadingTest, ACommentInsideAMemberChangesNothing) {
+  // Comments are the lexer's to find: one inside a multi-line output is not part of it.
+  std::string before = With(kBase, "0.5 * logins", "0.5 * // half a point\n      logins");
+  std::string after = With(kBase, "0.5 * logins", "0.5 * // half a point per login\n      logins");
+  VersionVerdict v = RequiredBump(Def(before), Def(after), Says(std::nullopt));
+  EXPECT_EQ(v.required, Bump::kPatch);
+  EXPECT_TRUE(DiffDeclarations(Def(before), Def(after)).empty());
+  EXPECT_TRUE(DiffDeclarations(Def(kBase), Def(after)).empty());
+}
+
+TEST(OutlineReadingTest, SpaceInADottedNameIsTheSameName) {
+  // definitions.cpp read the name `customer` and then skipped the definition at the `.`.
+  std::string text = With(kBase, "score customer.health {", "score customer .health {");
+  DefinitionIndex index = IndexDefinitions({{"metrics/f.tally", text}});
+  ASSERT_EQ(index.definitions.count("customer.health"), 1u);
+  EXPECT_EQ(index.definitions.at("customer.health").owner, "cx");
+  EXPECT_EQ(index.definitions.at("customer.health").version, "1.0.0");
+}
+
+TEST(OutlineReadingTest, PreReleaseVersionIsReadWhole) {
+  // definitions.cpp stopped the version at `-` and saw a plain 2.0.0.
+  std::string text = With(kBase, "version 1.0.0", "version 2.0.0-rc.1");
+  DefinitionIndex index = IndexDefinitions({{"metrics/f.tally", text}});
+  ASSERT_EQ(index.definitions.count("customer.health"), 1u);
+  EXPECT_EQ(index.definitions.at("customer.health").version, "2.0.0-rc.1");
+}
+
+TEST_F(GateVersionTest, PreReleaseVersionIsRefusedByTheGate) {
+  std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", Health("2.0.0-rc.1", "0.6")}});
+  MustApprove("alice", cr);
+  MustApprove("bob", cr);
+  auto r = MergeCr(cr);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(Mentions(r.reasons, "[version] customer.health: version '2.0.0-rc.1' is not MAJOR.MINOR.PATCH"))
+      << ::testing::PrintToString(r.reasons);
+}
+
+TEST_F(GateVersionTest, CommentMarkerInARegionalParamStringKeepsItRegional) {
+  // gate.cpp cut the param line at "//", lost the trailing `regional`, and refused the
+  // region's override of it.
+  std::string text = Health("1.1.0");
+  text.replace(text.find("  output score"), 0, "  param label : string = \"a // b\" regional\n");
+  std::string cr = MustPropose("carol", {{"metrics/customer/health.tally", text}});
+  MustApprove("alice", cr);
+  MustApprove("bob", cr);
+  auto merged = MergeCr(cr);
+  ASSERT_TRUE(merged.ok) << ::testing::PrintToString(merged.reasons);
+  cr = MustPropose("dora", {{"metrics/regions/emea/health.tally",
+                             "override customer.health for region \"emea\" {\n  at_risk_below = 35\n  label = \"emea\"\n}\n"}});
+  auto r = MergeCr(cr);
+  EXPECT_FALSE(Mentions(r.reasons, "[regional]")) << ::testing::PrintToString(r.reasons);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ class WorkflowTest : public GovernedRepo {};
 
 TEST_F(WorkflowTest, FreshRepositoryPassesAuditAndFsck) {
   auto audit = RunAudit();
-  EXPECT_TRUE(audit.ok) << audit.text;
+  EXPECT_TRUE(audit.ok) << RenderText(audit);
   ExpectFsck();
   EXPECT_EQ(Git("rev-parse main"), root_);
   EXPECT_EQ(Git("show -s --format=%s main"), "Initialise the governed repository");
@@ -41,7 +41,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   MustApprove("alice", cr);
   auto early = MergeCr(cr);
   EXPECT_FALSE(early.ok);
-  EXPECT_TRUE(Mentions(early.reasons, "[quorum] missing quorum of council cx")) << early.text;
+  EXPECT_TRUE(Mentions(early.reasons, "[quorum] missing quorum of council cx")) << RenderText(early);
 
   MustApprove("bob", cr);
   // ssh-keygen verifies bob's approval as stored in git, extracted with the recipe of
@@ -59,7 +59,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
     EXPECT_EQ(rc, 0) << out;
   }
   auto merged = MergeCr(cr);
-  ASSERT_TRUE(merged.ok) << merged.text;
+  ASSERT_TRUE(merged.ok) << RenderText(merged);
   EXPECT_EQ(Git("rev-parse main"), merged.merge_commit);
   // The working tree held exactly what was proposed: nothing left to commit.
   EXPECT_EQ(Git("status --porcelain"), "");
@@ -87,7 +87,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   f.key = keys_["alice"];
   auto frozen = Freeze(f);
   ASSERT_TRUE(frozen.ok()) << frozen.error().message;
-  ASSERT_TRUE(frozen->ok) << frozen->text;
+  ASSERT_TRUE(frozen->ok) << RenderText(*frozen);
   out = Git(cfg + " tag -v freeze/2026-Q4-close", &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("Good \"git\" signature for alice"), std::string::npos) << out;
@@ -101,7 +101,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   l.name = "customer.health";
   auto lineage = Lineage(l);
   ASSERT_TRUE(lineage.ok()) << lineage.error().message;
-  ASSERT_EQ(lineage->entries.size(), 2u) << lineage->text;
+  ASSERT_EQ(lineage->entries.size(), 2u) << RenderText(*lineage);
   EXPECT_EQ(lineage->entries[0].version, "1.0.0");
   EXPECT_EQ(lineage->entries[0].change_class, "initial");
   EXPECT_EQ(lineage->entries[0].commit, root_);
@@ -111,7 +111,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   EXPECT_EQ(lineage->entries[1].approvers, (std::vector<std::string>{"alice", "bob"}));
   EXPECT_EQ(lineage->entries[1].change_class, "minor");
   EXPECT_EQ(lineage->entries[1].message, "Change by carol");
-  EXPECT_NE(lineage->json.find("\"version\": \"1.1.0\""), std::string::npos);
+  EXPECT_NE(RenderJson(*lineage).find("\"version\": \"1.1.0\""), std::string::npos);
 
   auto as_of = ResolveAsOf(repo_, "2026-Q4-close");
   ASSERT_TRUE(as_of.ok()) << as_of.error().message;
@@ -137,7 +137,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   ProvenanceQuery pq{repo_, merged.merge_commit, "customer.health", "1.1.0"};
   auto prov = VerifyProvenance(pq);
   ASSERT_TRUE(prov.ok()) << prov.error().message;
-  EXPECT_TRUE(prov->ok) << prov->text;
+  EXPECT_TRUE(prov->ok) << RenderText(*prov);
   EXPECT_EQ(prov->cr, "CR-1");
   EXPECT_EQ(prov->approvers, (std::vector<std::string>{"alice", "bob"}));
   pq.version = "1.0.0";
@@ -150,7 +150,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
   EXPECT_FALSE(ProposeAs("carol", "More", std::string("CR-1"))->ok);
 
   auto audit = RunAudit();
-  EXPECT_TRUE(audit.ok) << audit.text;
+  EXPECT_TRUE(audit.ok) << RenderText(audit);
   EXPECT_EQ(audit.freezes_checked, 1u);
   ExpectFsck();
   // Every governance action left one structured line in the repository's audit trail.
@@ -166,7 +166,7 @@ TEST_F(WorkflowTest, RegionalTeamChangesItsOverride) {
   auto refused = MergeCr(cr);
   EXPECT_FALSE(refused.ok);
   EXPECT_TRUE(Mentions(refused.reasons, "[self-approval]") || Mentions(refused.reasons, "[quorum] missing quorum of council emea"))
-      << refused.text;
+      << RenderText(refused);
 }
 
 TEST_F(WorkflowTest, ConcurrentMergesOfTheSameBaseOnlyOneWins) {
@@ -180,10 +180,10 @@ TEST_F(WorkflowTest, ConcurrentMergesOfTheSameBaseOnlyOneWins) {
   MustApprove("alice", b->id);
   MustApprove("bob", b->id);
   auto first = MergeCr(b->id);
-  ASSERT_TRUE(first.ok) << first.text;
+  ASSERT_TRUE(first.ok) << RenderText(first);
   auto second = MergeCr(a);
   EXPECT_FALSE(second.ok);
-  EXPECT_TRUE(Mentions(second.reasons, "[stale]")) << second.text;
+  EXPECT_TRUE(Mentions(second.reasons, "[stale]")) << RenderText(second);
   EXPECT_TRUE(RunAudit().ok);
   ExpectFsck();
 }
@@ -202,9 +202,9 @@ TEST_F(WorkflowTest, ConcurrentMergesRaceAndExactlyOneWins) {
   std::thread tb([&] { rb = MergeCr(b->id); });
   ta.join();
   tb.join();
-  EXPECT_NE(ra.ok, rb.ok) << ra.text << rb.text;
+  EXPECT_NE(ra.ok, rb.ok) << RenderText(ra) << RenderText(rb);
   const MergeResult& loser = ra.ok ? rb : ra;
-  EXPECT_TRUE(Mentions(loser.reasons, "[race]") || Mentions(loser.reasons, "[stale]")) << loser.text;
+  EXPECT_TRUE(Mentions(loser.reasons, "[race]") || Mentions(loser.reasons, "[stale]")) << RenderText(loser);
   EXPECT_EQ(Git("rev-parse main"), ra.ok ? ra.merge_commit : rb.merge_commit);
   EXPECT_TRUE(RunAudit().ok);
   ExpectFsck();
@@ -218,10 +218,10 @@ TEST_F(WorkflowTest, ChangingTheOwnerNeedsBothCouncils) {
   MustApprove("bob", cr);
   auto r = MergeCr(cr);
   EXPECT_FALSE(r.ok);
-  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council emea for customer.health (new owner)")) << r.text;
+  EXPECT_TRUE(Mentions(r.reasons, "[quorum] missing quorum of council emea for customer.health (new owner)")) << RenderText(r);
   MustApprove("dora", cr);
   r = MergeCr(cr);
-  EXPECT_TRUE(r.ok) << r.text;
+  EXPECT_TRUE(r.ok) << RenderText(r);
 }
 
 }  // namespace

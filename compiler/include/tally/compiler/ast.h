@@ -100,6 +100,7 @@ struct Definition {
   std::vector<Output> outputs;
   std::vector<Require> requirements;
   std::vector<Test> tests;
+  std::vector<SourceRange> members;  // every member's whole range, in source order (outline.h)
 };
 
 struct OverrideItem { std::string name; SourceRange name_range; Literal value; };
@@ -116,6 +117,7 @@ struct File {
   SourceFilePtr source;
   std::vector<Definition> definitions;
   std::vector<Override> overrides;
+  std::vector<SourceRange> comments;  // every `//` comment, in order (outline.h leaves them out)
 };
 
 }  // namespace tally::ast

@@ -28,7 +28,9 @@ struct LineageEntry {
   std::string message;            // the CR's title
 };
 struct LineageResult : Report {
-  std::vector<LineageEntry> entries;  // oldest first
+  std::string name;
+  std::string branch_ref;
+  std::vector<LineageEntry> entries;  // oldest first; none: ok == false
 };
 // Reads only commit messages (the gate's trailers), so it stays fast on long histories.
 Result<LineageResult> Lineage(const LineageOptions& options);
@@ -37,6 +39,8 @@ struct AuditOptions : RepoOptions {
   std::string expect_root;  // optional: the root commit id published when the repository was made
 };
 struct AuditResult : Report {
+  std::string branch_ref;
+  std::string root;
   std::vector<std::string> violations;  // "[rule] commit abc: what is wrong"
   std::vector<std::string> notes;
   size_t commits_checked = 0;
@@ -79,6 +83,7 @@ struct ProvenanceQuery {
   std::string version;          // optional
 };
 struct ProvenanceResult : Report {
+  ProvenanceQuery query;
   std::vector<std::string> problems;
   std::string cr;
   std::vector<std::string> approvers;

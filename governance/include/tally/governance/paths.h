@@ -10,7 +10,8 @@
 namespace tally::governance {
 
 // A relative path inside a repository: no empty, "." or ".." component, not absolute, no
-// backslash or NUL, no ".git" component (any case), at most 4096 bytes. Returns it unchanged.
+// backslash or NUL, no ".git" component (any case), valid UTF-8 (paths are recorded in
+// trailers and JSON), at most 4096 bytes.
 Status CheckRepoPath(std::string_view path);
 
 // A name used as one ref component (a freeze name, a CR number): letters, digits and

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "tally/governance/ssh.h"
+#include "tally/support/diagnostic.h"
 #include "tally/support/result.h"
+#include "tally/support/source_file.h"
 
 namespace tally::governance {
 
@@ -72,5 +74,10 @@ struct Policy {
 
 // `path` is used in messages only. Fails with every problem found, one per line.
 Result<Policy> ParsePolicy(std::string_view text, const std::string& path);
+
+// Every definition in `files` whose owner is not a council of `policy`, located at the
+// owner's name (`policy_path` names the policy in the message). Definitions that do not
+// parse far enough to name an owner are the compiler's to report.
+DiagnosticList CheckOwners(const Policy& policy, const std::string& policy_path, const std::vector<SourceFilePtr>& files);
 
 }  // namespace tally::governance

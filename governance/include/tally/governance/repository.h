@@ -1,5 +1,6 @@
 // The governance commands, one function each, taking plain option structs and returning a
-// report with a rendered text and a JSON form, so the command line only wires flags.
+// plain result struct; render.h turns any result into text or JSON, in one place, so the
+// command line only wires flags.
 //
 // Where things live in a governed repository (all ordinary git objects, readable by git):
 //   refs/heads/<governed_branch>  the governed history: a root commit, then only gate merges
@@ -14,8 +15,9 @@
 // A gate merge has parents (base, CR head[, approvals]) and trailers naming the CR, the
 // proposer, the approvers and each definition's version change; it is signed by the gate.
 //
-// Errors: Result errors mean the command could not run (no repository, unreadable key);
-// refusals and findings come back in the report with ok == false (exit code 1).
+// Errors: Result errors mean the command could not run (no repository, unreadable key), with
+// an ErrorCode telling not-found from corrupt; refusals and findings come back in the
+// result with ok == false (exit code 1). No entry point lets an exception out.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +32,7 @@ namespace tally::governance {
 // What every command returns besides its own fields.
 struct Report {
   bool ok = true;          // false: refused, or problems found (exit 1)
-  std::string text;        // for people
-  std::string json;        // for machines (--json)
+  std::string refusal;     // set when the command refused before acting: why
 };
 
 // Common to every command that works on an existing governed repository.
@@ -48,8 +49,13 @@ struct InitOptions {
   int64_t now = 0;
 };
 struct InitResult : Report {
+  std::string dir;
+  std::string branch;
   std::string root_commit;
+  bool signed_by_gate = false;
+  int64_t policy_version = 0;
   std::string policy_sha256;
+  size_t definitions = 0;
 };
 Result<InitResult> InitRepository(const InitOptions& options);
 
@@ -62,6 +68,8 @@ struct ProposeOptions : RepoOptions {
 struct ProposeResult : Report {
   std::string id;                      // "CR-3"
   std::string commit;
+  std::string proposer;
+  std::string base;
   std::vector<std::string> changed_paths;
 };
 Result<ProposeResult> Propose(const ProposeOptions& options);
@@ -71,8 +79,10 @@ struct ApproveOptions : RepoOptions {
   std::string key;
 };
 struct ApproveResult : Report {
+  std::string cr;
   std::string approver;  // the person whose key signed, from the policy
   std::string commit;    // the approval's commit
+  std::string head;      // the CR revision approved
   std::vector<std::string> warnings;
 };
 Result<ApproveResult> Approve(const ApproveOptions& options);
@@ -82,8 +92,15 @@ struct MergeOptions : RepoOptions {
   std::string key;   // the gate's private key
 };
 struct MergeResult : Report {
+  std::string cr;
   std::vector<std::string> reasons;  // why the gate refused; empty on success
+  std::vector<std::string> notes;
   std::string merge_commit;
+  std::string branch_ref;
+  std::string proposer;
+  std::vector<std::string> approvers;
+  std::vector<std::string> changes;  // "customer.health 1.0.0 -> 1.1.0 class=minor required=minor"
+  std::optional<std::string> freeze_exception;
 };
 Result<MergeResult> Merge(const MergeOptions& options);
 
@@ -93,8 +110,11 @@ struct FreezeOptions : RepoOptions {
   std::string message;
 };
 struct FreezeResult : Report {
+  std::string name;
   std::string tag;       // "refs/tags/freeze/NAME"
   std::string commit;    // the frozen commit
+  std::string branch_ref;
+  std::string by;        // the council member who froze it
 };
 Result<FreezeResult> Freeze(const FreezeOptions& options);
 

@@ -5,9 +5,14 @@
 // say if merged now, so reviewers see the refusal reasons before anyone merges.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "tally/governance/definitions.h"
+#include "tally/governance/evidence.h"
 #include "tally/governance/repository.h"
 
 namespace tally::governance {
@@ -23,11 +28,35 @@ struct DeclarationChange {
   std::string after;   // "" when removed
 };
 
-// The declarations of a definition's text that differ, in the new text's order.
-std::vector<DeclarationChange> DiffDeclarations(const std::string& before, const std::string& after);
+// The members of a definition that differ, in the new version's order.
+std::vector<DeclarationChange> DiffDeclarations(const DefinitionOutline& before, const DefinitionOutline& after);
+
+// One changed definition (or regional override) of the CR.
+struct ReviewedChange {
+  std::string name;
+  bool is_override = false;
+  std::string region;          // overrides
+  std::string from_version;    // "" when added
+  std::string to_version;      // "" when removed
+  std::string declared;        // declared bump, as the gate names it
+  std::string required;        // the smallest truthful bump
+  std::vector<std::string> why;
+  std::vector<DeclarationChange> diff;   // when the definition exists on both sides
+  std::optional<Backtest> backtest;      // when both trees compile and both sides exist
+};
 
 struct ReviewResult : Report {
+  std::string cr;
+  std::string title;
+  std::string proposer;
+  std::string base, head;                 // full commit ids
+  std::vector<std::string> approvers;
+  std::vector<std::string> changed_paths;
+  std::vector<ReviewedChange> changes;
+  std::optional<std::pair<int64_t, int64_t>> policy_versions;  // base -> new, when it changes
+  std::string policy_council;
   std::vector<std::string> gate_reasons;  // what merge would refuse for, now
+  std::vector<std::string> gate_notes;
 };
 Result<ReviewResult> Review(const ReviewOptions& options);
 

@@ -22,6 +22,11 @@ struct TraceCheck {
 };
 
 struct TraceResult : Report {
+  std::string output;
+  std::string definition;
+  std::string version;
+  std::string commit;
+  bool governed = false;
   std::vector<TraceCheck> checks;
 };
 

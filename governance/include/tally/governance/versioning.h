@@ -6,7 +6,7 @@
 //          the key changes
 //
 // Two levels of evidence: the interface (inputs, outputs, types, key), read from the
-// definition text; and behaviour (do existing outputs keep their values?), which needs the
+// definition's outline (the compiler's parse, compiler/outline.h); and behaviour (do existing outputs keep their values?), which needs the
 // compiler and data. Without behavioural evidence a changed computation is classed major:
 // the gate never assumes two formulas agree.
 #pragma once
@@ -32,14 +32,14 @@ struct Interface {
   std::vector<std::string> key;        // scores
   std::vector<std::string> group_by;   // metrics
 };
-// Reads the declarations at the top level of a definition's text.
-Interface ReadInterface(const std::string& definition_text);
+// The declared inputs, outputs, key and grouping of a definition.
+Interface ReadInterface(const DefinitionOutline& definition);
 
 // Answers "does every existing output keep its value on all evidence?" for a pair of
 // definition versions; nullopt when it cannot tell (no compiler, a side does not compile).
 // `differences` gets human lines ("score: 14 of 60 reference rows change").
 using BehaviourOracle = std::function<std::optional<bool>(
-    const DefinitionHeader& before, const DefinitionHeader& after, std::vector<std::string>* differences)>;
+    const DefinitionOutline& before, const DefinitionOutline& after, std::vector<std::string>* differences)>;
 
 struct VersionVerdict {
   Bump required = Bump::kNone;
@@ -47,7 +47,7 @@ struct VersionVerdict {
 };
 
 // `before` and `after` are the same definition at the base and in the change.
-VersionVerdict RequiredBump(const DefinitionHeader& before, const DefinitionHeader& after,
+VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOutline& after,
                             const BehaviourOracle& oracle);
 
 }  // namespace tally::governance

@@ -1,0 +1,88 @@
+// The one rule for finding the repository, and the choice of commit a score is computed from.
+#include "tally/governance/sources.h"
+
+#include <filesystem>
+
+#include "guard.h"
+#include "tally/compiler/compiler.h"
+#include "tally/governance/history.h"
+#include "tally/governance/policy.h"
+#include "tally/support/atomic_file.h"
+
+namespace tally::governance {
+
+namespace fs = std::filesystem;
+
+std::string FindRepository(const std::string& repo_flag, const std::string& cwd) {
+  if (!repo_flag.empty()) return repo_flag;
+  std::error_code ec;
+  fs::path start = fs::absolute(cwd.empty() ? fs::path(".") : fs::path(cwd), ec);
+  if (ec) return cwd.empty() ? "." : cwd;
+  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec) || fs::is_directory(dir / "metrics", ec)) return dir.string();
+    if (dir == dir.parent_path()) break;
+  }
+  return cwd.empty() ? "." : cwd;
+}
+
+bool IsGoverned(const std::string& root) {
+  std::error_code ec;
+  return fs::exists(fs::path(root) / ".git", ec) && fs::exists(fs::path(root) / "governance" / "policy.yaml", ec);
+}
+
+std::string PolicyPathFor(const std::string& folder) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return "";
+  for (const fs::path& candidate : {fs::path(folder) / "governance" / "policy.yaml",
+                                    fs::path(folder).parent_path() / "governance" / "policy.yaml"}) {
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  return "";
+}
+
+namespace {
+
+// The governed commit a score uses: pinned by --as-of, by NAME@MAJOR, or the governed tip.
+Status ChooseCommit(const std::string& repo, const std::string& name, const std::string& as_of, DefinitionsSource& out) {
+  if (!as_of.empty()) {
+    ASSIGN_OR_RETURN(ResolvedCommit resolved, ResolveAsOf(repo, as_of));
+    out.commit = resolved.commit;
+    out.freeze = resolved.freeze;
+    return Status::Ok();
+  }
+  if (name.find('@') != std::string::npos) {
+    ASSIGN_OR_RETURN(ResolvedVersion resolved, ResolveMajor(repo, name));
+    out.commit = resolved.commit;
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(std::string text, ReadFile((fs::path(repo) / "governance" / "policy.yaml").string()));
+  ASSIGN_OR_RETURN(Policy policy, ParsePolicy(text, "governance/policy.yaml"));
+  ASSIGN_OR_RETURN(ResolvedCommit resolved, ResolveAsOf(repo, policy.governed_branch));
+  out.commit = resolved.commit;
+  return Status::Ok();
+}
+
+}  // namespace
+
+// Unguarded: LoadDefinitions below is the entry point.
+static Result<DefinitionsSource> LoadDefinitionsUnguarded(const std::string& repo, const std::string& name, const std::string& as_of) {
+  DefinitionsSource out;
+  out.repo = repo;
+  if (!IsGoverned(out.repo)) {
+    if (!as_of.empty()) return Error{"--as-of needs a governed repository; " + out.repo + " is not one (tally init)"};
+    ASSIGN_OR_RETURN(out.files, CollectSources({(fs::path(out.repo) / "metrics").string()}));
+    return out;
+  }
+  RETURN_IF_ERROR(ChooseCommit(out.repo, name, as_of, out));
+  ASSIGN_OR_RETURN(out.files, DefinitionsAt(out.repo, out.commit));
+  std::string plain = name.substr(0, name.find('@'));
+  auto provenance = VerifyProvenance({out.repo, out.commit, plain, ""});
+  if (provenance) out.approvers = provenance->approvers;
+  return out;
+}
+
+Result<DefinitionsSource> LoadDefinitions(const std::string& repo, const std::string& name, const std::string& as_of) {
+  return Guarded("loading definitions", [&] { return LoadDefinitionsUnguarded(repo, name, as_of); });
+}
+
+}  // namespace tally::governance
