@@ -458,7 +458,7 @@ class DefinitionChecker {
       std::vector<std::string> names;
       for (const auto& [n, s] : def_.symbols) names.push_back(n);
       std::string hint = Suggest(e.name, names);
-      if (hint.empty() && (FindFunction(e.name) || IsAggregateName(e.name)))
+      if (hint.empty() && (FindFunction(e.name) || FindAggregate(e.name)))
         hint = "`" + e.name + "` is a function: call it with ()";
       diagnostics_.Error("E-unknown-name", e.range, "unknown name `" + e.name + "`", hint);
       return Record(e, ErrorType());
@@ -636,20 +636,23 @@ class DefinitionChecker {
   }
 
   CheckedType CheckCall(const ast::Expr& e, Where where) {
-    bool aggregate_form = is_metric_ && IsAggregateName(e.name) &&
-                          !((e.name == "min" || e.name == "max") && e.args.size() >= 2);
-    if (aggregate_form) return CheckAggregate(e, where);
-    if (!is_metric_ && (e.name == "count" || e.name == "sum" || e.name == "avg")) {
+    const FunctionSpec* f = FindFunction(e.name);
+    const AggregateSpec* aggregate = FindAggregate(e.name);
+    // min and max are both: the aggregate takes fewer arguments than the function.
+    bool aggregate_form = is_metric_ && aggregate != nullptr && (f == nullptr || e.args.size() < f->min_args);
+    if (aggregate_form) return CheckAggregate(e, *aggregate, where);
+    if (!is_metric_ && aggregate != nullptr && f == nullptr) {
       diagnostics_.Error("E-aggregate-in-score", e.range,
                          "`" + e.name + "` aggregates many rows; a score computes one row at a time",
                          "declare a `metric` with `group by` to aggregate");
       return Record(e, ErrorType());
     }
-    const FunctionSpec* f = FindFunction(e.name);
     if (f == nullptr) {
       std::vector<std::string> names;
       for (const auto& fn : AllFunctions()) names.push_back(fn.name);
-      for (const char* a : {"count", "sum", "avg"}) names.push_back(a);
+      for (const auto& a : AllAggregates()) {
+        if (FindFunction(a.name) == nullptr) names.push_back(a.name);
+      }
       diagnostics_.Error("E-unknown-function", e.name_range, "unknown function `" + e.name + "`", Suggest(e.name, names));
       for (const auto& a : e.args) CheckExpr(*a, where);
       return Record(e, ErrorType());
@@ -689,18 +692,14 @@ class DefinitionChecker {
           }
           any_float = any_float || t.kind == K::kFloat;
         }
-        if (e.name == "round") return CheckRound(e, args);
+        if (f->lowering == FunctionSpec::Lowering::kDigits) return CheckRound(e, args);
         K kind = f->result == R::kFloat ? K::kFloat
                  : f->result == R::kSameNumeric ? (args[0].kind == K::kFloat ? K::kFloat : K::kInt)
                  : (any_float ? K::kFloat : K::kInt);
         if (args[0].kind == K::kNull && f->result == R::kSameNumeric) kind = K::kInt;
         bool nullable = any_nullable || f->nulls == FunctionSpec::Nulls::kStrictOrDomain;
-        CheckDomain(e);
-        bool nonzero = false;
-        if (e.name == "max") nonzero = std::any_of(e.args.begin(), e.args.end(), [](const auto& a) { return IsPositiveLiteral(*a); });
-        if (e.name == "clamp") nonzero = IsPositiveLiteral(*e.args[1]);
-        if (e.name == "sigmoid" || e.name == "exp") nonzero = false;
-        return Record(e, Make(kind, nullable), nonzero);
+        CheckDomain(e, *f);
+        return Record(e, Make(kind, nullable), ProvesNonzero(e, *f));
       }
       case R::kBool:
         if (!args[0].nullable && args[0].kind != K::kNull) {
@@ -728,8 +727,7 @@ class DefinitionChecker {
         }
         u.nullable = std::all_of(args.begin(), args.end(), [](auto t) { return t.nullable; });
         if (u.kind == K::kNull) u.kind = K::kInt;
-        bool nonzero = std::all_of(e.args.begin(), e.args.end(), [&](const auto& a) { return module_.info[a.get()].nonzero; });
-        return Record(e, u, nonzero);
+        return Record(e, u, ProvesNonzero(e, *f));
       }
     }
     return Record(e, ErrorType());
@@ -755,28 +753,42 @@ class DefinitionChecker {
   }
 
   // A domain error the checker can see now (a literal argument) is a compile error.
-  void CheckDomain(const ast::Expr& e) {
-    if (e.name == "clamp" && e.args.size() == 3 && e.args[1]->kind == ast::Expr::Kind::kLiteral &&
+  void CheckDomain(const ast::Expr& e, const FunctionSpec& f) {
+    using D = FunctionSpec::Domain;
+    if (f.domain == D::kOrderedBounds && e.args.size() == 3 && e.args[1]->kind == ast::Expr::Kind::kLiteral &&
         e.args[2]->kind == ast::Expr::Kind::kLiteral) {
       auto value = [](const ast::Literal& l) {
         return l.kind == ast::Literal::Kind::kInt ? static_cast<double>(l.int_value) : l.float_value;
       };
       if (value(e.args[1]->literal) > value(e.args[2]->literal)) {
-        diagnostics_.Error("E-clamp-bounds", e.range, "clamp() lower bound is above its upper bound");
+        diagnostics_.Error("E-clamp-bounds", e.range, std::string(f.name) + "() lower bound is above its upper bound");
       }
     }
     if (e.args.empty() || e.args[0]->kind != ast::Expr::Kind::kLiteral) return;
     const auto& lit = e.args[0]->literal;
     double v = lit.kind == ast::Literal::Kind::kInt ? static_cast<double>(lit.int_value)
                : lit.kind == ast::Literal::Kind::kFloat ? lit.float_value : 1.0;
-    if (e.name == "sqrt" && v < 0) {
-      diagnostics_.Error("E-domain", e.args[0]->range, "sqrt of a negative number is undefined");
-    } else if (e.name == "ln" && v <= 0) {
-      diagnostics_.Error("E-domain", e.args[0]->range, "ln of zero or a negative number is undefined");
+    if (f.domain == D::kNonNegative && v < 0) {
+      diagnostics_.Error("E-domain", e.args[0]->range, std::string(f.name) + " of a negative number is undefined");
+    } else if (f.domain == D::kPositive && v <= 0) {
+      diagnostics_.Error("E-domain", e.args[0]->range,
+                         std::string(f.name) + " of zero or a negative number is undefined");
     }
   }
 
-  CheckedType CheckAggregate(const ast::Expr& e, Where where) {
+  bool ProvesNonzero(const ast::Expr& e, const FunctionSpec& f) {
+    auto positive = [](const auto& a) { return IsPositiveLiteral(*a); };
+    switch (f.nonzero) {
+      case FunctionSpec::NonZero::kNever: return false;
+      case FunctionSpec::NonZero::kAnyPositiveLiteral: return std::any_of(e.args.begin(), e.args.end(), positive);
+      case FunctionSpec::NonZero::kPositiveLowerBound: return e.args.size() > 1 && positive(e.args[1]);
+      case FunctionSpec::NonZero::kEveryArgument:
+        return std::all_of(e.args.begin(), e.args.end(), [&](const auto& a) { return module_.info[a.get()].nonzero; });
+    }
+    return false;
+  }
+
+  CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where) {
     if (where != Where::kGroup) {
       diagnostics_.Error(where == Where::kAggregateArg ? "E-nested-aggregate" : "E-aggregate-per-row", e.range,
                          where == Where::kAggregateArg
@@ -786,37 +798,37 @@ class DefinitionChecker {
     }
     auto& info = module_.info[&e];
     info.is_aggregate = true;
-    using AK = ir::Aggregate::Kind;
     size_t positional = 0;
     const ast::Expr* weight = nullptr;
     for (size_t i = 0; i < e.args.size(); ++i) {
       if (e.arg_names[i].empty()) {
         ++positional;
-      } else if (e.name == "avg" && e.arg_names[i] == "weight" && weight == nullptr) {
+      } else if (spec.weighted && e.arg_names[i] == "weight" && weight == nullptr) {
         weight = e.args[i].get();
       } else {
         diagnostics_.Error("E-named-argument", e.arg_name_ranges[i],
                            "`" + e.name + "` takes no named argument `" + e.arg_names[i] + "`",
-                           e.name == "avg" ? "the weighted average is avg(x, weight = w)" : "");
+                           spec.weighted ? "the weighted average is avg(x, weight = w)" : "");
         return Record(e, ErrorType());
       }
     }
     std::vector<CheckedType> args;
     for (const auto& a : e.args) args.push_back(CheckExpr(*a, Where::kAggregateArg));
     if (std::any_of(args.begin(), args.end(), [](auto t) { return t.kind == K::kError; })) return Record(e, ErrorType());
-    if (e.name == "count") {
+    if (spec.no_argument) {
       if (positional > 1) {
         diagnostics_.Error("E-arity", e.range,
-                           "`count` takes 0 or 1 arguments, not " + std::to_string(positional),
-                           "count() or count(condition)");
+                           "`" + e.name + "` takes 0 or 1 arguments, not " + std::to_string(positional),
+                           spec.signature);
         return Record(e, ErrorType());
       }
-      if (positional == 1 && args[0].kind != K::kBool) {
-        diagnostics_.Error("E-type-mismatch", e.args[0]->range, "count(condition) needs a bool, not " + args[0].ToString());
+      if (positional == 1 && spec.argument == AggregateSpec::Argument::kBool && args[0].kind != K::kBool) {
+        diagnostics_.Error("E-type-mismatch", e.args[0]->range,
+                           e.name + "(condition) needs a bool, not " + args[0].ToString());
         return Record(e, ErrorType());
       }
-      info.aggregate = positional == 0 ? AK::kCount : AK::kCountIf;
-      return Record(e, Make(K::kInt), positional == 0);
+      info.aggregate = positional == 0 ? *spec.no_argument : spec.kind;
+      return Record(e, Make(K::kInt), positional == 0 && spec.no_argument_nonzero);
     }
     if (positional != 1) {
       diagnostics_.Error("E-arity", e.range, "`" + e.name + "` aggregates exactly one expression");
@@ -835,14 +847,11 @@ class DefinitionChecker {
         diagnostics_.Error("E-type-mismatch", weight->range, "the weight must be a number, not " + w.ToString());
         return Record(e, ErrorType());
       }
-      info.aggregate = AK::kWeightedAvg;
+      info.aggregate = *spec.weighted;
       return Record(e, Make(K::kFloat, true));
     }
-    if (e.name == "sum") info.aggregate = AK::kSum;
-    else if (e.name == "avg") info.aggregate = AK::kAvg;
-    else if (e.name == "min") info.aggregate = AK::kMin;
-    else info.aggregate = AK::kMax;
-    K kind = info.aggregate == AK::kAvg ? K::kFloat : v.kind;
+    info.aggregate = spec.kind;
+    K kind = spec.result == AggregateSpec::Result::kFloat ? K::kFloat : v.kind;
     return Record(e, Make(kind, v.nullable));
   }
 

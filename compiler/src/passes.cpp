@@ -1,0 +1,31 @@
+// The pipeline of IR passes, run by name and verified after each (see passes.h).
+#include "tally/compiler/passes.h"
+
+#include "tally/compiler/ir_verify.h"
+
+namespace tally::ir {
+
+const std::vector<Pass>& StandardPipeline() {
+  static const std::vector<Pass> kPasses = {
+      {"fold-constants", FoldConstants},
+      {"eliminate-common-subexpressions", EliminateCommonSubexpressions},
+      {"remove-dead-code", RemoveDeadCode},
+  };
+  return kPasses;
+}
+
+Status Optimize(Program& program) {
+  auto verified = [&](const char* after) -> Status {
+    Status s = Verify(program);
+    if (!s.ok()) return InternalError(s.message() + " (after " + after + ")");
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(verified("lowering"));
+  for (const Pass& pass : StandardPipeline()) {
+    pass.run(program);
+    RETURN_IF_ERROR(verified(pass.name));
+  }
+  return Status::Ok();
+}
+
+}  // namespace tally::ir
