@@ -32,9 +32,6 @@ void EliminateInCode(Program& p, std::vector<Instruction>& code) {
 
 }  // namespace
 
-void EliminateCommonSubexpressions(Program& program) {
-  EliminateInCode(program, program.row_code);
-  EliminateInCode(program, program.post_code);
-}
+void EliminateCommonSubexpressions(Program& program) { ForEachCode(program, EliminateInCode); }
 
 }  // namespace tally::ir

@@ -56,9 +56,6 @@ void FoldCode(Program& p, std::vector<Instruction>& code) {
 
 }  // namespace
 
-void FoldConstants(Program& program) {
-  FoldCode(program, program.row_code);
-  FoldCode(program, program.post_code);
-}
+void FoldConstants(Program& program) { ForEachCode(program, FoldCode); }
 
 }  // namespace tally::ir

@@ -19,6 +19,11 @@ void Rewrite(Instruction& inst, const std::vector<Instruction>& code, const Repl
   inst.may_error = inst.trap != kNoError || any_error;
 }
 
+void ForEachCode(Program& program, void (*pass)(Program& program, std::vector<Instruction>& code)) {
+  pass(program, program.row_code);
+  pass(program, program.post_code);
+}
+
 void RewriteRoots(Program& p, const std::vector<Instruction>& code, const Replacements& replacement) {
   const bool row = &code == &p.row_code;
   if (row) {

@@ -17,6 +17,9 @@ Replacements Identity(size_t size);
 // Points `inst`'s operands at their replacements and recomputes may_error from them.
 void Rewrite(Instruction& inst, const std::vector<Instruction>& code, const Replacements& replacement);
 
+// Runs `pass` on the row code, then on the post-aggregation code.
+void ForEachCode(Program& program, void (*pass)(Program& program, std::vector<Instruction>& code));
+
 // Points the requires, outputs and aggregates that read `code` at the replacements.
 void RewriteRoots(Program& program, const std::vector<Instruction>& code, const Replacements& replacement);
 

@@ -227,6 +227,22 @@ std::string Dump(const ir::Program& p) {
   return os.str();
 }
 
+// A score's outputs or a metric's row-kernel outputs, from the kernel or the interpreter.
+RunResult RunKernel(const Kernel& kernel, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                    const std::vector<uint16_t>* variants, bool metric) {
+  return metric ? RunColumns(kernel.metric_row(), p, inputs, rows, variants, true)
+                : RunColumns(kernel.score(), p, inputs, rows, variants, false);
+}
+
+RunResult RunInterpreter(const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                         const std::vector<uint16_t>* variants, bool metric) {
+  return RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
+                        uint32_t* st) {
+    if (metric) interp::RunMetricRows(p, r, in, var, out, st);
+    else interp::RunScore(p, r, in, var, out, st);
+  }, p, inputs, rows, variants, metric);
+}
+
 TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
   const int64_t programs = EnvInt("TALLY_DIFF_PROGRAMS", 100);
   const int64_t rows = EnvInt("TALLY_DIFF_ROWS", 300);
@@ -243,18 +259,8 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     const std::vector<uint16_t>* v = n % 3 == 0 ? nullptr : &variants;
     auto kernel = CompileKernel(p, NoCache());
     ASSERT_TRUE(kernel.ok()) << "seed " << program_seed << ": " << kernel.error().message;
-    RunResult k, i;
-    if (metric) {
-      k = RunColumns((*kernel)->metric_row(), p, inputs, rows, v, true);
-      i = RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                  uint32_t* st) { interp::RunMetricRows(p, r, in, var, out, st); },
-              p, inputs, rows, v, true);
-    } else {
-      k = RunColumns((*kernel)->score(), p, inputs, rows, v, false);
-      i = RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                  uint32_t* st) { interp::RunScore(p, r, in, var, out, st); },
-              p, inputs, rows, v, false);
-    }
+    RunResult k = RunKernel(**kernel, p, inputs, rows, v, metric);
+    RunResult i = RunInterpreter(p, inputs, rows, v, metric);
     ExpectSameBytes(k, i, "seed " + std::to_string(program_seed));
     RunResult one = metric ? RunRowByRow((*kernel)->metric_row(), p, inputs, rows, v, true)
                            : RunRowByRow((*kernel)->score(), p, inputs, rows, v, false);
@@ -267,18 +273,8 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     removed += static_cast<int64_t>(p.row_code.size()) - static_cast<int64_t>(optimized.row_code.size());
     auto optimized_kernel = CompileKernel(optimized, NoCache());
     ASSERT_TRUE(optimized_kernel.ok()) << "seed " << program_seed << ": " << optimized_kernel.error().message;
-    RunResult ko, io;
-    if (metric) {
-      ko = RunColumns((*optimized_kernel)->metric_row(), optimized, inputs, rows, v, true);
-      io = RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                   uint32_t* st) { interp::RunMetricRows(optimized, r, in, var, out, st); },
-               optimized, inputs, rows, v, true);
-    } else {
-      ko = RunColumns((*optimized_kernel)->score(), optimized, inputs, rows, v, false);
-      io = RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                   uint32_t* st) { interp::RunScore(optimized, r, in, var, out, st); },
-               optimized, inputs, rows, v, false);
-    }
+    RunResult ko = RunKernel(**optimized_kernel, optimized, inputs, rows, v, metric);
+    RunResult io = RunInterpreter(optimized, inputs, rows, v, metric);
     ExpectSameBytes(io, i, "optimized, interpreted, seed " + std::to_string(program_seed));
     ExpectSameBytes(ko, i, "optimized, compiled, seed " + std::to_string(program_seed));
     if (n % 5 == 0) {  // every fifth program also as a later process gets it: from the cache
