@@ -59,7 +59,7 @@ constexpr bool InEnumOrder() {
   return true;
 }
 static_assert(InEnumOrder(), "kOps must list every ir::Op in declaration order");
-static_assert(std::size(kOps) == static_cast<size_t>(Op::kSign) + 1, "kOps must cover every ir::Op");
+static_assert(std::size(kOps) == static_cast<size_t>(kLastOp) + 1, "kOps must cover every ir::Op");
 
 }  // namespace
 

@@ -117,7 +117,7 @@ std::string CheckLeaf(const Program& p, const Instruction& ins, Code where) {
 // Empty when `code[at]` is well formed, else why not.
 std::string CheckInstruction(const Program& p, const std::vector<Instruction>& code, size_t at, Code where) {
   const Instruction& ins = code[at];
-  if (static_cast<size_t>(ins.op) > static_cast<size_t>(Op::kSign)) return "unknown op";
+  if (static_cast<size_t>(ins.op) > static_cast<size_t>(kLastOp)) return "unknown op";
   for (ValueId id : ins.args) {
     if (id >= at) return "operand " + std::to_string(id) + " is not an earlier instruction";
   }

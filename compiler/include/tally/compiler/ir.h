@@ -81,6 +81,8 @@ enum class Op : uint8_t {
   kSign,       // int: -1, 0 or 1. float: -1.0 if x < 0, 1.0 if x > 0, else +0.0 (so sign(-0.0)
                // is +0.0). Strict.
 };
+// The last op: the table of ops (ir_ops.cpp) must have a row for every op up to it.
+constexpr Op kLastOp = Op::kSign;
 // The printed name of `op`; ir_ops.h has the rest of its row in the table of ops.
 const char* OpName(Op op);
 
