@@ -362,8 +362,10 @@ class Lowering {
     return Emit(std::move(inst), false, {}, "");
   }
 
+  // An aggregate's argument (and weight) are row code; a float aggregate (avg) reads them
+  // as floats. The group code reads the result.
   Value LowerAggregate(const ast::Expr& e, const ExprInfo& info) {
-    using AK = ir::Aggregate::Kind;
+    const bool as_float = FindAggregate(e.name)->result == AggregateSpec::Result::kFloat;
     ir::Aggregate agg;
     agg.kind = info.aggregate;
     agg.type = info.type.ToIr();
@@ -374,7 +376,7 @@ class Lowering {
     for (size_t i = 0; i < e.args.size(); ++i) {
       Value v = Lower(*e.args[i]);
       bool is_weight = !e.arg_names[i].empty();
-      if (agg.kind == AK::kAvg || agg.kind == AK::kWeightedAvg) v = Coerce(v, ir::Type::kFloat);
+      if (as_float) v = Coerce(v, ir::Type::kFloat);
       if (is_weight) agg.weight = v.id;
       else agg.arg = v.id;
     }
