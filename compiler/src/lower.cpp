@@ -170,7 +170,10 @@ class Lowering {
       case EK::kName: return LowerName(e);
       case EK::kUnary: {
         Value v = Lower(*e.args[0]);
-        if (e.unary_op == ast::UnaryOp::kNot) return Op(ir::Op::kNot, ir::Type::kBool, v.nullable, {v.id});
+        if (e.unary_op == ast::UnaryOp::kNot) {
+          v = Coerce(v, ir::Type::kBool);  // `not null`: the null literal is an int until told
+          return Op(ir::Op::kNot, ir::Type::kBool, v.nullable, {v.id});
+        }
         if (v.null_constant) return v;
         return Call(ir::Op::kNeg, v.type, v.nullable, {v}, e.range);
       }

@@ -20,7 +20,7 @@ ValueId SameAsOperand(const std::vector<Instruction>& code, ValueId at) {
   switch (inst.op) {
     case Op::kSelect: {  // a constant condition chooses; a constant has no error to add
       const Instruction& c = code[inst.args[0]];
-      if (!IsConstant(c)) return at;
+      if (!IsConstant(c)) return inst.args[1] == inst.args[2] && !c.may_error ? inst.args[1] : at;
       return !c.is_null_constant && c.imm_int != 0 ? inst.args[1] : inst.args[2];
     }
     case Op::kCoalesce: {  // a non-null constant first operand is chosen, with no error
@@ -34,6 +34,28 @@ ValueId SameAsOperand(const std::vector<Instruction>& code, ValueId at) {
   }
 }
 
+// A strict op with a null operand is null, with the least error of its operands: none, when
+// no operand may carry one.
+bool NullByAStrictRule(const std::vector<Instruction>& code, const Instruction& inst) {
+  OpInfo::Nulls rule = InfoOf(inst.op).nulls;
+  if (rule != OpInfo::Nulls::kStrict && rule != OpInfo::Nulls::kStrictOrDomain) return false;
+  bool null_operand = false;
+  for (ValueId a : inst.args) {
+    if (code[a].may_error) return false;
+    null_operand = null_operand || code[a].is_null_constant;
+  }
+  return null_operand;
+}
+
+Instruction NullConstant(Type type) {
+  Instruction c;
+  c.op = Op::kConstant;
+  c.type = type;
+  c.nullable = true;
+  c.is_null_constant = true;
+  return c;
+}
+
 void FoldCode(Program& p, std::vector<Instruction>& code) {
   Replacements replacement = Identity(code.size());
   for (ValueId i = 0; i < code.size(); ++i) {
@@ -41,7 +63,12 @@ void FoldCode(Program& p, std::vector<Instruction>& code) {
     Rewrite(inst, code, replacement);
     if (InfoOf(inst.op).arity == OpInfo::Arity::kLeaf) continue;
     replacement[i] = SameAsOperand(code, i);
-    if (replacement[i] != i || CallsTheCLibrary(inst.op)) continue;
+    if (replacement[i] != i) continue;
+    if (NullByAStrictRule(code, inst)) {
+      inst = NullConstant(inst.type);
+      continue;
+    }
+    if (CallsTheCLibrary(inst.op)) continue;
     std::vector<Instruction> operands;
     for (ValueId a : inst.args) {
       if (!IsConstant(code[a])) break;

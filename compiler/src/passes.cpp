@@ -6,7 +6,10 @@
 namespace tally::ir {
 
 const std::vector<Pass>& StandardPipeline() {
+  // CSE first makes equal operands one value (so `if c then b else b` folds), and again
+  // after folding, which can turn different expressions into equal constants.
   static const std::vector<Pass> kPasses = {
+      {"eliminate-common-subexpressions", EliminateCommonSubexpressions},
       {"fold-constants", FoldConstants},
       {"eliminate-common-subexpressions", EliminateCommonSubexpressions},
       {"remove-dead-code", RemoveDeadCode},

@@ -40,7 +40,8 @@ int Count(const std::string& text, const std::string& what) {
 TEST(Passes, PipelineRunsTheNamedPassesInOrder) {
   std::vector<std::string> names;
   for (const Pass& p : StandardPipeline()) names.push_back(p.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"fold-constants", "eliminate-common-subexpressions", "remove-dead-code"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"eliminate-common-subexpressions", "fold-constants",
+                                             "eliminate-common-subexpressions", "remove-dead-code"}));
 }
 
 TEST(Passes, ConstantArithmeticFoldsToOneConstant) {
@@ -88,6 +89,16 @@ TEST(Passes, IntRoundFloorCeilAreTheIdentity) {
 
 TEST(Passes, CoalesceOfANonNullConstantFirstIsThatConstant) {
   EXPECT_EQ(RowCode("  output o : int = coalesce(7, a)"), "  %0 = const 7 : int");
+}
+
+TEST(Passes, AStrictOpWithANullOperandIsNull) {
+  EXPECT_EQ(RowCode("  output o : int? = a % null + b"), "  %0 = const null : int?");
+  // Not when an operand may carry an error: a + 1 can overflow, and its trap must reject.
+  EXPECT_EQ(Count(RowCode("  output o : int? = (a + 1) * null"), "= mul "), 1);
+}
+
+TEST(Passes, SelectOfTwoEqualBranchesIsThatBranch) {
+  EXPECT_EQ(RowCode("  output o : int? = if a > 0 then b else b"), "  %0 = input 1 : int?");
 }
 
 TEST(Passes, LibmCallsAreNotFolded) {

@@ -143,6 +143,11 @@ TEST(Semantics, Functions) {
   EXPECT_EQ(Out("int? = abs(a)", {{"a", int64_t{-4}}}), Cell(int64_t{4}));
 }
 
+TEST(Semantics, NotNullIsNull) {
+  EXPECT_EQ(Out("bool? = not null", {}), kNull);
+  EXPECT_EQ(Out("bool? = not (p and null)", {{"p", false}}), Cell(true));
+}
+
 TEST(Semantics, SignKeepsTheTypeAndIsStrict) {
   EXPECT_EQ(Out("int? = sign(a)", {{"a", int64_t{42}}}), Cell(int64_t{1}));
   EXPECT_EQ(Out("int? = sign(a)", {{"a", int64_t{-7}}}), Cell(int64_t{-1}));

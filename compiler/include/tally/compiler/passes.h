@@ -6,9 +6,12 @@
 //   fold-constants     an op whose operands are all constants becomes the constant the
 //                      interpreter computes for it; an op that traps on them is kept (the
 //                      row is still rejected, with the same message); select with a constant
-//                      condition becomes its chosen branch; coalesce whose first operand is a
-//                      non-null constant becomes that constant. exp/ln/pow/sigmoid are not
-//                      folded, so the IR never holds a value of this machine's C library.
+//                      condition (or two equal branches and a condition that cannot error)
+//                      becomes its chosen branch; coalesce whose first operand is a non-null
+//                      constant becomes that constant; a strict op with a null constant
+//                      operand, and no operand that may error, becomes null; int round,
+//                      floor and ceil become their operand. exp/ln/pow/sigmoid on constants
+//                      are not folded, so the IR never holds a value of this machine's libm.
 //   eliminate-common-subexpressions
 //                      an instruction equal to an earlier one (op, type, flags, immediates,
 //                      operands, and trap id) is replaced by it. Two trapping expressions
@@ -16,6 +19,10 @@
 //                      reason a row is rejected for never changes.
 //   remove-dead-code   instructions no require, output or aggregate needs are dropped and
 //                      the rest renumbered. Reasons are kept as they are.
+//
+// The pipeline: eliminate-common-subexpressions, fold-constants, eliminate-common-
+// subexpressions again (folding can make different expressions equal constants),
+// remove-dead-code.
 #pragma once
 
 #include <vector>
