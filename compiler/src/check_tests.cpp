@@ -35,13 +35,16 @@ void DefinitionChecker::CheckTest(const ast::Test& test) {
   if (!have_expect) diagnostics_.Error("E-test-no-expect", test.range, "test \"" + test.name + "\" has no `expect`");
 }
 
+bool DefinitionChecker::FirstMention(std::set<std::string>& seen, const ast::TestBinding& b, const char* verb) {
+  if (seen.insert(b.name).second) return true;
+  diagnostics_.Error("E-duplicate-name", b.name_range, "`" + b.name + "` is " + verb + " twice");
+  return false;
+}
+
 void DefinitionChecker::CheckGiven(const ast::TestStep& step) {
   std::set<std::string> given;
   for (const auto& b : step.bindings) {
-    if (!given.insert(b.name).second) {
-      diagnostics_.Error("E-duplicate-name", b.name_range, "`" + b.name + "` is given twice");
-      continue;
-    }
+    if (!FirstMention(given, b, "given")) continue;
     auto it = def_.symbols.find(b.name);
     if (it == def_.symbols.end() || it->second.kind != Symbol::Kind::kInput) {
       std::vector<std::string> inputs;
@@ -63,10 +66,7 @@ void DefinitionChecker::CheckGiven(const ast::TestStep& step) {
 void DefinitionChecker::CheckExpect(const ast::TestStep& step) {
   std::set<std::string> seen;
   for (const auto& b : step.bindings) {
-    if (!seen.insert(b.name).second) {
-      diagnostics_.Error("E-duplicate-name", b.name_range, "`" + b.name + "` is expected twice");
-      continue;
-    }
+    if (!FirstMention(seen, b, "expected")) continue;
     auto it = def_.symbols.find(b.name);
     bool group_key = is_metric_ && std::any_of(ast_.group_by.begin(), ast_.group_by.end(),
                                                [&](const auto& g) { return g.value == b.name; });

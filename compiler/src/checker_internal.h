@@ -97,6 +97,8 @@ class DefinitionChecker {
 
   // ---- tests (check_tests.cpp) ----------------------------------------------
   void CheckTest(const ast::Test& test);
+  // False, after an E-duplicate-name error, when `b` names what `seen` already holds.
+  bool FirstMention(std::set<std::string>& seen, const ast::TestBinding& b, const char* verb);
   void CheckGiven(const ast::TestStep& step);
   void CheckExpect(const ast::TestStep& step);
   void CheckLiteralFits(const ast::Literal& lit, CheckedType slot, const std::string& what);
