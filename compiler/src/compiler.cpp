@@ -1,5 +1,5 @@
-// The pipeline, top to bottom: collect -> parse -> check -> lower. Nothing clever here;
-// each stage is its own file.
+// The pipeline, top to bottom: collect -> parse -> check -> lower -> optimize (verified IR
+// passes). Nothing clever here; each stage is its own file.
 #include "tally/compiler/compiler.h"
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include "tally/compiler/checker.h"
 #include "tally/compiler/lower.h"
 #include "tally/compiler/parser.h"
+#include "tally/compiler/passes.h"
 #include "tally/support/sha256.h"
 
 namespace tally {
@@ -92,9 +93,17 @@ CompileResult Compile(const std::vector<SourceFilePtr>& files) {
   result.diagnostics.SortByLocation();
   if (result.diagnostics.HasErrors()) return result;
   for (const auto& d : impl->module->definitions) {
-    impl->programs.emplace(d.ast->name, Lower(*impl->module, d));
+    ir::Program program = Lower(*impl->module, d);
+    // Verified after lowering and after each pass, in every build: it is cheap, and a
+    // malformed program must never reach an engine.
+    if (Status s = ir::Optimize(program); !s.ok()) {
+      result.diagnostics.Error("E-internal", d.ast->name_range, "internal error: " + s.message());
+      continue;
+    }
+    impl->programs.emplace(d.ast->name, std::move(program));
     impl->infos.emplace(d.ast->name, MakeInfo(d));
   }
+  if (result.diagnostics.HasErrors()) return result;
   result.library.emplace(impl);
   return result;
 }

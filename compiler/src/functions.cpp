@@ -7,21 +7,29 @@ namespace tally {
 const std::vector<FunctionSpec>& AllFunctions() {
   using R = FunctionSpec::Result;
   using N = FunctionSpec::Nulls;
+  using L = FunctionSpec::Lowering;
+  using D = FunctionSpec::Domain;
+  using Z = FunctionSpec::NonZero;
+  using ir::Op;
   static const std::vector<FunctionSpec> kFunctions = {
-      {"min", 2, SIZE_MAX, R::kWidestNumeric, N::kStrict, "min(a, b, ...)"},
-      {"max", 2, SIZE_MAX, R::kWidestNumeric, N::kStrict, "max(a, b, ...)"},
-      {"clamp", 3, 3, R::kWidestNumeric, N::kStrict, "clamp(x, lo, hi)"},
-      {"abs", 1, 1, R::kSameNumeric, N::kStrict, "abs(x)"},
-      {"round", 1, 2, R::kSameNumeric, N::kStrict, "round(x[, digits])"},
-      {"floor", 1, 1, R::kSameNumeric, N::kStrict, "floor(x)"},
-      {"ceil", 1, 1, R::kSameNumeric, N::kStrict, "ceil(x)"},
-      {"sqrt", 1, 1, R::kFloat, N::kStrictOrDomain, "sqrt(x)"},
-      {"ln", 1, 1, R::kFloat, N::kStrictOrDomain, "ln(x)"},
-      {"exp", 1, 1, R::kFloat, N::kStrictOrDomain, "exp(x)"},
-      {"pow", 2, 2, R::kFloat, N::kStrictOrDomain, "pow(x, y)"},
-      {"sigmoid", 1, 1, R::kFloat, N::kStrict, "sigmoid(x)"},
-      {"coalesce", 2, SIZE_MAX, R::kUnified, N::kCoalesce, "coalesce(a, b, ...)"},
-      {"is_null", 1, 1, R::kBool, N::kNever, "is_null(x)"},
+      {"min", 2, SIZE_MAX, R::kWidestNumeric, N::kStrict, L::kFold, Op::kMin, D::kAny, Z::kNever, "min(a, b, ...)"},
+      {"max", 2, SIZE_MAX, R::kWidestNumeric, N::kStrict, L::kFold, Op::kMax, D::kAny, Z::kAnyPositiveLiteral,
+       "max(a, b, ...)"},
+      {"clamp", 3, 3, R::kWidestNumeric, N::kStrict, L::kClamp, Op::kMin, D::kOrderedBounds, Z::kPositiveLowerBound,
+       "clamp(x, lo, hi)"},
+      {"abs", 1, 1, R::kSameNumeric, N::kStrict, L::kOp, Op::kAbs, D::kAny, Z::kNever, "abs(x)"},
+      {"round", 1, 2, R::kSameNumeric, N::kStrict, L::kDigits, Op::kRound, D::kAny, Z::kNever, "round(x[, digits])"},
+      {"floor", 1, 1, R::kSameNumeric, N::kStrict, L::kOp, Op::kFloor, D::kAny, Z::kNever, "floor(x)"},
+      {"ceil", 1, 1, R::kSameNumeric, N::kStrict, L::kOp, Op::kCeil, D::kAny, Z::kNever, "ceil(x)"},
+      {"sqrt", 1, 1, R::kFloat, N::kStrictOrDomain, L::kOp, Op::kSqrt, D::kNonNegative, Z::kNever, "sqrt(x)"},
+      {"ln", 1, 1, R::kFloat, N::kStrictOrDomain, L::kOp, Op::kLn, D::kPositive, Z::kNever, "ln(x)"},
+      {"exp", 1, 1, R::kFloat, N::kStrictOrDomain, L::kOp, Op::kExp, D::kAny, Z::kNever, "exp(x)"},
+      {"pow", 2, 2, R::kFloat, N::kStrictOrDomain, L::kOp, Op::kPow, D::kAny, Z::kNever, "pow(x, y)"},
+      {"sigmoid", 1, 1, R::kFloat, N::kStrict, L::kOp, Op::kSigmoid, D::kAny, Z::kNever, "sigmoid(x)"},
+      {"coalesce", 2, SIZE_MAX, R::kUnified, N::kCoalesce, L::kOp, Op::kCoalesce, D::kAny, Z::kEveryArgument,
+       "coalesce(a, b, ...)"},
+      {"is_null", 1, 1, R::kBool, N::kNever, L::kIsNull, Op::kIsNull, D::kAny, Z::kNever, "is_null(x)"},
+      {"sign", 1, 1, R::kSameNumeric, N::kStrict, L::kOp, Op::kSign, D::kAny, Z::kNever, "sign(x)"},
   };
   return kFunctions;
 }
@@ -33,8 +41,25 @@ const FunctionSpec* FindFunction(const std::string& name) {
   return nullptr;
 }
 
-bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+const std::vector<AggregateSpec>& AllAggregates() {
+  using K = ir::Aggregate::Kind;
+  using A = AggregateSpec::Argument;
+  using R = AggregateSpec::Result;
+  static const std::vector<AggregateSpec> kAggregates = {
+      {"count", K::kCountIf, K::kCount, std::nullopt, A::kBool, R::kInt, true, "count() or count(condition)"},
+      {"sum", K::kSum, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "sum(x)"},
+      {"avg", K::kAvg, std::nullopt, K::kWeightedAvg, A::kNumeric, R::kFloat, false, "avg(x[, weight = w])"},
+      {"min", K::kMin, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "min(x)"},
+      {"max", K::kMax, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "max(x)"},
+  };
+  return kAggregates;
+}
+
+const AggregateSpec* FindAggregate(const std::string& name) {
+  for (const auto& a : AllAggregates()) {
+    if (name == a.name) return &a;
+  }
+  return nullptr;
 }
 
 }  // namespace tally

@@ -1,9 +1,15 @@
-// The one registry of built-in functions: name, arity, how the result type follows from the
-// arguments, and the null policy. The checker reads it to type calls; lowering reads it to
-// pick the IR op. (The IR op's own semantics are in ir.h; the interpreter and code generator
-// implement those.)
+// The one registry of built-in functions and aggregates. Each is one entry, read by the
+// checker (arity, argument and result types, nullability, literal domain errors, which calls
+// prove a divisor non-zero), by lowering (the IR op it becomes and how), and, through the op
+// it names, by the IR verifier and the trap analysis (ir_ops.h says whether that op can trap).
+// What the op computes, bit for bit, is ir.h's rule, implemented once in each engine.
+//
+// Adding a pure built-in: one FunctionSpec here, one ir::Op (ir.h, ir_ops.cpp) and its body
+// in interpreter.cpp and codegen/llvm/emit.cpp; docs/architecture.md walks through sign().
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +23,7 @@ struct FunctionSpec {
   size_t min_args;
   size_t max_args;  // SIZE_MAX for variadic
   enum class Result : uint8_t {
-    kSameNumeric,     // int -> int, float -> float (abs, floor, ceil, round)
+    kSameNumeric,     // int -> int, float -> float (abs, floor, ceil, round, sign)
     kWidestNumeric,   // min, max, clamp: float if any argument is float
     kFloat,           // sqrt, ln, exp, pow, sigmoid
     kBool,            // is_null
@@ -30,13 +36,55 @@ struct FunctionSpec {
     kCoalesce,        // null only if every argument is null
     kNever,           // never null (is_null)
   } nulls;
+  // How a call becomes IR. The arguments are first converted to the call's result type
+  // (int widens to float); the op's trap, if any, reports "integer/float overflow in `CALL`".
+  enum class Lowering : uint8_t {
+    kOp,       // one `op` over all the arguments
+    kFold,     // a left fold of the binary `op`: min(a, b, c) = min(min(a, b), c)
+    kClamp,    // clamp(x, lo, hi) = min(max(x, lo), hi)
+    kDigits,   // `op` over the first argument; the second, an int literal, is its imm_int
+    kIsNull,   // `op`, or the constant true for is_null(null)
+  } lowering;
+  ir::Op op;
+  // A domain error the checker can see in a literal first argument is a compile error.
+  enum class Domain : uint8_t {
+    kAny,
+    kNonNegative,    // sqrt
+    kPositive,       // ln
+    kOrderedBounds,  // clamp: literal bounds must satisfy lo <= hi
+  } domain;
+  // When a call proves its value non-zero, so that dividing by it cannot give null.
+  enum class NonZero : uint8_t {
+    kNever,
+    kAnyPositiveLiteral,    // max(x, 1): some argument is a positive literal
+    kPositiveLowerBound,    // clamp(x, 1, 5): the lower bound is a positive literal
+    kEveryArgument,         // coalesce: every argument is non-zero
+  } nonzero;
   const char* signature;  // for messages and docs
 };
 
 const FunctionSpec* FindFunction(const std::string& name);
 const std::vector<FunctionSpec>& AllFunctions();
 
-// Aggregates (metrics only): count(), count(cond), sum(x), avg(x), avg(x, weight = w), min(x), max(x).
-bool IsAggregateName(const std::string& name);
+// Aggregates (metrics only): count(), count(cond), sum(x), avg(x), avg(x, weight = w),
+// min(x), max(x). A name that is also a function (min, max) is the aggregate when called
+// with fewer arguments than the function takes.
+struct AggregateSpec {
+  const char* name;
+  ir::Aggregate::Kind kind;                        // with one positional argument
+  std::optional<ir::Aggregate::Kind> no_argument;  // count(): the aggregate with none
+  std::optional<ir::Aggregate::Kind> weighted;     // avg(x, weight = w)
+  enum class Argument : uint8_t { kBool, kNumeric } argument;
+  enum class Result : uint8_t {
+    kInt,        // count: never null
+    kFloat,      // avg: nullable like its argument (null when no value); weighted: always nullable
+    kArgument,   // sum, min, max: the argument's type and nullability
+  } result;
+  bool no_argument_nonzero;  // count() counts accepted rows, so a group's count is >= 1
+  const char* signature;
+};
+
+const AggregateSpec* FindAggregate(const std::string& name);
+const std::vector<AggregateSpec>& AllAggregates();
 
 }  // namespace tally

@@ -280,6 +280,11 @@ class RowEvaluator {
       case Op::kSigmoid:
         v.f = 1.0 / (1.0 + std::exp(-a.f));
         return v;
+      case Op::kSign:
+        // Comparisons, not copysign: sign(-0.0) is +0.0 like sign(0.0).
+        if (inst.type == Type::kInt) v.i = (a.i > 0) - (a.i < 0);
+        else v.f = a.f > 0 ? 1.0 : a.f < 0 ? -1.0 : 0.0;
+        return v;
       default:
         return null();
     }
@@ -356,6 +361,33 @@ void RunMetricFinalize(const ir::Program& program, int64_t groups, const TallyCo
       WriteColumn(outputs[o], program.outputs[o].type, g, eval[program.outputs[o].value]);
     }
   }
+}
+
+std::optional<ir::Instruction> EvaluateOnConstants(const ir::Instruction& op,
+                                                   const std::vector<ir::Instruction>& operands) {
+  std::vector<ir::Instruction> code = operands;
+  ir::Instruction applied = op;
+  for (size_t i = 0; i < applied.args.size(); ++i) applied.args[i] = static_cast<ir::ValueId>(i);
+  code.push_back(std::move(applied));
+  ir::Program empty;
+  RowEvaluator eval(empty, code);
+  eval.Run(nullptr, 0, 0, {});
+  const Value& v = eval[static_cast<ir::ValueId>(operands.size())];
+  if (v.error != ir::kNoError) return std::nullopt;
+  ir::Instruction c;
+  c.op = Op::kConstant;
+  c.type = op.type;
+  if (!v.valid) {
+    c.nullable = true;
+    c.is_null_constant = true;
+    return c;
+  }
+  switch (op.type) {
+    case Type::kFloat: c.imm_float = v.f; break;
+    case Type::kString: c.index = static_cast<uint32_t>(v.i); c.imm_int = v.i; break;
+    default: c.imm_int = v.i; break;
+  }
+  return c;
 }
 
 }  // namespace tally::interp

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "tally/compiler/ir_ops.h"
+
 namespace tally::ir {
 
 const char* TypeName(Type t) {
@@ -10,47 +12,6 @@ const char* TypeName(Type t) {
     case Type::kInt: return "int";
     case Type::kFloat: return "float";
     case Type::kString: return "string";
-  }
-  return "?";
-}
-
-const char* OpName(Op op) {
-  switch (op) {
-    case Op::kConstant: return "const";
-    case Op::kInput: return "input";
-    case Op::kParam: return "param";
-    case Op::kAggregate: return "aggregate";
-    case Op::kGroupKey: return "group_key";
-    case Op::kAdd: return "add";
-    case Op::kSub: return "sub";
-    case Op::kMul: return "mul";
-    case Op::kDiv: return "div";
-    case Op::kMod: return "mod";
-    case Op::kNeg: return "neg";
-    case Op::kIntToFloat: return "int_to_float";
-    case Op::kEq: return "eq";
-    case Op::kNe: return "ne";
-    case Op::kLt: return "lt";
-    case Op::kLe: return "le";
-    case Op::kGt: return "gt";
-    case Op::kGe: return "ge";
-    case Op::kAnd: return "and";
-    case Op::kOr: return "or";
-    case Op::kNot: return "not";
-    case Op::kSelect: return "select";
-    case Op::kCoalesce: return "coalesce";
-    case Op::kIsNull: return "is_null";
-    case Op::kMin: return "min";
-    case Op::kMax: return "max";
-    case Op::kAbs: return "abs";
-    case Op::kRound: return "round";
-    case Op::kFloor: return "floor";
-    case Op::kCeil: return "ceil";
-    case Op::kSqrt: return "sqrt";
-    case Op::kLn: return "ln";
-    case Op::kExp: return "exp";
-    case Op::kPow: return "pow";
-    case Op::kSigmoid: return "sigmoid";
   }
   return "?";
 }
@@ -93,23 +54,20 @@ void PrintCode(std::string& out, const char* title, const std::vector<Instructio
   for (size_t i = 0; i < code.size(); ++i) {
     const Instruction& inst = code[i];
     out += "  %" + std::to_string(i) + " = " + OpName(inst.op);
-    switch (inst.op) {
-      case Op::kConstant:
+    switch (InfoOf(inst.op).immediate) {
+      case OpInfo::Immediate::kConstant:
         if (inst.is_null_constant) out += " null";
         else if (inst.type == Type::kFloat) out += " " + Float(inst.imm_float);
         else if (inst.type == Type::kString) out += " #" + std::to_string(inst.index);
         else out += " " + std::to_string(inst.imm_int);
         break;
-      case Op::kInput:
-      case Op::kParam:
-      case Op::kAggregate:
-      case Op::kGroupKey:
+      case OpInfo::Immediate::kIndex:
         out += " " + std::to_string(inst.index);
         break;
-      case Op::kRound:
+      case OpInfo::Immediate::kDigits:
         out += " digits=" + std::to_string(inst.imm_int);
         break;
-      default:
+      case OpInfo::Immediate::kNone:
         break;
     }
     for (size_t a = 0; a < inst.args.size(); ++a) out += (a == 0 ? " %" : ", %") + std::to_string(inst.args[a]);

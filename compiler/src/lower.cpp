@@ -4,6 +4,9 @@
 #include <cassert>
 #include <map>
 
+#include "functions.h"
+#include "tally/compiler/ir_ops.h"
+
 namespace tally {
 namespace {
 
@@ -167,9 +170,12 @@ class Lowering {
       case EK::kName: return LowerName(e);
       case EK::kUnary: {
         Value v = Lower(*e.args[0]);
-        if (e.unary_op == ast::UnaryOp::kNot) return Op(ir::Op::kNot, ir::Type::kBool, v.nullable, {v.id});
+        if (e.unary_op == ast::UnaryOp::kNot) {
+          v = Coerce(v, ir::Type::kBool);  // `not null`: the null literal is an int until told
+          return Op(ir::Op::kNot, ir::Type::kBool, v.nullable, {v.id});
+        }
         if (v.null_constant) return v;
-        return Op(ir::Op::kNeg, v.type, v.nullable, {v.id}, v.type == ir::Type::kInt, e.range, "integer overflow");
+        return Call(ir::Op::kNeg, v.type, v.nullable, {v}, e.range);
       }
       case EK::kBinary: return LowerBinary(e);
       case EK::kIn: return LowerIn(e);
@@ -261,16 +267,12 @@ class Lowering {
     a = Coerce(a, operand);
     b = Coerce(b, operand);
     switch (op) {
-      case B::kAdd: case B::kSub: case B::kMul: {
-        ir::Op o = op == B::kAdd ? ir::Op::kAdd : op == B::kSub ? ir::Op::kSub : ir::Op::kMul;
-        return Op(o, operand, nullable, {a.id, b.id}, true, e.range,
-                  operand == ir::Type::kInt ? "integer overflow" : "float overflow");
-      }
-      case B::kDiv:
-        return Op(ir::Op::kDiv, ir::Type::kFloat, module_.info.at(&e).type.nullable, {a.id, b.id}, true, e.range,
-                  "float overflow");
-      case B::kMod:
-        return Op(ir::Op::kMod, operand, module_.info.at(&e).type.nullable, {a.id, b.id});
+      case B::kAdd: return Call(ir::Op::kAdd, operand, nullable, {a, b}, e.range);
+      case B::kSub: return Call(ir::Op::kSub, operand, nullable, {a, b}, e.range);
+      case B::kMul: return Call(ir::Op::kMul, operand, nullable, {a, b}, e.range);
+      // Division and modulo are null for a zero divisor unless the checker proved it non-zero.
+      case B::kDiv: return Call(ir::Op::kDiv, ir::Type::kFloat, module_.info.at(&e).type.nullable, {a, b}, e.range);
+      case B::kMod: return Call(ir::Op::kMod, operand, module_.info.at(&e).type.nullable, {a, b}, e.range);
       default: break;
     }
     ir::Op o = op == B::kEq ? ir::Op::kEq : op == B::kNe ? ir::Op::kNe : op == B::kLt ? ir::Op::kLt
@@ -300,76 +302,73 @@ class Lowering {
       Value eq = Op(ir::Op::kEq, ir::Type::kBool, n.nullable || el.nullable, {n.id, el.id});
       any = any ? Op(ir::Op::kOr, ir::Type::kBool, any->nullable || eq.nullable, {any->id, eq.id}) : eq;
     }
-    if (!any) {
-      ir::Instruction f;
-      f.op = ir::Op::kConstant;
-      f.type = ir::Type::kBool;
-      any = Emit(std::move(f), false, {}, "");
-    }
+    if (!any) any = BoolConstant(false);
     if (e.negated) return Op(ir::Op::kNot, ir::Type::kBool, any->nullable, {any->id});
     return *any;
   }
 
+  // A call, as its registry entry (functions.h) says.
   Value LowerCall(const ast::Expr& e) {
     const ExprInfo& info = module_.info.at(&e);
     if (info.is_aggregate) return LowerAggregate(e, info);
-    const std::string& f = e.name;
+    const FunctionSpec& f = *FindFunction(e.name);  // the checker rejects unknown functions
     ir::Type t = TypeOf(e);
     bool nullable = info.type.nullable;
     std::vector<Value> args;
     for (const auto& a : e.args) args.push_back(Lower(*a));
-    auto coerced = [&](ir::Type to) {
-      std::vector<ir::ValueId> ids;
-      for (auto& v : args) ids.push_back(Coerce(v, to).id);
-      return ids;
+    // Arguments are converted to the result type first, in order (round's digits are an
+    // immediate, is_null takes its argument as it is).
+    auto converted = [&](size_t count) {
+      std::vector<Value> out;
+      for (size_t i = 0; i < count; ++i) out.push_back(Coerce(args[i], t));
+      return out;
     };
-    if (f == "min" || f == "max") {
-      auto ids = coerced(t);
-      Value acc{ids[0], t, args[0].nullable, (*code_)[ids[0]].may_error, false};
-      for (size_t i = 1; i < ids.size(); ++i) {
-        acc = Op(f == "min" ? ir::Op::kMin : ir::Op::kMax, t, acc.nullable || args[i].nullable, {acc.id, ids[i]});
+    using L = FunctionSpec::Lowering;
+    switch (f.lowering) {
+      case L::kOp: return Call(f.op, t, nullable, converted(args.size()), e.range);
+      case L::kFold: {
+        std::vector<Value> v = converted(args.size());
+        Value acc = v[0];
+        for (size_t i = 1; i < v.size(); ++i) acc = Call(f.op, t, acc.nullable || v[i].nullable, {acc, v[i]}, e.range);
+        return acc;
       }
-      return acc;
-    }
-    if (f == "clamp") {
-      auto ids = coerced(t);
-      Value lo = Op(ir::Op::kMax, t, args[0].nullable || args[1].nullable, {ids[0], ids[1]});
-      return Op(ir::Op::kMin, t, nullable, {lo.id, ids[2]});
-    }
-    if (f == "abs") return Op(ir::Op::kAbs, t, nullable, coerced(t), t == ir::Type::kInt, e.range, "integer overflow");
-    if (f == "floor") return Op(ir::Op::kFloor, t, nullable, coerced(t));
-    if (f == "ceil") return Op(ir::Op::kCeil, t, nullable, coerced(t));
-    if (f == "round") {
-      ir::Instruction inst;
-      inst.op = ir::Op::kRound;
-      inst.type = t;
-      inst.nullable = nullable;
-      inst.args = {Coerce(args[0], t).id};
-      inst.imm_int = e.args.size() == 2 ? e.args[1]->literal.int_value : 0;
-      return Emit(std::move(inst), false, {}, "");
-    }
-    if (f == "sqrt") return Op(ir::Op::kSqrt, t, nullable, coerced(ir::Type::kFloat));
-    if (f == "ln") return Op(ir::Op::kLn, t, nullable, coerced(ir::Type::kFloat));
-    if (f == "exp") return Op(ir::Op::kExp, t, nullable, coerced(ir::Type::kFloat));
-    if (f == "pow") return Op(ir::Op::kPow, t, nullable, coerced(ir::Type::kFloat));
-    if (f == "sigmoid") return Op(ir::Op::kSigmoid, t, nullable, coerced(ir::Type::kFloat));
-    if (f == "coalesce") return Op(ir::Op::kCoalesce, t, nullable, coerced(t));
-    if (f == "is_null") {
-      if (args[0].null_constant) {
-        ir::Instruction inst;
-        inst.op = ir::Op::kConstant;
-        inst.type = ir::Type::kBool;
-        inst.imm_int = 1;
-        return Emit(std::move(inst), false, {}, "");
+      case L::kClamp: {
+        std::vector<Value> v = converted(3);
+        Value lo = Call(ir::Op::kMax, t, v[0].nullable || v[1].nullable, {v[0], v[1]}, e.range);
+        return Call(ir::Op::kMin, t, nullable, {lo, v[2]}, e.range);
       }
-      return Op(ir::Op::kIsNull, ir::Type::kBool, false, {args[0].id});
+      case L::kDigits: {
+        Value v = Call(f.op, t, nullable, converted(1), e.range);
+        (*code_)[v.id].imm_int = e.args.size() == 2 ? e.args[1]->literal.int_value : 0;
+        return v;
+      }
+      case L::kIsNull:
+        if (args[0].null_constant) return BoolConstant(true);
+        return Op(f.op, ir::Type::kBool, false, {args[0].id});
     }
-    assert(false && "the checker rejects unknown functions");
     return NullConstant(t);
   }
 
+  // `op` over `args` (already of the operand type), trapping where the op table says it can.
+  Value Call(ir::Op op, ir::Type type, bool nullable, const std::vector<Value>& args, const SourceRange& range) {
+    std::vector<ir::ValueId> ids;
+    for (const Value& v : args) ids.push_back(v.id);
+    bool traps = ir::OpTraps(op, type);
+    return Op(op, type, nullable, std::move(ids), traps, range, traps ? ir::TrapMessage(op, type) : "");
+  }
+
+  Value BoolConstant(bool value) {
+    ir::Instruction inst;
+    inst.op = ir::Op::kConstant;
+    inst.type = ir::Type::kBool;
+    inst.imm_int = value ? 1 : 0;
+    return Emit(std::move(inst), false, {}, "");
+  }
+
+  // An aggregate's argument (and weight) are row code; a float aggregate (avg) reads them
+  // as floats. The group code reads the result.
   Value LowerAggregate(const ast::Expr& e, const ExprInfo& info) {
-    using AK = ir::Aggregate::Kind;
+    const bool as_float = FindAggregate(e.name)->result == AggregateSpec::Result::kFloat;
     ir::Aggregate agg;
     agg.kind = info.aggregate;
     agg.type = info.type.ToIr();
@@ -380,7 +379,7 @@ class Lowering {
     for (size_t i = 0; i < e.args.size(); ++i) {
       Value v = Lower(*e.args[i]);
       bool is_weight = !e.arg_names[i].empty();
-      if (agg.kind == AK::kAvg || agg.kind == AK::kWeightedAvg) v = Coerce(v, ir::Type::kFloat);
+      if (as_float) v = Coerce(v, ir::Type::kFloat);
       if (is_weight) agg.weight = v.id;
       else agg.arg = v.id;
     }

@@ -1,6 +1,7 @@
 // Seeded random differential test: random well-typed ir::Programs on random inputs (nulls,
 // zeros, -0.0, extremes, huge and tiny values, INT64_MIN, the empty string), JIT kernel vs
-// reference interpreter, compared bit for bit.
+// reference interpreter, compared bit for bit; and the same program after the IR passes
+// (passes.h: folding, CSE, dead code), in both engines, against the original's results.
 //
 // Short mode (default) runs in a few seconds. Long mode:
 //   TALLY_DIFF_PROGRAMS=4000 TALLY_DIFF_ROWS=512 TALLY_DIFF_SEED=1 ./codegen_differential_test
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "kernel_check.h"
+#include "tally/compiler/passes.h"
 
 namespace tally::codegen::testing {
 namespace {
@@ -153,9 +155,9 @@ class RandomProgram {
     switch (t) {
       case Type::kInt: {
         static const Op ops[] = {Op::kAdd, Op::kSub, Op::kMul, Op::kMod, Op::kNeg, Op::kMin, Op::kMax, Op::kAbs,
-                                 Op::kRound, Op::kFloor, Op::kCeil, Op::kSelect, Op::kCoalesce};
-        Op op = ops[Uniform(0, 12)];
-        if (op == Op::kNeg || op == Op::kAbs || op == Op::kFloor || op == Op::kCeil) v = one(op, t);
+                                 Op::kRound, Op::kFloor, Op::kCeil, Op::kSelect, Op::kCoalesce, Op::kSign};
+        Op op = ops[Uniform(0, 13)];
+        if (op == Op::kNeg || op == Op::kAbs || op == Op::kFloor || op == Op::kCeil || op == Op::kSign) v = one(op, t);
         else if (op == Op::kRound) v = one(op, t, Uniform(0, 3));
         else if (op == Op::kSelect) v = b_.Apply(op, t, {Operand(Type::kBool), Operand(t), Operand(t)});
         else if (op == Op::kCoalesce) v = b_.Apply(op, t, {Operand(t), Operand(t), Operand(t)});
@@ -165,11 +167,11 @@ class RandomProgram {
       case Type::kFloat: {
         static const Op ops[] = {Op::kAdd, Op::kSub, Op::kMul, Op::kDiv, Op::kMod, Op::kNeg, Op::kIntToFloat,
                                  Op::kMin, Op::kMax, Op::kAbs, Op::kRound, Op::kFloor, Op::kCeil, Op::kSqrt,
-                                 Op::kLn, Op::kExp, Op::kPow, Op::kSigmoid, Op::kSelect, Op::kCoalesce};
-        Op op = ops[Uniform(0, 19)];
+                                 Op::kLn, Op::kExp, Op::kPow, Op::kSigmoid, Op::kSelect, Op::kCoalesce, Op::kSign};
+        Op op = ops[Uniform(0, 20)];
         switch (op) {
           case Op::kNeg: case Op::kAbs: case Op::kFloor: case Op::kCeil: case Op::kSqrt: case Op::kLn:
-          case Op::kExp: case Op::kSigmoid:
+          case Op::kExp: case Op::kSigmoid: case Op::kSign:
             v = one(op, t);
             break;
           case Op::kIntToFloat: v = one(op, Type::kInt); break;
@@ -225,12 +227,28 @@ std::string Dump(const ir::Program& p) {
   return os.str();
 }
 
+// A score's outputs or a metric's row-kernel outputs, from the kernel or the interpreter.
+RunResult RunKernel(const Kernel& kernel, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                    const std::vector<uint16_t>* variants, bool metric) {
+  return metric ? RunColumns(kernel.metric_row(), p, inputs, rows, variants, true)
+                : RunColumns(kernel.score(), p, inputs, rows, variants, false);
+}
+
+RunResult RunInterpreter(const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                         const std::vector<uint16_t>* variants, bool metric) {
+  return RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
+                        uint32_t* st) {
+    if (metric) interp::RunMetricRows(p, r, in, var, out, st);
+    else interp::RunScore(p, r, in, var, out, st);
+  }, p, inputs, rows, variants, metric);
+}
+
 TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
   const int64_t programs = EnvInt("TALLY_DIFF_PROGRAMS", 100);
   const int64_t rows = EnvInt("TALLY_DIFF_ROWS", 300);
   const uint64_t seed = static_cast<uint64_t>(EnvInt("TALLY_DIFF_SEED", 20260101));
   auto start = std::chrono::steady_clock::now();
-  int64_t compared = 0, rejected = 0, nulls = 0;
+  int64_t compared = 0, rejected = 0, nulls = 0, removed = 0;
   for (int64_t n = 0; n < programs; ++n) {
     const uint64_t program_seed = seed * 1000003 + static_cast<uint64_t>(n);
     const bool metric = n % 4 == 3;
@@ -241,22 +259,24 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     const std::vector<uint16_t>* v = n % 3 == 0 ? nullptr : &variants;
     auto kernel = CompileKernel(p, NoCache());
     ASSERT_TRUE(kernel.ok()) << "seed " << program_seed << ": " << kernel.error().message;
-    RunResult k, i;
-    if (metric) {
-      k = RunColumns((*kernel)->metric_row(), p, inputs, rows, v, true);
-      i = RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                  uint32_t* st) { interp::RunMetricRows(p, r, in, var, out, st); },
-              p, inputs, rows, v, true);
-    } else {
-      k = RunColumns((*kernel)->score(), p, inputs, rows, v, false);
-      i = RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                  uint32_t* st) { interp::RunScore(p, r, in, var, out, st); },
-              p, inputs, rows, v, false);
-    }
+    RunResult k = RunKernel(**kernel, p, inputs, rows, v, metric);
+    RunResult i = RunInterpreter(p, inputs, rows, v, metric);
     ExpectSameBytes(k, i, "seed " + std::to_string(program_seed));
     RunResult one = metric ? RunRowByRow((*kernel)->metric_row(), p, inputs, rows, v, true)
                            : RunRowByRow((*kernel)->score(), p, inputs, rows, v, false);
     ExpectSameBytes(one, i, "row by row, seed " + std::to_string(program_seed));
+    // The passes must not change a byte: the optimized program, interpreted and compiled,
+    // against the original program interpreted.
+    ir::Program optimized = p;
+    tally::Status passes = ir::Optimize(optimized);
+    ASSERT_TRUE(passes.ok()) << "seed " << program_seed << ": " << passes.message();
+    removed += static_cast<int64_t>(p.row_code.size()) - static_cast<int64_t>(optimized.row_code.size());
+    auto optimized_kernel = CompileKernel(optimized, NoCache());
+    ASSERT_TRUE(optimized_kernel.ok()) << "seed " << program_seed << ": " << optimized_kernel.error().message;
+    RunResult ko = RunKernel(**optimized_kernel, optimized, inputs, rows, v, metric);
+    RunResult io = RunInterpreter(optimized, inputs, rows, v, metric);
+    ExpectSameBytes(io, i, "optimized, interpreted, seed " + std::to_string(program_seed));
+    ExpectSameBytes(ko, i, "optimized, compiled, seed " + std::to_string(program_seed));
     if (n % 5 == 0) {  // every fifth program also as a later process gets it: from the cache
       std::shared_ptr<const Kernel> reloaded = CompileAndReload(p);
       ASSERT_TRUE(reloaded) << "seed " << program_seed;
@@ -265,7 +285,7 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
       ExpectSameBytes(c, i, "from the cache, seed " + std::to_string(program_seed));
     }
     if (::testing::Test::HasFailure()) {
-      FAIL() << "first mismatch at program seed " << program_seed << ":\n" << Dump(p);
+      FAIL() << "first mismatch at program seed " << program_seed << ":\n" << Dump(p) << "optimized:\n" << Dump(optimized);
     }
     compared += rows;
     for (int64_t r = 0; r < rows; ++r) {
@@ -275,10 +295,10 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("differential: %lld programs x %lld rows = %lld cases, seed %llu, %.1f s; "
-              "%lld rows rejected (require/trap), %lld null output values\n",
+              "%lld rows rejected (require/trap), %lld null output values, %lld instructions removed by the passes\n",
               static_cast<long long>(programs), static_cast<long long>(rows), static_cast<long long>(compared),
               static_cast<unsigned long long>(seed), seconds, static_cast<long long>(rejected),
-              static_cast<long long>(nulls));
+              static_cast<long long>(nulls), static_cast<long long>(removed));
 }
 
 }  // namespace

@@ -212,6 +212,15 @@ TEST(CodegenOps, SqrtLnExpPowAreNullOutsideTheirDomain) {
              {F(0.5), F(1.0 / (1.0 + std::exp(-2.0))), F(0.0), F(1.0)});
 }
 
+TEST(CodegenOps, SignIsMinusOneZeroOrOneAndPositiveZeroForBothZeros) {
+  CheckScore(Unary(Op::kSign, Type::kInt, Type::kInt), {Ints({5, -3, 0, kMin, kMax, null})},
+             {I(1), I(-1), I(0), I(-1), I(1), Null()});
+  CheckScore(Unary(Op::kSign, Type::kFloat, Type::kFloat), {Floats({2.5, -0.5, 0.0, -0.0, 5e-324, -kHuge, null})},
+             {F(1.0), F(-1.0), F(0.0), F(0.0), F(1.0), F(-1.0), Null()});
+  // Both engines compute sign(-0.0) as +0.0; outputs cannot show the sign of a zero, so
+  // tests/compiler/passes_test.cpp checks it on the folded constant.
+}
+
 TEST(CodegenOps, ConstantsNullConstantAndStrings) {
   ProgramBuilder b;
   ValueId x = b.Input("x", Type::kInt);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tally/compiler/ir.h"
+#include "tally/compiler/ir_ops.h"
 #include "tally/compiler/kernel_abi.h"
 
 namespace tally::codegen::testing {
@@ -18,14 +19,8 @@ using ir::Op;
 using ir::Type;
 using ir::ValueId;
 
-inline bool CanTrap(Op op, Type t) {
-  switch (op) {
-    case Op::kAdd: case Op::kSub: case Op::kMul: return true;
-    case Op::kDiv: return true;
-    case Op::kNeg: case Op::kAbs: return t == Type::kInt;
-    default: return false;
-  }
-}
+// The op table says which ops trap; a program built here carries a trap id exactly there.
+inline bool CanTrap(Op op, Type t) { return ir::OpTraps(op, t); }
 
 class ProgramBuilder {
  public:

@@ -143,6 +143,25 @@ TEST(Semantics, Functions) {
   EXPECT_EQ(Out("int? = abs(a)", {{"a", int64_t{-4}}}), Cell(int64_t{4}));
 }
 
+TEST(Semantics, NotNullIsNull) {
+  EXPECT_EQ(Out("bool? = not null", {}), kNull);
+  EXPECT_EQ(Out("bool? = not (p and null)", {{"p", false}}), Cell(true));
+}
+
+TEST(Semantics, SignKeepsTheTypeAndIsStrict) {
+  EXPECT_EQ(Out("int? = sign(a)", {{"a", int64_t{42}}}), Cell(int64_t{1}));
+  EXPECT_EQ(Out("int? = sign(a)", {{"a", int64_t{-7}}}), Cell(int64_t{-1}));
+  EXPECT_EQ(Out("int? = sign(a)", {{"a", int64_t{0}}}), Cell(int64_t{0}));
+  EXPECT_EQ(Out("int? = sign(a)", {{"a", kMin}}), Cell(int64_t{-1}));  // no overflow: no negation
+  EXPECT_EQ(Out("int? = sign(a)", {}), kNull);
+  EXPECT_EQ(Out("float? = sign(x)", {{"x", 0.25}}), Cell(1.0));
+  EXPECT_EQ(Out("float? = sign(x)", {{"x", -1e300}}), Cell(-1.0));
+  EXPECT_EQ(Out("float? = sign(x)", {{"x", -0.0}}), Cell(0.0));
+  EXPECT_EQ(Out("float? = sign(x)", {}), kNull);
+  // int widens where a float is needed: 3 * sign(-2) = -3, then to float.
+  EXPECT_EQ(Out("float? = 3 * sign(a) + x", {{"a", int64_t{-2}}, {"x", 0.5}}), Cell(-2.5));
+}
+
 TEST(Semantics, InLists) {
   EXPECT_EQ(Out("bool? = s in [\"a\", \"b\"]", {{"s", std::string("b")}}), Cell(true));
   EXPECT_EQ(Out("bool? = s not in [\"a\", \"b\"]", {{"s", std::string("c")}}), Cell(true));

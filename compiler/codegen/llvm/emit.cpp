@@ -14,7 +14,8 @@
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
-#include "validate.h"
+#include "tally/compiler/ir_verify.h"
+#include "tally/compiler/trap_analysis.h"
 
 namespace tally::codegen {
 namespace {
@@ -120,9 +121,14 @@ class Emitter {
     }
     trap_notes_[current_] = bits;
   }
-  // Ors the trap notes into row_trap_, skipping a float result whose non-finite value would
-  // surely make a later checked op non-finite too (see Covered).
-  void CombineTrapNotes(const std::vector<ir::Instruction>& code, const std::vector<Triple>& values);
+  // Ors the trap notes into row_trap_, skipping the traps the analysis (trap_analysis.h)
+  // finds covered by a later check.
+  void CombineTrapNotes(const std::vector<ir::Instruction>& code) {
+    std::vector<bool> checks = ir::FastLoopTrapChecks(code);
+    for (size_t i = 0; i < code.size(); ++i) {
+      if (checks[i] && trap_notes_[i]) row_trap_ = b_.CreateOr(row_trap_, trap_notes_[i]);
+    }
+  }
   llvm::Value* row_ = nullptr;
   bool precise_ = true;
   llvm::Value* row_trap_ = nullptr;  // fast body: see NoteTrap
@@ -241,7 +247,7 @@ Triple Emitter::EmitParam(const ir::Instruction& ins) {
   llvm::Type* elem = StorageType(ins.type);
   std::vector<llvm::Constant*> items;
   for (size_t v = 0; v < program_.variants.size(); ++v) {
-    size_t k = v < n ? v : 0;  // validate.cpp allows 1 value (same for every variant) or one per variant
+    size_t k = v < n ? v : 0;  // ir::Verify allows 1 value (same for every variant) or one per variant
     if (is_float) {
       items.push_back(llvm::ConstantFP::get(elem, p.float_values[k]));
     } else {
@@ -462,51 +468,19 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
       llvm::Value* one = llvm::ConstantFP::get(f64, 1.0);
       return {b_.CreateFDiv(one, b_.CreateFAdd(one, e)), all_valid, error};
     }
+    case Op::kSign: {
+      // Comparisons, not copysign: sign(-0.0) is +0.0 like sign(0.0).
+      if (!is_float) {
+        llvm::Value* positive = b_.CreateZExt(b_.CreateICmpSGT(x(0), b_.getInt64(0)), b_.getInt64Ty());
+        llvm::Value* negative = b_.CreateZExt(b_.CreateICmpSLT(x(0), b_.getInt64(0)), b_.getInt64Ty());
+        return {b_.CreateSub(positive, negative), all_valid, error};
+      }
+      llvm::Value* zero = llvm::ConstantFP::get(f64, 0.0);
+      llvm::Value* below = b_.CreateSelect(b_.CreateFCmpOLT(x(0), zero), llvm::ConstantFP::get(f64, -1.0), zero);
+      return {b_.CreateSelect(b_.CreateFCmpOGT(x(0), zero), llvm::ConstantFP::get(f64, 1.0), below), all_valid, error};
+    }
   }
   return {llvm::UndefValue::get(PayloadType(ins.type)), b_.getFalse(), NoError()};
-}
-
-void Emitter::CombineTrapNotes(const std::vector<ir::Instruction>& code, const std::vector<Triple>& values) {
-  auto always_valid = [&](ir::ValueId id) {
-    auto* c = llvm::dyn_cast<llvm::ConstantInt>(values[id].valid);
-    return c && c->isOne();
-  };
-  auto nonzero_constant = [&](ir::ValueId id) {
-    auto* c = llvm::dyn_cast<llvm::ConstantFP>(values[id].value);
-    return c && !c->isZero() && always_valid(id);
-  };
-  // detected[i]: a non-finite result of i (when valid) fires some emitted check. Inf and NaN
-  // survive +, -, * with any valid operand and division of them by a non-zero constant
-  // (x / inf = 0 would not, so other divisors do not count).
-  std::vector<bool> detected(code.size(), false);
-  std::vector<bool> emit(code.size(), false);
-  std::vector<std::vector<ir::ValueId>> consumers(code.size());
-  for (ir::ValueId c = 0; c < code.size(); ++c) {
-    for (ir::ValueId a : code[c].args) consumers[a].push_back(c);
-  }
-  for (size_t i = code.size(); i-- > 0;) {
-    if (!trap_notes_[i]) continue;
-    bool covered = false;
-    if (code[i].type == Type::kFloat) {
-      for (ir::ValueId c : consumers[i]) {
-        const ir::Instruction& user = code[c];
-        if (!detected[c] || user.type != Type::kFloat) continue;
-        bool others_valid = true;
-        for (ir::ValueId a : user.args) others_valid &= a == i || always_valid(a);
-        if (!others_valid) continue;
-        if (user.op == Op::kAdd || user.op == Op::kSub || user.op == Op::kMul ||
-            (user.op == Op::kDiv && user.args[0] == i && user.args[1] != i && nonzero_constant(user.args[1]))) {
-          covered = true;
-          break;
-        }
-      }
-    }
-    detected[i] = true;
-    emit[i] = !covered;
-  }
-  for (size_t i = 0; i < code.size(); ++i) {
-    if (emit[i]) row_trap_ = b_.CreateOr(row_trap_, trap_notes_[i]);
-  }
 }
 
 llvm::Value* Emitter::RequireStatus(llvm::Value* otherwise, const std::vector<Triple>& values) {
@@ -599,7 +573,7 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   values.reserve(code.size());
   trap_notes_.assign(code.size(), nullptr);
   for (current_ = 0; current_ < code.size(); ++current_) values.push_back(EmitInstruction(code[current_], values));
-  if (!precise) CombineTrapNotes(code, values);
+  if (!precise) CombineTrapNotes(code);
   store(*this, values);
   llvm::Value* next = b_.CreateAdd(row, b_.getInt64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
   row->addIncoming(next, b_.GetInsertBlock());
@@ -753,7 +727,7 @@ llvm::Value* StoreValues(Emitter& em, const std::vector<ir::ValueId>& values, co
 
 Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& program,
                                                        llvm::LLVMContext& context) {
-  if (Status s = ValidateProgram(program); !s.ok()) return Error{s.message()};
+  if (Status s = ir::Verify(program); !s.ok()) return Error{s.message()};
   auto module = std::make_unique<llvm::Module>("tally." + program.name, context);
   Emitter e(program, context, *module);
   std::vector<ir::ValueId> output_values;

@@ -47,7 +47,7 @@ class Backend {
   // The kernel module as LLVM IR text, before or after the optimizer.
   virtual Result<std::string> ModuleText(const ir::Program& program, const TargetInfo& target, int opt_level,
                                          bool optimized) = 0;
-  // Every feature LLVM says `cpu` implies, "+a,+b,..." sorted (for target_test.cpp).
+  // Every feature LLVM says `cpu` implies, "+a,+b,..." sorted (for tests/codegen/plugin_test.cpp).
   virtual Result<std::string> ImpliedFeatures(const std::string& triple, const std::string& cpu) = 0;
   // LLVM's version string, "19.1.7".
   virtual std::string LlvmVersion() const = 0;

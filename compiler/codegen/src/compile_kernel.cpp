@@ -1,5 +1,5 @@
 // The code generation pipeline, top to bottom:
-//   ValidateProgram -> cache lookup -> (hit) object_loader: link the cached object, no LLVM
+//   ir::Verify      -> cache lookup -> (hit) object_loader: link the cached object, no LLVM
 //                                   -> (miss) the LLVM plugin (backend.h): emit, optimize,
 //                                      compile into the JIT -> cache write
 #include <algorithm>
@@ -12,9 +12,9 @@
 #include "object_loader.h"
 #include "tally/support/sha256.h"
 #include "tally/codegen/kernel.h"
+#include "tally/compiler/ir_verify.h"
 #include "tally_codegen_source_hash.h"
 #include "target.h"
-#include "validate.h"
 
 #ifndef TALLY_VERSION
 #error "TALLY_VERSION must be defined by the build"
@@ -118,7 +118,7 @@ std::string CacheKey(const ir::Program& program, const KernelOptions& options) {
 
 Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, const KernelOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  if (Status s = ValidateProgram(program); !s.ok()) return Error{s.message()};
+  if (Status s = ir::Verify(program); !s.ok()) return Error{s.message()};
   Result<TargetInfo> target = TargetFor(options);
   if (!target.ok()) return target.error();
 
@@ -166,7 +166,7 @@ Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, 
 }
 
 Result<std::string> KernelIR(const ir::Program& program, bool optimized, const KernelOptions& options) {
-  if (Status s = ValidateProgram(program); !s.ok()) return Error{s.message()};
+  if (Status s = ir::Verify(program); !s.ok()) return Error{s.message()};
   Result<TargetInfo> target = TargetFor(options);
   if (!target.ok()) return target.error();
   Result<Backend*> backend = LoadBackend();

@@ -14,7 +14,8 @@ struct Baseline {
 
 #if defined(__x86_64__)
 // The x86-64 micro-architecture levels (psABI). Checked against LLVM by
-// tests/codegen/target_test.cpp, so an LLVM upgrade that changes them fails a test.
+// CodegenPlugin.BaselineTableIsWhatLlvmSays in tests/codegen/plugin_test.cpp, so an LLVM upgrade
+// that changes them fails a test.
 constexpr Baseline kBaselines[] = {
     {"x86-64-v3",
      "+64bit,+64bit-mode,+allow-light-256-bit,+avx,+avx2,+bmi,+bmi2,+cmov,+crc32,+cx16,+cx8,+f16c,"

@@ -3,6 +3,9 @@
 // It is the oracle the LLVM kernels are compared with, bit for bit.
 #pragma once
 
+#include <optional>
+#include <vector>
+
 #include "tally/compiler/ir.h"
 #include "tally/compiler/kernel_abi.h"
 
@@ -20,5 +23,12 @@ void RunMetricRows(const ir::Program& program, int64_t rows, const TallyColumnVi
 void RunMetricFinalize(const ir::Program& program, int64_t groups,
                        const TallyColumnView* aggregates, const TallyColumnView* group_keys,
                        TallyColumnView* outputs, uint32_t* status);
+
+// `op` evaluated on `operands` (constants, one per op.args, in order) exactly as the
+// functions above would evaluate it: the constant it yields (a null constant when null), or
+// nullopt when it traps. Constant folding (passes.h) uses it, so folding cannot disagree
+// with the engines.
+std::optional<ir::Instruction> EvaluateOnConstants(const ir::Instruction& op,
+                                                   const std::vector<ir::Instruction>& operands);
 
 }  // namespace tally::interp

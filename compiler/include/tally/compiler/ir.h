@@ -13,6 +13,10 @@
 //   error   the smallest trap id raised in its dependency cone that the value depends on
 //           (kNoError when none; only possible when `may_error`).
 // Payloads of null values are unspecified but must never trap or be read.
+//
+// ir_ops.h tabulates each op's shape (arity, operand and result types, trap and null rules);
+// ir_verify.h checks a Program against it; passes.h simplifies a Program without changing
+// what it computes.
 #pragma once
 
 #include <cstdint>
@@ -72,8 +76,14 @@ enum class Op : uint8_t {
   kLn,         // float; x <= 0 -> null.
   kExp,        // float; non-finite result -> null. Calls the C library's exp().
   kPow,        // float; non-finite or NaN result -> null. Calls the C library's pow().
-  kSigmoid,    // float; 1.0 / (1.0 + exp(-x)), exp() from the C library. Never null.
+  kSigmoid,    // float; 1.0 / (1.0 + exp(-x)), exp() from the C library. Strict, and
+               // never null for a valid x.
+  kSign,       // int: -1, 0 or 1. float: -1.0 if x < 0, 1.0 if x > 0, else +0.0 (so sign(-0.0)
+               // is +0.0). Strict.
 };
+// The last op: the table of ops (ir_ops.cpp) must have a row for every op up to it.
+constexpr Op kLastOp = Op::kSign;
+// The printed name of `op`; ir_ops.h has the rest of its row in the table of ops.
 const char* OpName(Op op);
 
 struct Instruction {

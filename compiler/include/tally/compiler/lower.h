@@ -1,6 +1,8 @@
 // Stage 3: a checked definition (and its overrides) -> ir::Program. This is where the
 // language's implicit rules become explicit IR: int-to-float widening, `in` as a chain of
-// comparisons, clamp as min/max, regional params as per-variant tables, traps for overflow.
+// comparisons, each call as its registry entry says (functions.h; clamp as min/max, ...),
+// regional params as per-variant tables, trap ids where the op table says an op can trap.
+// The result is verified and optimized next (passes.h).
 #pragma once
 
 #include "tally/compiler/checker.h"

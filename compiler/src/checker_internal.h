@@ -1,0 +1,121 @@
+// The checker's parts, shared by its files; checker.cpp runs them (Check). One
+// DefinitionChecker checks one definition; its member functions live in one file per
+// section:
+//   check_declarations.cpp  metadata and declared names
+//   check_members.cpp       lets, outputs and requires in source order; unused-name warnings
+//   check_expressions.cpp   expressions and operators (the divisor rule)
+//   check_calls.cpp         built-in functions and aggregates, from the registry (functions.h)
+//   check_tests.cpp         test blocks
+//   check_overrides.cpp     regional overrides (after every definition is checked)
+//   check_rules.cpp         the small rules they share
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "functions.h"
+#include "tally/compiler/checker.h"
+
+namespace tally::checking {
+
+using K = CheckedType::Kind;
+
+inline CheckedType Make(K kind, bool nullable = false) { return {kind, nullable}; }
+inline CheckedType ErrorType() { return {K::kError, false}; }
+
+// "did you mean `x`?" for the closest candidate within a small distance; "" when none.
+std::string Suggest(const std::string& name, const std::vector<std::string>& candidates);
+std::optional<CheckedType> ParseTypeName(const std::string& name);
+CheckedType LiteralType(const ast::Literal& lit);
+// Can a value of type `from` be stored where `to` is declared? (int widens to float;
+// null fits any nullable slot.) Nullability is checked separately.
+bool Assignable(CheckedType from, CheckedType to);
+// The common type of two branches (if/coalesce); nullopt when there is none.
+std::optional<CheckedType> Unify(CheckedType a, CheckedType b);
+bool IsPositiveLiteral(const ast::Expr& e);
+bool IsNonzeroLiteral(const ast::Expr& e);
+// "90d" -> seconds; nullopt when it is not a number of hours, days or weeks.
+std::optional<int64_t> DurationSeconds(const std::string& text);
+// MAJOR.MINOR.PATCH with no leading zeros (semver 2.0 section 2); pre-release allowed.
+bool ValidSemver(const std::string& v);
+
+class DefinitionChecker {
+ public:
+  DefinitionChecker(CheckedDefinition& def, CheckedModule& module, DiagnosticList& diagnostics)
+      : def_(def), ast_(*def.ast), module_(module), diagnostics_(diagnostics) {}
+
+  void Run();
+
+ private:
+  // ---- metadata (check_declarations.cpp) ------------------------------------
+  template <typename T>
+  const ast::Located<T>* Single(const std::vector<ast::Located<T>>& items, const char* what, bool required);
+  void CheckMetadata();
+
+  // ---- names (check_declarations.cpp) ---------------------------------------
+  void Declare(const std::string& name, SourceRange range, Symbol symbol);
+  void DeclareNames();
+  // Which names each let/output mentions, to tell a cycle from a mere forward reference.
+  void CollectReferences();
+  bool Reaches(const std::string& from, const std::string& target, std::set<std::string>& seen, std::vector<std::string>& path);
+  void CheckParam(size_t i);
+  void CheckKeysAndGroups();
+
+  // ---- members (check_members.cpp) ------------------------------------------
+  enum class Where : uint8_t { kRow, kGroup, kAggregateArg };
+  void CheckLet(size_t i);
+  void CheckOutput(size_t i);
+  void CheckRequire(size_t i);
+  std::string Excerpt(SourceRange r) const;
+
+  // ---- expressions (check_expressions.cpp / check_calls.cpp) ----------------
+  CheckedType Record(const ast::Expr& e, CheckedType t, bool nonzero = false);
+  CheckedType CheckExpr(const ast::Expr& e, Where where);
+  CheckedType CheckName(const ast::Expr& e, Where where);
+  // A param is proven non-zero when its global value is (overrides are checked against the
+  // same rule when they are applied).
+  bool ParamNonzero(uint32_t index) const;
+  CheckedType CheckUnary(const ast::Expr& e, Where where);
+  CheckedType CheckBinary(const ast::Expr& e, Where where);
+  static bool IsZeroLiteral(const ast::Expr& e);
+  CheckedType CheckIn(const ast::Expr& e, Where where);
+  CheckedType CheckIf(const ast::Expr& e, Where where);
+  CheckedType CheckCall(const ast::Expr& e, Where where);
+  static std::string ArityText(const FunctionSpec& f);
+  CheckedType CheckRound(const ast::Expr& e, const std::vector<CheckedType>& args);
+  // A domain error the checker can see now (a literal argument) is a compile error.
+  void CheckDomain(const ast::Expr& e, const FunctionSpec& f);
+  bool ProvesNonzero(const ast::Expr& e, const FunctionSpec& f);
+  CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where);
+
+  // ---- warnings (check_members.cpp) -----------------------------------------
+  void WarnUnused();
+
+  // ---- tests (check_tests.cpp) ----------------------------------------------
+  void CheckTest(const ast::Test& test);
+  // False, after an E-duplicate-name error, when `b` names what `seen` already holds.
+  bool FirstMention(std::set<std::string>& seen, const ast::TestBinding& b, const char* verb);
+  void CheckGiven(const ast::TestStep& step);
+  void CheckExpect(const ast::TestStep& step);
+  void CheckLiteralFits(const ast::Literal& lit, CheckedType slot, const std::string& what);
+
+  CheckedDefinition& def_;
+  const ast::Definition& ast_;
+  CheckedModule& module_;
+  DiagnosticList& diagnostics_;
+  bool is_metric_ = false;
+  std::string current_;
+  uint32_t current_offset_ = 0;
+  std::map<std::string, SourceRange> declared_ranges_;
+  std::map<std::string, std::set<std::string>> references_;
+  std::set<std::set<std::string>> reported_cycles_;
+};
+
+// Checks every override in `module`'s files against its target; run after every definition.
+void CheckOverrides(CheckedModule& module, DiagnosticList& diagnostics);
+
+}  // namespace tally::checking

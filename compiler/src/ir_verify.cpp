@@ -1,0 +1,168 @@
+#include "tally/compiler/ir_verify.h"
+
+#include <string>
+
+#include "tally/compiler/ir_ops.h"
+
+namespace tally::ir {
+namespace {
+
+enum class Code { kRow, kPost };
+
+bool IsNumeric(Type t) { return t == Type::kInt || t == Type::kFloat; }
+
+std::string CheckShape(const std::vector<Instruction>& code, const Instruction& ins) {
+  const OpInfo& info = InfoOf(ins.op);
+  size_t n = ins.args.size();
+  switch (info.arity) {
+    case OpInfo::Arity::kLeaf: if (n != 0) return "a leaf with operands"; break;
+    case OpInfo::Arity::kOne: if (n != 1) return "takes 1 operand"; break;
+    case OpInfo::Arity::kTwo: if (n != 2) return "takes 2 operands"; break;
+    case OpInfo::Arity::kThree: if (n != 3) return "takes 3 operands"; break;
+    case OpInfo::Arity::kAtLeastOne: if (n == 0) return "takes at least 1 operand"; break;
+  }
+  auto arg = [&](size_t i) { return code[ins.args[i]].type; };
+  auto all_args = [&](Type t) {
+    for (size_t i = 0; i < n; ++i) {
+      if (arg(i) != t) return false;
+    }
+    return true;
+  };
+  bool operands_ok = true;
+  switch (info.operands) {
+    case OpInfo::Operands::kNone: break;
+    case OpInfo::Operands::kResult: operands_ok = all_args(ins.type); break;
+    case OpInfo::Operands::kInt: operands_ok = all_args(Type::kInt); break;
+    case OpInfo::Operands::kSameType: operands_ok = arg(0) == arg(1); break;
+    case OpInfo::Operands::kBool: operands_ok = all_args(Type::kBool); break;
+    case OpInfo::Operands::kSelect: operands_ok = arg(0) == Type::kBool && arg(1) == ins.type && arg(2) == ins.type; break;
+    case OpInfo::Operands::kAny: break;
+  }
+  if (!operands_ok) return "operand types do not fit";
+  bool result_ok = true;
+  switch (info.result) {
+    case OpInfo::Result::kAny: break;
+    case OpInfo::Result::kNumeric: result_ok = IsNumeric(ins.type); break;
+    case OpInfo::Result::kFloat: result_ok = ins.type == Type::kFloat; break;
+    case OpInfo::Result::kBool: result_ok = ins.type == Type::kBool; break;
+  }
+  if (!result_ok) return std::string("result type ") + TypeName(ins.type) + " does not fit";
+  if (info.immediate == OpInfo::Immediate::kDigits && (ins.imm_int < 0 || ins.imm_int > 15))
+    return "digits outside 0..15";
+  return "";
+}
+
+// The flags follow from the operands: the engines rely on `nullable` (a non-nullable value
+// is valid) and the trap analysis on both.
+std::string CheckFlags(const Program& p, const std::vector<Instruction>& code, const Instruction& ins) {
+  bool any_error = false, any_nullable = false, all_nullable = true;
+  for (ValueId id : ins.args) {
+    any_error = any_error || code[id].may_error;
+    any_nullable = any_nullable || code[id].nullable;
+    all_nullable = all_nullable && code[id].nullable;
+  }
+  bool traps = OpTraps(ins.op, ins.type);
+  if (traps != (ins.trap != kNoError)) return traps ? "a trapping op without a trap id" : "a trap id on an op that cannot trap";
+  if (traps && (ins.trap >= p.reasons.size() || p.reasons[ins.trap].kind != Reason::Kind::kTrap))
+    return "trap id " + std::to_string(ins.trap) + " names no trap reason";
+  if (ins.may_error != (traps || any_error)) return "may_error does not follow from the operands";
+  if (ins.is_null_constant && (ins.op != Op::kConstant || !ins.nullable)) return "a null constant must be a nullable constant";
+  bool must_be_nullable = false;
+  switch (InfoOf(ins.op).nulls) {
+    case OpInfo::Nulls::kLeaf: case OpInfo::Nulls::kNever: break;
+    case OpInfo::Nulls::kStrict: case OpInfo::Nulls::kStrictOrDomain: case OpInfo::Nulls::kKleene:
+      must_be_nullable = any_nullable;
+      break;
+    case OpInfo::Nulls::kSelect: must_be_nullable = code[ins.args[1]].nullable || code[ins.args[2]].nullable; break;
+    case OpInfo::Nulls::kCoalesce: must_be_nullable = all_nullable; break;
+  }
+  if (must_be_nullable && !ins.nullable) return "not nullable though a nullable operand can make it null";
+  if (InfoOf(ins.op).nulls == OpInfo::Nulls::kNever && ins.nullable) return "nullable though it is never null";
+  return "";
+}
+
+std::string CheckLeaf(const Program& p, const Instruction& ins, Code where) {
+  switch (ins.op) {
+    case Op::kConstant:
+      if (ins.type == Type::kString && !ins.is_null_constant && ins.index >= p.string_constants.size())
+        return "string constant index out of range";
+      return "";
+    case Op::kInput:
+      if (where != Code::kRow || ins.index >= p.inputs.size() || p.inputs[ins.index].type != ins.type ||
+          p.inputs[ins.index].nullable != ins.nullable)
+        return "bad input reference";
+      return "";
+    case Op::kParam: {
+      if (ins.index >= p.params.size() || p.params[ins.index].type != ins.type || ins.nullable) return "bad param reference";
+      const Param& param = p.params[ins.index];
+      size_t n = ins.type == Type::kFloat ? param.float_values.size() : param.int_values.size();
+      size_t variants = p.variants.empty() ? 1 : p.variants.size();
+      if (n != 1 && n != variants) return "param " + param.name + " has a value count unlike the variants";
+      return "";
+    }
+    case Op::kAggregate:
+      if (where != Code::kPost || ins.index >= p.aggregates.size() || p.aggregates[ins.index].type != ins.type)
+        return "bad aggregate reference";
+      return "";
+    case Op::kGroupKey:
+      if (where != Code::kPost || ins.index >= p.group_keys.size() || p.group_keys[ins.index] >= p.inputs.size() ||
+          p.inputs[p.group_keys[ins.index]].type != ins.type)
+        return "bad group key reference";
+      return "";
+    default:
+      return "";
+  }
+}
+
+// Empty when `code[at]` is well formed, else why not.
+std::string CheckInstruction(const Program& p, const std::vector<Instruction>& code, size_t at, Code where) {
+  const Instruction& ins = code[at];
+  if (static_cast<size_t>(ins.op) > static_cast<size_t>(kLastOp)) return "unknown op";
+  for (ValueId id : ins.args) {
+    if (id >= at) return "operand " + std::to_string(id) + " is not an earlier instruction";
+  }
+  std::string why = CheckShape(code, ins);
+  if (why.empty()) why = CheckLeaf(p, ins, where);
+  if (why.empty()) why = CheckFlags(p, code, ins);
+  return why;
+}
+
+Status CheckCode(const Program& p, const std::vector<Instruction>& code, Code where) {
+  for (size_t i = 0; i < code.size(); ++i) {
+    std::string why = CheckInstruction(p, code, i, where);
+    if (!why.empty()) {
+      return Error{"malformed IR for " + p.name + ": " + (where == Code::kRow ? "row" : "post") + " instruction " +
+                   std::to_string(i) + " (" + OpName(code[i].op) + "): " + why};
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Verify(const Program& p) {
+  RETURN_IF_ERROR(CheckCode(p, p.row_code, Code::kRow));
+  RETURN_IF_ERROR(CheckCode(p, p.post_code, Code::kPost));
+  auto bad = [&](const std::string& what) { return Error{"malformed IR for " + p.name + ": " + what}; };
+  for (const Require& r : p.requirements) {
+    if (r.condition >= p.row_code.size() || p.row_code[r.condition].type != Type::kBool || r.reason >= p.reasons.size())
+      return bad("bad require");
+  }
+  const auto& out_code = p.kind == Program::Kind::kScore ? p.row_code : p.post_code;
+  for (const Output& o : p.outputs) {
+    if (o.value >= out_code.size() || out_code[o.value].type != o.type) return bad("bad output " + o.name);
+  }
+  if (p.kind == Program::Kind::kMetric) {
+    for (const Aggregate& a : p.aggregates) {
+      bool uses_arg = a.kind != Aggregate::Kind::kCount;
+      if (uses_arg && a.arg >= p.row_code.size()) return bad("bad aggregate argument");
+      if (a.kind == Aggregate::Kind::kWeightedAvg && a.weight >= p.row_code.size()) return bad("bad aggregate weight");
+    }
+    for (uint32_t k : p.group_keys) {
+      if (k >= p.inputs.size()) return bad("bad group key");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tally::ir

@@ -1,0 +1,41 @@
+#include "pass_util.h"
+
+#include "tally/compiler/ir_ops.h"
+
+namespace tally::ir {
+
+Replacements Identity(size_t size) {
+  Replacements r(size);
+  for (size_t i = 0; i < size; ++i) r[i] = static_cast<ValueId>(i);
+  return r;
+}
+
+void Rewrite(Instruction& inst, const std::vector<Instruction>& code, const Replacements& replacement) {
+  bool any_error = false;
+  for (ValueId& a : inst.args) {
+    a = replacement[a];
+    any_error = any_error || code[a].may_error;
+  }
+  inst.may_error = inst.trap != kNoError || any_error;
+}
+
+void ForEachCode(Program& program, void (*pass)(Program& program, std::vector<Instruction>& code)) {
+  pass(program, program.row_code);
+  pass(program, program.post_code);
+}
+
+void RewriteRoots(Program& p, const std::vector<Instruction>& code, const Replacements& replacement) {
+  const bool row = &code == &p.row_code;
+  if (row) {
+    for (Require& r : p.requirements) r.condition = replacement[r.condition];
+    for (Aggregate& a : p.aggregates) {
+      if (a.kind != Aggregate::Kind::kCount) a.arg = replacement[a.arg];
+      if (a.kind == Aggregate::Kind::kWeightedAvg) a.weight = replacement[a.weight];
+    }
+  }
+  if (row == (p.kind == Program::Kind::kScore)) {
+    for (Output& o : p.outputs) o.value = replacement[o.value];
+  }
+}
+
+}  // namespace tally::ir
