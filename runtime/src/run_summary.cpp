@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tally/support/json.h"
+
 namespace tally::runtime {
 
 std::string RunSummary::ToJson() const {
@@ -36,7 +38,7 @@ std::string RunSummary::ToJson() const {
   j["first_rejects"] = std::move(samples);
   j["started_at"] = started_at;
   j["seconds"] = seconds;
-  return j.dump(2);
+  return DumpJson(j, 2);
 }
 
 }  // namespace tally::runtime

@@ -13,6 +13,8 @@ namespace tally {
 
 // `indent` < 0: compact, one line; otherwise pretty-printed with that many spaces.
 std::string DumpJson(const nlohmann::json& value, int indent = -1);
+// The same for documents whose keys keep their insertion order (records with a fixed layout).
+std::string DumpJson(const nlohmann::ordered_json& value, int indent = -1);
 
 // Parses JSON text; a syntax error becomes an Error-style message instead of an exception.
 // Returns false and sets `error` ("line L, column C: ...") when `text` is not JSON.
