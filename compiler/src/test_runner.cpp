@@ -198,7 +198,7 @@ class ScoreTest {
       }
       if (status != 0) {
         const auto& reason = p_.reasons[status - 1];
-        out_.failures.push_back(where + "row was rejected: " + reason.message + " (" + reason.location + ")");
+        out_.failures.push_back(where + "row was rejected: " + reason.message + " (" + reason.location.ToString() + ")");
         continue;
       }
       for (const auto& b : step.bindings) {

@@ -82,7 +82,7 @@ class MetricSink : public BatchSink {
       if (status[g] != 0) {
         RejectRecord why = KernelReject(program_, status[g], 0, 0);
         return Error{"metric " + program_.name + ": group " + std::to_string(g + 1) + ": " +
-                     why.reason + (why.location.empty() ? "" : " (" + why.location + ")")};
+                     why.reason + (why.location.empty() ? "" : " (" + why.location.ToString() + ")")};
       }
       bool first = true;
       for (size_t k = 0; k < keys.size(); ++k) {

@@ -32,7 +32,7 @@ std::string RunSummary::ToJson() const {
     s["column"] = r.column;
     s["reason"] = r.reason;
     s["rule"] = r.rule;
-    s["location"] = r.location;
+    s["location"] = r.location.ToString();
     samples.push_back(std::move(s));
   }
   j["first_rejects"] = std::move(samples);

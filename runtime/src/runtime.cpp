@@ -83,7 +83,7 @@ std::string ScoreKernel::ReasonText(uint32_t status) const {
   if (status == 0) return "";
   if (status - 1 >= program_->reasons.size()) return "unknown status " + std::to_string(status);
   const ir::Reason& r = program_->reasons[status - 1];
-  return r.message + (r.location.empty() ? "" : " (" + r.location + ")");
+  return r.message + (r.location.empty() ? "" : " (" + r.location.ToString() + ")");
 }
 
 Result<runtime::RunSummary> ScoreKernel::ScoreFile(runtime::ScoreOptions options) const {

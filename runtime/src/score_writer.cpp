@@ -26,7 +26,7 @@ void AppendReject(std::string& out, const RejectRecord& r) {
   out += ',';
   AppendRejectField(out, r.rule);
   out += ',';
-  AppendRejectField(out, r.location);
+  AppendRejectField(out, r.location.ToString());
   out += '\n';
 }
 

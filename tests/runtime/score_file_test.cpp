@@ -43,8 +43,8 @@ ir::Program TestProgram() {
   weight.type = ir::Type::kFloat;
   weight.float_values = {0.5, 0.5};
   p.params = {limit, weight};
-  p.reasons = {ir::Reason{ir::Reason::Kind::kRequire, "require a >= 0", "t.tally:9:3"},
-               ir::Reason{ir::Reason::Kind::kTrap, "float overflow in 2 * a + x", "t.tally:11:3"}};
+  p.reasons = {ir::Reason{ir::Reason::Kind::kRequire, "require a >= 0", {"t.tally", 9, 3}},
+               ir::Reason{ir::Reason::Kind::kTrap, "float overflow in 2 * a + x", {"t.tally", 11, 3}}};
   p.outputs = {ir::Output{"y", ir::Type::kFloat, true, 0},
                ir::Output{"tier", ir::Type::kString, false, 0},
                ir::Output{"flag", ir::Type::kBool, false, 0}};
