@@ -7,7 +7,7 @@
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/runtime/lineage.h"
-#include "tally/runtime/runtime.h"
+#include "tally/runtime/score_source.h"
 #include "tally/runtime/sha256.h"
 #include "tally/support/atomic_file.h"
 
@@ -99,16 +99,14 @@ Result<TraceResult> Trace(const TraceOptions& options) {
     add("input matches the record", error.empty() && input_sha == recorded_input,
         error.empty() ? (input_sha == recorded_input ? "sha256 " + input_sha.substr(0, 16) + "…" : "input hashes to " + input_sha)
                       : error);
-    Runtime rt(*compiled.library);  // the reference interpreter: independent of the engine that ran
-    auto kernel = rt.Kernel(name);
-    if (!kernel) return kernel.error();
     runtime::ScoreOptions score;
     score.input_path = options.input;
     std::string tmp = (fs::temp_directory_path() / ("tally-trace-" + std::to_string(::getpid()) + ".csv")).string();
     score.output_path = tmp;
     score.progress = runtime::ProgressMode::kNever;
     score.mappings = record.column_mappings;
-    auto summary = kernel->ScoreFile(score);
+    // The reference interpreter (no kernel factory): independent of the engine that ran.
+    auto summary = ScoreDefinition(*compiled.library, name, KernelFactory{}, score);
     if (!summary) {
       add("recompute", false, summary.error().message);
     } else {

@@ -1,11 +1,11 @@
 #include "tally/runtime/lineage.h"
 
 #include <ctime>
-#include <exception>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
 
+#include "guarded.h"
 #include "tally/support/atomic_file.h"
 #include "tally/support/json.h"
 
@@ -28,13 +28,18 @@ std::string FormatUtc(int64_t unix_seconds) {
 
 namespace {
 
+// A program whose param has no value for a variant (never one the compiler made) records
+// null rather than throwing.
 LineageValue ParamValue(const ir::Program& program, const ir::Param& p, size_t variant) {
+  const bool has = p.type == ir::Type::kFloat ? variant < p.float_values.size()
+                                              : variant < p.int_values.size();
+  if (!has) return std::monostate{};
   switch (p.type) {
-    case ir::Type::kBool: return p.int_values.at(variant) != 0;
-    case ir::Type::kInt: return p.int_values.at(variant);
-    case ir::Type::kFloat: return p.float_values.at(variant);
+    case ir::Type::kBool: return p.int_values[variant] != 0;
+    case ir::Type::kInt: return p.int_values[variant];
+    case ir::Type::kFloat: return p.float_values[variant];
     case ir::Type::kString: {
-      size_t index = static_cast<size_t>(p.int_values.at(variant));
+      size_t index = static_cast<size_t>(p.int_values[variant]);
       if (index < program.string_constants.size()) return program.string_constants[index];
       return std::monostate{};
     }
@@ -42,9 +47,8 @@ LineageValue ParamValue(const ir::Program& program, const ir::Param& p, size_t v
   return std::monostate{};
 }
 
-bool SameValue(const ir::Param& p, size_t a, size_t b) {
-  if (p.type == ir::Type::kFloat) return p.float_values.at(a) == p.float_values.at(b);
-  return p.int_values.at(a) == p.int_values.at(b);
+bool SameValue(const ir::Program& program, const ir::Param& p, size_t a, size_t b) {
+  return ParamValue(program, p, a) == ParamValue(program, p, b);
 }
 
 }  // namespace
@@ -66,7 +70,7 @@ LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& 
   for (size_t v = 1; v < program.variants.size(); ++v) {
     LineageValues region;
     for (const ir::Param& p : program.params) {
-      if (p.regional && !SameValue(p, 0, v)) region.emplace_back(p.name, ParamValue(program, p, v));
+      if (p.regional && !SameValue(program, p, 0, v)) region.emplace_back(p.name, ParamValue(program, p, v));
     }
     r.regional_overrides.emplace_back(program.variants[v], std::move(region));
   }
@@ -317,16 +321,15 @@ Result<LineageRecord> ParseLineageRecord(std::string_view text, const std::strin
     ParseJson(text, unused, error);
     return fields.Bad("", "not JSON: " + error);
   }
-  try {
-    return ParseRecord(j, fields);
-  } catch (const std::exception& e) {  // not expected: every access above is checked first
-    return InternalError(source_name + ": " + ValidUtf8(e.what()));
-  }
+  // Every access in ParseRecord is checked first; Guarded is for allocation failures.
+  return Guarded([&] { return ParseRecord(j, fields); });
 }
 
 Result<LineageRecord> ReadLineageRecord(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  return ParseLineageRecord(text, path);
+  return Guarded([&]() -> Result<LineageRecord> {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    return ParseLineageRecord(text, path);
+  });
 }
 
 }  // namespace tally::runtime

@@ -3,10 +3,10 @@
 #include "tally/runtime/score_file.h"
 
 #include <chrono>
-#include <exception>
 #include <filesystem>
 
 #include "execution.h"
+#include "guarded.h"
 #include "score_writer.h"
 #include "stream_hashes.h"
 
@@ -87,11 +87,7 @@ Result<RunSummary> Run(const ScoreOptions& o) {
 
 Result<RunSummary> ScoreFile(const ScoreOptions& options) {
   // No exception crosses the library boundary: an allocation failure is a failed run.
-  try {
-    return Run(options);
-  } catch (const std::exception& e) {
-    return InternalError(std::string("internal error: ") + e.what());
-  }
+  return Guarded([&] { return Run(options); });
 }
 
 }  // namespace tally::runtime

@@ -77,6 +77,7 @@ class Runtime {
   Result<ScoreKernel> Kernel(std::string_view name_at_major) const;
 
  private:
+  Result<ScoreKernel> BuildKernel(std::string_view name_at_major) const;
   std::shared_ptr<const Library> library_;
   KernelFactory factory_;
 };
