@@ -62,34 +62,34 @@ class OrderedScorer {
   size_t last_text_bytes_ = 0;
 };
 
-class OneThreadRun : public Execution {
+// The strategies: each says how it hashes and runs; `options` outlives them.
+class StrategyBase : public Execution {
  public:
-  explicit OneThreadRun(const ScoreOptions& options) : options_(options) {}
-  StreamHashes::Mode hashing() const override { return StreamHashes::Mode::kBackground; }
-  Status Run(CsvReader& reader, const Binding& binding, ScoreWriter& writer) override;
+  explicit StrategyBase(const ScoreOptions& options) : options_(options) {}
 
- private:
+ protected:
   const ScoreOptions& options_;
 };
 
-class ReaderThreadRun : public Execution {
+class OneThreadRun : public StrategyBase {
  public:
-  explicit ReaderThreadRun(const ScoreOptions& options) : options_(options) {}
+  using StrategyBase::StrategyBase;
   StreamHashes::Mode hashing() const override { return StreamHashes::Mode::kBackground; }
   Status Run(CsvReader& reader, const Binding& binding, ScoreWriter& writer) override;
-
- private:
-  const ScoreOptions& options_;
 };
 
-class SpanRun : public Execution {
+class ReaderThreadRun : public StrategyBase {
  public:
-  explicit SpanRun(const ScoreOptions& options) : options_(options) {}
+  using StrategyBase::StrategyBase;
+  StreamHashes::Mode hashing() const override { return StreamHashes::Mode::kBackground; }
+  Status Run(CsvReader& reader, const Binding& binding, ScoreWriter& writer) override;
+};
+
+class SpanRun : public StrategyBase {
+ public:
+  using StrategyBase::StrategyBase;
   StreamHashes::Mode hashing() const override { return StreamHashes::Mode::kInline; }
   Status Run(CsvReader& reader, const Binding& binding, ScoreWriter& writer) override;
-
- private:
-  const ScoreOptions& options_;
 };
 
 }  // namespace tally::runtime
