@@ -101,6 +101,10 @@ std::string ScoreKernel::ReasonText(uint32_t status) const {
 }
 
 Result<runtime::RunSummary> ScoreKernel::ScoreFile(runtime::ScoreOptions options) const {
+  return Guarded([&] { return ScoreFileWith(std::move(options)); });
+}
+
+Result<runtime::RunSummary> ScoreKernel::ScoreFileWith(runtime::ScoreOptions options) const {
   options.program = program_;
   options.kernels = kernels_;
   if (options.lineage) {
