@@ -15,7 +15,7 @@
 #include "tally/governance/repository.h"
 #include "tally/governance/review.h"
 #include "tally/governance/trace.h"
-#include "tally/runtime/runtime.h"
+#include "tally/runtime/score_source.h"
 #include "tally/runtime/test_runner.h"
 #include "tally/support/atomic_file.h"
 
@@ -285,12 +285,6 @@ int RunDemo() {
   if (!at_freeze) return std::fprintf(stderr, "tally demo: %s\n", at_freeze.error().message.c_str()), 1;
   auto frozen_files = governance::DefinitionsAt(d.repo.string(), at_freeze->commit);
   if (!frozen_files) return 1;
-  CompileResult frozen = Compile(*frozen_files);
-  if (!frozen.library) return std::fputs(Render(frozen.diagnostics).c_str(), stderr), 1;
-  Runtime rt(*frozen.library);
-  rt.SetKernelFactory(JitKernelFactory());
-  auto kernel = rt.Kernel("customer.health");
-  if (!kernel) return std::fprintf(stderr, "tally demo: %s\n", kernel.error().message.c_str()), 1;
   runtime::ScoreOptions score;
   score.input_path = input;
   score.output_path = output;
@@ -303,8 +297,12 @@ int RunDemo() {
   if (provenance) facts.approvers = provenance->approvers;
   AddJitTargetFacts(facts);
   score.lineage = facts;
-  auto summary = kernel->ScoreFile(score);
-  if (!summary) return std::fprintf(stderr, "tally demo: %s\n", summary.error().message.c_str()), 1;
+  DiagnosticList frozen_diagnostics;
+  auto summary = ScoreSource(*frozen_files, "customer.health", JitKernelFactory(), score, frozen_diagnostics);
+  if (!summary) {
+    if (frozen_diagnostics.HasErrors()) std::fputs(Render(frozen_diagnostics).c_str(), stderr);
+    return std::fprintf(stderr, "tally demo: %s\n", summary.error().message.c_str()), 1;
+  }
   std::printf("   customer.health %s (jit, %s) scored %lld rows in %.2f s: %lld scored + %lld rejected = %lld read\n",
               summary->version.c_str(), facts.target_cpu.c_str(), static_cast<long long>(summary->rows_read),
               summary->seconds, static_cast<long long>(summary->rows_scored),

@@ -7,7 +7,7 @@
 #include "commands.h"
 #include "definitions_source.h"
 #include "jit.h"
-#include "tally/runtime/runtime.h"
+#include "tally/runtime/score_source.h"
 
 namespace tally::cli {
 
@@ -35,20 +35,6 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     std::fprintf(stderr, "tally: %s\n", source.error().message.c_str());
     return 1;
   }
-  CompileResult compiled = Compile(source->files);
-  if (!compiled.library) {
-    std::fputs(Render(compiled.diagnostics, StderrIsTerminal()).c_str(), stderr);
-    std::fprintf(stderr, "tally: the definitions have errors; nothing was scored\n");
-    return 1;
-  }
-  Runtime rt(*compiled.library);
-  if (args.engine == "jit") rt.SetKernelFactory(JitKernelFactory(args.cache_dir));
-  auto kernel = rt.Kernel(args.name);
-  if (!kernel) {
-    std::fprintf(stderr, "tally: %s\n", kernel.error().message.c_str());
-    return 1;
-  }
-
   runtime::ScoreOptions options;
   options.input_path = args.input;
   options.output_path = args.output;
@@ -76,8 +62,11 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     if (args.engine == "jit") AddJitTargetFacts(facts);
     options.lineage = facts;
   }
-  auto summary = kernel->ScoreFile(options);
+  KernelFactory factory = args.engine == "jit" ? JitKernelFactory(args.cache_dir) : KernelFactory{};
+  DiagnosticList diagnostics;
+  auto summary = ScoreSource(source->files, args.name, factory, options, diagnostics);
   if (!summary) {
+    if (diagnostics.HasErrors()) std::fputs(Render(diagnostics, StderrIsTerminal()).c_str(), stderr);
     std::fprintf(stderr, "tally: %s\n", summary.error().message.c_str());
     return 1;
   }

@@ -122,7 +122,7 @@ std::string Program::ToString() const {
   }
   for (size_t i = 0; i < reasons.size(); ++i) {
     out += "reason " + std::to_string(i) + " " + (reasons[i].kind == Reason::Kind::kRequire ? "require " : "trap ") +
-           Quote(reasons[i].message) + " at " + reasons[i].location + "\n";
+           Quote(reasons[i].message) + " at " + reasons[i].location.ToString() + "\n";
   }
   return out;
 }

@@ -12,10 +12,9 @@ namespace {
 
 using K = CheckedType::Kind;
 
-std::string Location(const SourceRange& r) {
-  if (r.file == nullptr) return "";
-  auto p = r.file->PositionOf(r.begin);
-  return r.file->path() + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+SourceLocation Location(const SourceRange& r) {
+  if (r.file == nullptr) return {};
+  return r.file->LocationOf(r.begin);
 }
 
 std::string Text(const SourceRange& r) {

@@ -1,14 +1,13 @@
 #include "tally/governance/trace.h"
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "guard.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/runtime/lineage.h"
-#include "tally/runtime/runtime.h"
+#include "tally/runtime/score_source.h"
 #include "tally/runtime/sha256.h"
 #include "tally/support/atomic_file.h"
 
@@ -31,31 +30,23 @@ std::string FileSha256(const std::string& path, std::string& error) {
 
 // Unguarded: Trace below is the entry point.
 static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
-  std::string record_path = runtime::LineagePath(options.output);
-  auto record_text = ReadFile(record_path);
-  if (!record_text) return Error{"no lineage record: " + record_text.error().message};
-  nlohmann::json record;
-  try {
-    record = nlohmann::json::parse(*record_text);
-  } catch (const std::exception& e) {
-    return Error{record_path + ": not a lineage record: " + e.what()};
+  auto read = runtime::ReadLineageRecord(runtime::LineagePath(options.output));
+  if (!read) {
+    if (read.code() == ErrorCode::kNotFound) return NotFoundError("no lineage record: " + read.error().message);
+    return read.error();
   }
+  const runtime::LineageRecord& record = *read;
   TraceResult result;
   auto add = [&](std::string what, bool ok, std::string detail) {
     result.checks.push_back({std::move(what), ok, std::move(detail)});
     if (!ok) result.ok = false;
   };
-  std::string name, version, content, commit, recorded_output, recorded_input;
-  try {
-    name = record.at("definition").get<std::string>();
-    version = record.at("version").get<std::string>();
-    content = record.at("content_sha256").get<std::string>();
-    commit = record.at("commit").get<std::string>();
-    recorded_output = record.at("output").at("sha256").get<std::string>();
-    recorded_input = record.at("input").at("sha256").get<std::string>();
-  } catch (const std::exception& e) {
-    return Error{record_path + ": missing field: " + e.what()};
-  }
+  const std::string& name = record.definition;
+  const std::string& version = record.version;
+  const std::string& content = record.content_sha256;
+  const std::string& commit = record.commit;
+  const std::string& recorded_output = record.output.sha256;
+  const std::string& recorded_input = record.input.sha256;
 
   std::string error;
   std::string output_sha = FileSha256(options.output, error);
@@ -109,19 +100,14 @@ static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
     add("input matches the record", error.empty() && input_sha == recorded_input,
         error.empty() ? (input_sha == recorded_input ? "sha256 " + input_sha.substr(0, 16) + "…" : "input hashes to " + input_sha)
                       : error);
-    Runtime rt(*compiled.library);  // the reference interpreter: independent of the engine that ran
-    auto kernel = rt.Kernel(name);
-    if (!kernel) return kernel.error();
     runtime::ScoreOptions score;
     score.input_path = options.input;
     std::string tmp = (fs::temp_directory_path() / ("tally-trace-" + std::to_string(::getpid()) + ".csv")).string();
     score.output_path = tmp;
     score.progress = runtime::ProgressMode::kNever;
-    if (record.contains("column_mappings") && record["column_mappings"].is_object()) {
-      for (const auto& [input, column] : record["column_mappings"].items())
-        score.mappings.push_back({input, column.get<std::string>()});
-    }
-    auto summary = kernel->ScoreFile(score);
+    score.mappings = record.column_mappings;
+    // The reference interpreter (no kernel factory): independent of the engine that ran.
+    auto summary = ScoreDefinition(*compiled.library, name, KernelFactory{}, score);
     if (!summary) {
       add("recompute", false, summary.error().message);
     } else {

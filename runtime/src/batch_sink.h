@@ -1,5 +1,6 @@
 // The kernel side of the pipeline: one batch in, output rows and rejects out, in row order.
-// Private to the runtime; ScoreFile picks the sink for the program's kind.
+// Private to the runtime; the execution strategies pick the sink for the program's kind.
+// The columns it writes: OutputColumns (score_file.cpp) - key (or group) inputs, then outputs.
 #pragma once
 
 #include <memory>
@@ -14,10 +15,18 @@
 
 namespace tally::runtime {
 
+// Scored rows of one stretch of input, waiting to be written (ScoreWriter::Write).
+struct Scored {
+  std::string text;                   // output rows (CSV)
+  std::vector<RejectRecord> rejects;  // in row order; rows counted from the stretch's start
+  int64_t records = 0;                // rows + parse rejects read
+  int64_t scored = 0;
+  int64_t bytes_read = 0;  // input offset at the stretch's end, for progress
+};
+
 class BatchSink {
  public:
   virtual ~BatchSink() = default;
-  virtual std::vector<std::string> OutputColumns() const = 0;
   // Runs the kernel over `batch`: appends its output rows (CSV) to `out` and every reject of
   // the batch, parse and kernel alike, in row order to `rejects`. Returns rows scored.
   virtual Result<int64_t> Consume(InputBatch& batch, std::string& out,

@@ -56,6 +56,9 @@ tally_runtime* tally_runtime_open(const char* metrics_dir, char* err, size_t err
   } catch (const std::exception& e) {
     SetError(err, errlen, e.what());
     return nullptr;
+  } catch (...) {
+    SetError(err, errlen, "internal error: an unknown exception");
+    return nullptr;
   }
 }
 
@@ -81,6 +84,9 @@ tally_kernel* tally_kernel_get(tally_runtime* rt, const char* name_at_major, cha
     return out;
   } catch (const std::exception& e) {
     SetError(err, errlen, e.what());
+    return nullptr;
+  } catch (...) {
+    SetError(err, errlen, "internal error: an unknown exception");
     return nullptr;
   }
 }
@@ -128,7 +134,7 @@ int32_t tally_kernel_intern(tally_kernel* k, const char* text, size_t len) {
   try {
     if (!k || (text == nullptr && len > 0)) return -1;
     return k->strings->Intern(std::string_view(text == nullptr ? "" : text, len));
-  } catch (const std::exception&) {
+  } catch (...) {
     return -1;
   }
 }
@@ -141,7 +147,12 @@ const char* tally_kernel_string(const tally_kernel* k, int32_t code, size_t* len
 }
 
 void tally_kernel_reset_strings(tally_kernel* k) {
-  if (k) k->strings = k->kernel.NewDictionary();
+  if (!k) return;
+  try {
+    k->strings = k->kernel.NewDictionary();
+  } catch (...) {
+    // Out of memory: the old dictionary stays, so the kernel remains usable.
+  }
 }
 
 uint16_t tally_kernel_variant(const tally_kernel* k, const char* region) {
@@ -164,6 +175,9 @@ int tally_kernel_score(const tally_kernel* k, int64_t rows, const TallyColumnVie
     return 1;
   } catch (const std::exception& e) {
     SetError(err, errlen, e.what());
+    return 0;
+  } catch (...) {
+    SetError(err, errlen, "internal error: an unknown exception");
     return 0;
   }
 }
@@ -196,6 +210,9 @@ int tally_kernel_score_file(const tally_kernel* k, const char* input_path,
     return 1;
   } catch (const std::exception& e) {
     SetError(err, errlen, e.what());
+    return 0;
+  } catch (...) {
+    SetError(err, errlen, "internal error: an unknown exception");
     return 0;
   }
 }

@@ -1,10 +1,13 @@
 #include "tally/runtime/lineage.h"
 
 #include <ctime>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
+#include "guarded.h"
 #include "tally/support/atomic_file.h"
+#include "tally/support/json.h"
 
 namespace tally::runtime {
 
@@ -21,94 +24,312 @@ std::string FormatUtc(int64_t unix_seconds) {
   return buf;
 }
 
+// ---- building the record -------------------------------------------------------------
+
 namespace {
 
-Json ParamValue(const ir::Program& program, const ir::Param& p, size_t variant) {
+// A program whose param has no value for a variant (never one the compiler made) records
+// null rather than throwing.
+LineageValue ParamValue(const ir::Program& program, const ir::Param& p, size_t variant) {
+  const bool has = p.type == ir::Type::kFloat ? variant < p.float_values.size()
+                                              : variant < p.int_values.size();
+  if (!has) return std::monostate{};
   switch (p.type) {
-    case ir::Type::kBool: return p.int_values.at(variant) != 0;
-    case ir::Type::kInt: return p.int_values.at(variant);
-    case ir::Type::kFloat: return p.float_values.at(variant);
+    case ir::Type::kBool: return p.int_values[variant] != 0;
+    case ir::Type::kInt: return p.int_values[variant];
+    case ir::Type::kFloat: return p.float_values[variant];
     case ir::Type::kString: {
-      size_t index = static_cast<size_t>(p.int_values.at(variant));
-      return index < program.string_constants.size() ? Json(program.string_constants[index]) : Json(nullptr);
+      size_t index = static_cast<size_t>(p.int_values[variant]);
+      if (index < program.string_constants.size()) return program.string_constants[index];
+      return std::monostate{};
     }
   }
-  return nullptr;
+  return std::monostate{};
 }
 
-bool SameValue(const ir::Param& p, size_t a, size_t b) {
-  if (p.type == ir::Type::kFloat) return p.float_values.at(a) == p.float_values.at(b);
-  return p.int_values.at(a) == p.int_values.at(b);
+bool SameValue(const ir::Program& program, const ir::Param& p, size_t a, size_t b) {
+  return ParamValue(program, p, a) == ParamValue(program, p, b);
 }
-
-Json OrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
 }  // namespace
 
-std::string LineageJson(const ir::Program& program, const LineageFacts& facts,
-                        const RunSummary& summary) {
-  Json j;
-  j["format"] = "tally-lineage/1";
-  j["definition"] = program.name;
-  j["kind"] = program.kind == ir::Program::Kind::kScore ? "score" : "metric";
-  j["version"] = program.version;
-  j["content_sha256"] = facts.content_sha256;
-  j["definition_file"] = OrNull(facts.definition_file);
-  j["owner"] = OrNull(facts.owner);
-  j["commit"] = facts.commit.empty() ? "ungoverned" : facts.commit;
-  j["approvers"] = facts.approvers;
-  j["freeze"] = OrNull(facts.freeze);
-
-  Json params = Json::object();
-  for (const ir::Param& p : program.params) params[p.name] = ParamValue(program, p, 0);
-  j["params"] = std::move(params);
+LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& facts,
+                                const RunSummary& summary) {
+  LineageRecord r;
+  r.definition = program.name;
+  r.kind = program.kind == ir::Program::Kind::kScore ? "score" : "metric";
+  r.version = program.version;
+  r.content_sha256 = facts.content_sha256;
+  r.definition_file = facts.definition_file;
+  r.owner = facts.owner;
+  r.commit = facts.commit.empty() ? "ungoverned" : facts.commit;
+  r.approvers = facts.approvers;
+  r.freeze = facts.freeze;
+  for (const ir::Param& p : program.params) r.params.emplace_back(p.name, ParamValue(program, p, 0));
   // Only values that differ from the global one: the overrides that change something.
-  Json overrides = Json::object();
   for (size_t v = 1; v < program.variants.size(); ++v) {
-    Json region = Json::object();
+    LineageValues region;
     for (const ir::Param& p : program.params) {
-      if (p.regional && !SameValue(p, 0, v)) region[p.name] = ParamValue(program, p, v);
+      if (p.regional && !SameValue(program, p, 0, v)) region.emplace_back(p.name, ParamValue(program, p, v));
     }
-    overrides[program.variants[v]] = std::move(region);
+    r.regional_overrides.emplace_back(program.variants[v], std::move(region));
   }
-  j["regional_overrides"] = std::move(overrides);
-  Json mappings = Json::object();
-  for (const ColumnMapping& m : facts.mappings) mappings[m.input] = m.column;
-  j["column_mappings"] = std::move(mappings);
-
-  j["input"] = {{"path", summary.input_path},
-                {"sha256", summary.input_sha256},
-                {"bytes", summary.input_bytes}};
-  j["output"] = {{"path", summary.output_path},
-                 {"sha256", summary.output_sha256},
-                 {"bytes", summary.output_bytes},
-                 {"rows", summary.output_rows}};
-  j["rejects"] = {{"path", OrNull(summary.rejects_path)}, {"rows", summary.rows_rejected}};
-  j["rows_read"] = summary.rows_read;
-  j["rows_scored"] = summary.rows_scored;
-  j["rows_rejected"] = summary.rows_rejected;
-
-  j["engine"] = summary.engine;
-  j["tally_version"] = facts.tally_version;
-  j["llvm_version"] = OrNull(facts.llvm_version);
-  j["target_triple"] = OrNull(facts.target_triple);
-  j["target_cpu"] = OrNull(facts.target_cpu);
-  j["target_features"] = OrNull(facts.target_features);
-
-  j["run_at"] = summary.started_at;
+  r.column_mappings = facts.mappings;
+  r.input = {summary.input_path, summary.input_sha256, summary.input_bytes};
+  r.output = {summary.output_path, summary.output_sha256, summary.output_bytes};
+  r.output_rows = summary.output_rows;
+  r.rejects_path = summary.rejects_path;
+  r.rows_read = summary.rows_read;
+  r.rows_scored = summary.rows_scored;
+  r.rows_rejected = summary.rows_rejected;
+  r.engine = summary.engine;
+  r.tally_version = facts.tally_version;
+  r.llvm_version = facts.llvm_version;
+  r.target_triple = facts.target_triple;
+  r.target_cpu = facts.target_cpu;
+  r.target_features = facts.target_features;
+  r.run_at = summary.started_at;
+  r.expires_after_seconds = facts.expires_after_seconds;
   if (facts.expires_after_seconds) {
-    j["expires_after_seconds"] = *facts.expires_after_seconds;
-    j["valid_until"] = FormatUtc(summary.started_at_unix + *facts.expires_after_seconds);
-  } else {
-    j["expires_after_seconds"] = nullptr;
-    j["valid_until"] = nullptr;
+    r.valid_until = FormatUtc(summary.started_at_unix + *facts.expires_after_seconds);
   }
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";  // never throws on invalid UTF-8
+  return r;
 }
 
-Status WriteLineage(const ir::Program& program, const LineageFacts& facts,
-                    const RunSummary& summary) {
-  return WriteFileAtomically(LineagePath(summary.output_path), LineageJson(program, facts, summary));
+// ---- writing -------------------------------------------------------------------------
+
+namespace {
+
+Json OrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json ValuesJson(const LineageValues& values) {
+  Json out = Json::object();
+  for (const auto& [name, value] : values) {
+    out[name] = std::visit(
+        [](const auto& v) -> Json {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+            return nullptr;
+          } else {
+            return v;
+          }
+        },
+        value);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string LineageJson(const LineageRecord& r) {
+  Json j;
+  j["format"] = kLineageFormat;
+  j["definition"] = r.definition;
+  j["kind"] = r.kind;
+  j["version"] = r.version;
+  j["content_sha256"] = r.content_sha256;
+  j["definition_file"] = OrNull(r.definition_file);
+  j["owner"] = OrNull(r.owner);
+  j["commit"] = r.commit;
+  j["approvers"] = r.approvers;
+  j["freeze"] = OrNull(r.freeze);
+  j["params"] = ValuesJson(r.params);
+  Json overrides = Json::object();
+  for (const auto& [region, values] : r.regional_overrides) overrides[region] = ValuesJson(values);
+  j["regional_overrides"] = std::move(overrides);
+  Json mappings = Json::object();
+  for (const ColumnMapping& m : r.column_mappings) mappings[m.input] = m.column;
+  j["column_mappings"] = std::move(mappings);
+  j["input"] = {{"path", r.input.path}, {"sha256", r.input.sha256}, {"bytes", r.input.bytes}};
+  j["output"] = {{"path", r.output.path},
+                 {"sha256", r.output.sha256},
+                 {"bytes", r.output.bytes},
+                 {"rows", r.output_rows}};
+  j["rejects"] = {{"path", OrNull(r.rejects_path)}, {"rows", r.rows_rejected}};
+  j["rows_read"] = r.rows_read;
+  j["rows_scored"] = r.rows_scored;
+  j["rows_rejected"] = r.rows_rejected;
+  j["engine"] = r.engine;
+  j["tally_version"] = r.tally_version;
+  j["llvm_version"] = OrNull(r.llvm_version);
+  j["target_triple"] = OrNull(r.target_triple);
+  j["target_cpu"] = OrNull(r.target_cpu);
+  j["target_features"] = OrNull(r.target_features);
+  j["run_at"] = r.run_at;
+  j["expires_after_seconds"] =
+      r.expires_after_seconds ? Json(*r.expires_after_seconds) : Json(nullptr);
+  j["valid_until"] = OrNull(r.valid_until);
+  return DumpJson(j, 2) + "\n";
+}
+
+// ---- reading -------------------------------------------------------------------------
+
+namespace {
+
+// Reads fields of one record; every failure names the file and the field ("output.sha256").
+// `in` is the path of the object the key is looked up in ("" at the top).
+class FieldReader {
+ public:
+  explicit FieldReader(const std::string& source) : source_(source) {}
+
+  static std::string Name(const std::string& in, const std::string& key) {
+    return in.empty() ? key : in + "." + key;
+  }
+
+  Error Bad(const std::string& field, const std::string& problem) const {
+    return Error{source_ + ": not a lineage record: " +
+                 (field.empty() ? "" : "field \"" + field + "\" ") + problem};
+  }
+
+  Result<const Json*> Get(const Json& object, const std::string& in, const std::string& key) const {
+    auto it = object.find(key);
+    if (it == object.end()) return Bad(Name(in, key), "is missing");
+    return &*it;
+  }
+
+  Result<const Json*> Object(const Json& object, const std::string& in, const std::string& key) const {
+    ASSIGN_OR_RETURN(const Json* v, Get(object, in, key));
+    if (!v->is_object()) return Bad(Name(in, key), "is not an object");
+    return v;
+  }
+
+  // A string; with `nullable`, null reads as "".
+  Status String(const Json& object, const std::string& in, const std::string& key,
+                std::string& out, bool nullable = false) const {
+    ASSIGN_OR_RETURN(const Json* v, Get(object, in, key));
+    if (nullable && v->is_null()) {
+      out.clear();
+      return Status::Ok();
+    }
+    if (!v->is_string()) {
+      return Bad(Name(in, key), nullable ? "is not a string or null" : "is not a string");
+    }
+    out = v->get<std::string>();
+    return Status::Ok();
+  }
+
+  Status Int(const Json& object, const std::string& in, const std::string& key, int64_t& out) const {
+    ASSIGN_OR_RETURN(const Json* v, Get(object, in, key));
+    if (!v->is_number_integer()) return Bad(Name(in, key), "is not an integer");
+    out = v->get<int64_t>();
+    return Status::Ok();
+  }
+
+  Status Values(const Json& object, const std::string& in, const std::string& key,
+                LineageValues& out) const {
+    ASSIGN_OR_RETURN(const Json* values, Object(object, in, key));
+    for (const auto& [name, v] : values->items()) {
+      if (v.is_null()) {
+        out.emplace_back(name, std::monostate{});
+      } else if (v.is_boolean()) {
+        out.emplace_back(name, v.get<bool>());
+      } else if (v.is_number_integer()) {
+        out.emplace_back(name, v.get<int64_t>());
+      } else if (v.is_number_float()) {
+        out.emplace_back(name, v.get<double>());
+      } else if (v.is_string()) {
+        out.emplace_back(name, v.get<std::string>());
+      } else {
+        return Bad(Name(Name(in, key), name), "is not a value");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // {"path", "sha256", "bytes"}: returns the object, for any further fields.
+  Result<const Json*> File(const Json& object, const std::string& key, LineageRecord::File& out) const {
+    ASSIGN_OR_RETURN(const Json* file, Object(object, "", key));
+    RETURN_IF_ERROR(String(*file, key, "path", out.path));
+    RETURN_IF_ERROR(String(*file, key, "sha256", out.sha256));
+    RETURN_IF_ERROR(Int(*file, key, "bytes", out.bytes));
+    return file;
+  }
+
+ private:
+  const std::string& source_;
+};
+
+Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
+  if (!j.is_object()) return f.Bad("", "not a JSON object");
+  std::string format;
+  RETURN_IF_ERROR(f.String(j, "", "format", format));
+  if (format != kLineageFormat) {
+    return f.Bad("format", "is \"" + format + "\", expected \"" + std::string(kLineageFormat) + "\"");
+  }
+  LineageRecord r;
+  RETURN_IF_ERROR(f.String(j, "", "definition", r.definition));
+  RETURN_IF_ERROR(f.String(j, "", "kind", r.kind));
+  RETURN_IF_ERROR(f.String(j, "", "version", r.version));
+  RETURN_IF_ERROR(f.String(j, "", "content_sha256", r.content_sha256));
+  RETURN_IF_ERROR(f.String(j, "", "definition_file", r.definition_file, true));
+  RETURN_IF_ERROR(f.String(j, "", "owner", r.owner, true));
+  RETURN_IF_ERROR(f.String(j, "", "commit", r.commit));
+  ASSIGN_OR_RETURN(const Json* approvers, f.Get(j, "", "approvers"));
+  if (!approvers->is_array()) return f.Bad("approvers", "is not an array");
+  for (const Json& a : *approvers) {
+    if (!a.is_string()) return f.Bad("approvers", "holds something that is not a string");
+    r.approvers.push_back(a.get<std::string>());
+  }
+  RETURN_IF_ERROR(f.String(j, "", "freeze", r.freeze, true));
+  RETURN_IF_ERROR(f.Values(j, "", "params", r.params));
+  ASSIGN_OR_RETURN(const Json* overrides, f.Object(j, "", "regional_overrides"));
+  for (const auto& [region, values] : overrides->items()) {
+    r.regional_overrides.emplace_back(region, LineageValues{});
+    RETURN_IF_ERROR(f.Values(*overrides, "regional_overrides", region, r.regional_overrides.back().second));
+  }
+  ASSIGN_OR_RETURN(const Json* mappings, f.Object(j, "", "column_mappings"));
+  for (const auto& [input, column] : mappings->items()) {
+    if (!column.is_string()) return f.Bad("column_mappings." + input, "is not a string");
+    r.column_mappings.push_back({input, column.get<std::string>()});
+  }
+  RETURN_IF_ERROR(f.File(j, "input", r.input));
+  ASSIGN_OR_RETURN(const Json* output, f.File(j, "output", r.output));
+  RETURN_IF_ERROR(f.Int(*output, "output", "rows", r.output_rows));
+  ASSIGN_OR_RETURN(const Json* rejects, f.Object(j, "", "rejects"));
+  RETURN_IF_ERROR(f.String(*rejects, "rejects", "path", r.rejects_path, true));
+  RETURN_IF_ERROR(f.Int(j, "", "rows_read", r.rows_read));
+  RETURN_IF_ERROR(f.Int(j, "", "rows_scored", r.rows_scored));
+  RETURN_IF_ERROR(f.Int(j, "", "rows_rejected", r.rows_rejected));
+  int64_t rejects_rows = 0;
+  RETURN_IF_ERROR(f.Int(*rejects, "rejects", "rows", rejects_rows));
+  if (rejects_rows != r.rows_rejected) return f.Bad("rejects.rows", "differs from rows_rejected");
+  RETURN_IF_ERROR(f.String(j, "", "engine", r.engine));
+  RETURN_IF_ERROR(f.String(j, "", "tally_version", r.tally_version));
+  RETURN_IF_ERROR(f.String(j, "", "llvm_version", r.llvm_version, true));
+  RETURN_IF_ERROR(f.String(j, "", "target_triple", r.target_triple, true));
+  RETURN_IF_ERROR(f.String(j, "", "target_cpu", r.target_cpu, true));
+  RETURN_IF_ERROR(f.String(j, "", "target_features", r.target_features, true));
+  RETURN_IF_ERROR(f.String(j, "", "run_at", r.run_at));
+  ASSIGN_OR_RETURN(const Json* expires, f.Get(j, "", "expires_after_seconds"));
+  if (!expires->is_null()) {
+    int64_t seconds = 0;
+    RETURN_IF_ERROR(f.Int(j, "", "expires_after_seconds", seconds));
+    r.expires_after_seconds = seconds;
+  }
+  RETURN_IF_ERROR(f.String(j, "", "valid_until", r.valid_until, true));
+  return r;
+}
+
+}  // namespace
+
+Result<LineageRecord> ParseLineageRecord(std::string_view text, const std::string& source_name) {
+  FieldReader fields(source_name);
+  // Ordered, so params and overrides come back in the order they were written.
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    nlohmann::json unused;
+    std::string error;
+    ParseJson(text, unused, error);
+    return fields.Bad("", "not JSON: " + error);
+  }
+  // Every access in ParseRecord is checked first; Guarded is for allocation failures.
+  return Guarded([&] { return ParseRecord(j, fields); });
+}
+
+Result<LineageRecord> ReadLineageRecord(const std::string& path) {
+  return Guarded([&]() -> Result<LineageRecord> {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    return ParseLineageRecord(text, path);
+  });
 }
 
 }  // namespace tally::runtime

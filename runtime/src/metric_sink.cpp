@@ -14,13 +14,6 @@ class MetricSink : public BatchSink {
              std::shared_ptr<const StringDictionary> strings)
       : program_(program), kernels_(kernels), strings_(std::move(strings)), groups_(program) {}
 
-  std::vector<std::string> OutputColumns() const override {
-    std::vector<std::string> names;
-    for (uint32_t k : program_.group_keys) names.push_back(program_.inputs[k].name);
-    for (const ir::Output& o : program_.outputs) names.push_back(o.name);
-    return names;
-  }
-
   Result<int64_t> Consume(InputBatch& batch, std::string&,
                           std::vector<RejectRecord>& rejects) override {
     const int64_t n = batch.rows;
@@ -89,7 +82,7 @@ class MetricSink : public BatchSink {
       if (status[g] != 0) {
         RejectRecord why = KernelReject(program_, status[g], 0, 0);
         return Error{"metric " + program_.name + ": group " + std::to_string(g + 1) + ": " +
-                     why.reason + (why.location.empty() ? "" : " (" + why.location + ")")};
+                     why.reason + (why.location.empty() ? "" : " (" + why.location.ToString() + ")")};
       }
       bool first = true;
       for (size_t k = 0; k < keys.size(); ++k) {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tally/support/json.h"
+
 namespace tally::runtime {
 
 std::string RunSummary::ToJson() const {
@@ -30,13 +32,13 @@ std::string RunSummary::ToJson() const {
     s["column"] = r.column;
     s["reason"] = r.reason;
     s["rule"] = r.rule;
-    s["location"] = r.location;
+    s["location"] = r.location.ToString();
     samples.push_back(std::move(s));
   }
   j["first_rejects"] = std::move(samples);
   j["started_at"] = started_at;
   j["seconds"] = seconds;
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);  // never throws on invalid UTF-8
+  return DumpJson(j, 2);
 }
 
 }  // namespace tally::runtime

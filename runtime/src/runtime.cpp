@@ -2,21 +2,32 @@
 
 #include <charconv>
 
+#include "guarded.h"
+
 namespace tally {
 
+using runtime::Guarded;
+
 Result<Runtime> Runtime::Load(const std::string& metrics_dir) {
-  auto files = CollectSources({metrics_dir});
-  if (!files.ok()) return files.error();
-  CompileResult compiled = Compile(*files);
-  if (!compiled.library) {
-    return Error{metrics_dir + ": the definitions do not compile:\n" + Render(compiled.diagnostics)};
-  }
-  return Runtime(std::move(*compiled.library));
+  return Guarded([&]() -> Result<Runtime> {
+    auto files = CollectSources({metrics_dir});
+    if (!files.ok()) return files.error();
+    CompileResult compiled = Compile(*files);
+    if (!compiled.library) {
+      return Error{metrics_dir + ": the definitions do not compile:\n" + Render(compiled.diagnostics)};
+    }
+    return Runtime(std::move(*compiled.library));
+  });
 }
 
 Runtime::Runtime(Library library) : library_(std::make_shared<const Library>(std::move(library))) {}
 
 Result<ScoreKernel> Runtime::Kernel(std::string_view name_at_major) const {
+  // The factory may be anyone's code: what it throws stays here.
+  return Guarded([&] { return BuildKernel(name_at_major); });
+}
+
+Result<ScoreKernel> Runtime::BuildKernel(std::string_view name_at_major) const {
   std::string_view name = name_at_major;
   std::string_view major;
   if (size_t at = name_at_major.find('@'); at != std::string_view::npos) {
@@ -75,18 +86,25 @@ Status ScoreKernel::ScoreBatch(int64_t rows, const TallyColumnView* inputs,
   }
   if (!kernels_.score) return Error{program_->name + ": no kernel"};
   if (rows < 0) return Error{"negative row count"};
-  if (rows > 0) kernels_.score(rows, inputs, variants, outputs, status);
-  return Status::Ok();
+  if (rows <= 0) return Status::Ok();
+  return Guarded([&] {
+    kernels_.score(rows, inputs, variants, outputs, status);
+    return Status::Ok();
+  });
 }
 
 std::string ScoreKernel::ReasonText(uint32_t status) const {
   if (status == 0) return "";
   if (status - 1 >= program_->reasons.size()) return "unknown status " + std::to_string(status);
   const ir::Reason& r = program_->reasons[status - 1];
-  return r.message + (r.location.empty() ? "" : " (" + r.location + ")");
+  return r.message + (r.location.empty() ? "" : " (" + r.location.ToString() + ")");
 }
 
 Result<runtime::RunSummary> ScoreKernel::ScoreFile(runtime::ScoreOptions options) const {
+  return Guarded([&] { return ScoreFileWith(std::move(options)); });
+}
+
+Result<runtime::RunSummary> ScoreKernel::ScoreFileWith(runtime::ScoreOptions options) const {
   options.program = program_;
   options.kernels = kernels_;
   if (options.lineage) {

@@ -40,13 +40,6 @@ class ScoreSink : public BatchSink {
   ScoreSink(const ir::Program& program, const KernelSet& kernels)
       : program_(program), kernels_(kernels) {}
 
-  std::vector<std::string> OutputColumns() const override {
-    std::vector<std::string> names;
-    for (uint32_t k : program_.key_inputs) names.push_back(program_.inputs[k].name);
-    for (const ir::Output& o : program_.outputs) names.push_back(o.name);
-    return names;
-  }
-
   Result<int64_t> Consume(InputBatch& batch, std::string& out,
                           std::vector<RejectRecord>& rejects) override {
     const int64_t n = batch.rows;

@@ -30,7 +30,15 @@ void SpanPipeline::Run(int threads) {
     }
   };
   std::vector<std::thread> pool;
-  for (size_t i = 1; i < workers.size(); ++i) pool.emplace_back(guarded, std::ref(workers[i]));
+  for (size_t i = 1; i < workers.size(); ++i) {
+    try {
+      pool.emplace_back(guarded, std::ref(workers[i]));
+    } catch (const std::exception& e) {
+      // Threads already started must be joined, not destroyed running: stop them instead.
+      Fail(write_status_, Error{std::string("internal error: cannot start a thread: ") + e.what()});
+      break;
+    }
+  }
   guarded(workers[0]);
   for (std::thread& t : pool) t.join();
 }

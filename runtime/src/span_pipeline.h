@@ -1,4 +1,4 @@
-// Scoring on several threads with the output in input order (ScoreFile, a score, --threads
+// Scoring on several threads with the output in input order (SpanRun: a score, --threads
 // >= 2). Private to the runtime.
 //
 // The input is cut into spans of whole records (CsvReader::NextSpan: a scan for the last line
@@ -31,15 +31,6 @@
 #include "tally/runtime/csv_reader.h"
 
 namespace tally::runtime {
-
-// Scored rows of one stretch of input, waiting to be written.
-struct Scored {
-  std::string text;                   // output rows (CSV)
-  std::vector<RejectRecord> rejects;  // in row order; rows counted from the stretch's start
-  int64_t records = 0;                // rows + parse rejects read
-  int64_t scored = 0;
-  int64_t bytes_read = 0;  // input offset at the stretch's end, for progress
-};
 
 class SpanPipeline {
  public:

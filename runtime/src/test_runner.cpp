@@ -147,7 +147,7 @@ std::vector<TallyColumnView> Views(std::vector<OwnedColumn>& columns) {
 std::string ReasonText(const ir::Program& p, uint32_t status, bool with_location) {
   if (status == 0 || status > p.reasons.size()) return "unknown reason #" + std::to_string(status);
   const ir::Reason& reason = p.reasons[status - 1];
-  return with_location ? reason.message + " (" + reason.location + ")" : reason.message;
+  return with_location ? reason.message + " (" + reason.location.ToString() + ")" : reason.message;
 }
 
 std::string RowVerdict(const ir::Program& p, uint32_t status) {

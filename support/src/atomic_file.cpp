@@ -7,53 +7,148 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tally {
 
 namespace {
-std::string ErrnoMessage(const std::string& path) { return path + ": " + std::strerror(errno); }
-}  // namespace
 
-Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  // A unique name per writer, so two processes writing the same file never share a temp file.
-  std::random_device rd;
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{ErrnoMessage(tmp)};
-  const char* p = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Error e{ErrnoMessage(tmp)};
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return e;
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    Error e{ErrnoMessage(tmp)};
-    ::unlink(tmp.c_str());
-    return e;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Error e{ErrnoMessage(path)};
-    ::unlink(tmp.c_str());
-    return e;
+Error ErrnoError(const std::string& path) {
+  std::string message = path + ": " + std::strerror(errno);
+  return errno == ENOENT ? NotFoundError(std::move(message)) : IoError(std::move(message));
+}
+
+// rename() cannot put a file over a directory; finding that out before any rename keeps
+// the publishing of several files all-or-nothing.
+Status RefuseDirectory(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return IoError(path + ": is a directory");
   }
   return Status::Ok();
 }
 
+}  // namespace
+
+Result<AtomicFile> AtomicFile::Create(const std::string& path) {
+  RETURN_IF_ERROR(RefuseDirectory(path));
+  // Unique per writer, so two runs writing the same file never share a temporary file.
+  std::random_device rd;
+  std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError(path);
+  return AtomicFile(path, std::move(temp), fd);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      temp_(std::move(other.temp_)),
+      fd_(other.fd_),
+      prepared_(other.prepared_),
+      published_(other.published_),
+      bytes_(other.bytes_) {
+  other.fd_ = -1;
+  other.temp_.clear();
+}
+
+AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
+  if (this != &other) {
+    Discard();
+    path_ = std::move(other.path_);
+    temp_ = std::move(other.temp_);
+    fd_ = other.fd_;
+    prepared_ = other.prepared_;
+    published_ = other.published_;
+    bytes_ = other.bytes_;
+    other.fd_ = -1;
+    other.temp_.clear();
+  }
+  return *this;
+}
+
+AtomicFile::~AtomicFile() { Discard(); }
+
+void AtomicFile::Discard() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!published_ && !temp_.empty()) ::unlink(temp_.c_str());
+  temp_.clear();
+}
+
+Status AtomicFile::Write(std::string_view data) {
+  if (fd_ < 0) return InternalError(path_ + ": written after it was closed");
+  const char* p = data.data();
+  size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(path_);
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  bytes_ += static_cast<int64_t>(data.size());
+  return Status::Ok();
+}
+
+Status AtomicFile::Prepare() {
+  if (prepared_) return Status::Ok();
+  if (fd_ < 0) return InternalError(path_ + ": prepared after it was closed");
+  int fd = fd_;
+  fd_ = -1;
+  if (::fsync(fd) != 0) {
+    Error e = ErrnoError(path_);
+    ::close(fd);
+    return e;
+  }
+  if (::close(fd) != 0) return ErrnoError(path_);
+  RETURN_IF_ERROR(RefuseDirectory(path_));
+  prepared_ = true;
+  return Status::Ok();
+}
+
+Status AtomicFile::Publish() {
+  if (published_) return Status::Ok();
+  RETURN_IF_ERROR(Prepare());
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) return ErrnoError(path_);
+  published_ = true;
+  return Status::Ok();
+}
+
+Status PublishAll(std::initializer_list<AtomicFile*> files) {
+  for (AtomicFile* f : files) {
+    if (f != nullptr) RETURN_IF_ERROR(f->Prepare());
+  }
+  for (AtomicFile* f : files) {
+    if (f == nullptr) continue;
+    Status st = f->Publish();
+    if (st.ok()) continue;
+    std::string message = st.message();
+    for (AtomicFile* done : files) {
+      if (done == f) break;
+      if (done != nullptr && ::unlink(done->path().c_str()) == 0) {
+        message += "; removed " + done->path() + " again";
+      }
+    }
+    return Error{message, st.code()};
+  }
+  return Status::Ok();
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view content) {
+  ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
+  RETURN_IF_ERROR(file.Write(content));
+  return file.Publish();
+}
+
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{ErrnoMessage(path)};
+  if (!in) return ErrnoError(path);
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return Error{ErrnoMessage(path)};
+  if (in.bad()) return ErrnoError(path);
   return ss.str();
 }
 

@@ -102,13 +102,13 @@ class ProgramBuilder {
     if (CanTrap(op, type)) {
       ins.may_error = true;
       ins.trap = static_cast<uint32_t>(p_.reasons.size());
-      p_.reasons.push_back({ir::Reason::Kind::kTrap, std::string("trap in ") + ir_op_name(op), "test:1:1"});
+      p_.reasons.push_back({ir::Reason::Kind::kTrap, std::string("trap in ") + ir_op_name(op), SourceLocation{"test", 1, 1}});
     }
     return Add(ins);
   }
   ValueId Require(ValueId condition, const std::string& message) {
     p_.requirements.push_back({condition, static_cast<uint32_t>(p_.reasons.size())});
-    p_.reasons.push_back({ir::Reason::Kind::kRequire, message, "test:1:1"});
+    p_.reasons.push_back({ir::Reason::Kind::kRequire, message, SourceLocation{"test", 1, 1}});
     return condition;
   }
   void Output(const std::string& name, ValueId v) {

@@ -141,7 +141,7 @@ TEST(CsvWriter, ValuesByType) {
   EXPECT_FALSE(AppendValue(s, ir::Type::kString, TallyColumnView{codes, nullptr}, 1, dict));
 }
 
-TEST(AtomicOutputFile, NothingAppearsUntilCommit) {
+TEST(AtomicOutputFile, NothingAppearsUntilPublished) {
   testing::TempDir dir;
   std::string path = dir.File("out.csv");
   testing::WriteAll(path, "old\n");
@@ -150,7 +150,7 @@ TEST(AtomicOutputFile, NothingAppearsUntilCommit) {
     ASSERT_TRUE(f.ok());
     ASSERT_TRUE((*f)->Write("new\n").ok());
     EXPECT_EQ(testing::ReadAll(path), "old\n");
-    // Destroyed without Commit: the old file stays and no temporary file is left.
+    // Destroyed unpublished: the old file stays and no temporary file is left.
   }
   EXPECT_EQ(testing::ReadAll(path), "old\n");
   size_t files = 0;
@@ -165,7 +165,7 @@ TEST(AtomicOutputFile, NothingAppearsUntilCommit) {
   std::string reused = "3,4\n";
   ASSERT_TRUE((*f)->WriteBytes(reused).ok());
   reused = "not written";
-  ASSERT_TRUE((*f)->Commit().ok());
+  ASSERT_TRUE((*f)->file().Publish().ok());
   EXPECT_EQ(testing::ReadAll(path), "a,b\n1,2\n3,4\n");
   EXPECT_EQ(seen, "a,b\n1,2\n3,4\n");
 }

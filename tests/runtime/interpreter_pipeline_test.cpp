@@ -2,6 +2,8 @@
 // reference interpreter: a score with a regional override, and a metric on a real dataset.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tally/compiler/compiler.h"
 #include "tally/runtime/score_file.h"
 #include "test_util.h"
@@ -96,6 +98,34 @@ TEST(InterpreterPipeline, NpsPerGenderOnTheBankSurvey) {
       EXPECT_EQ(s->rows_rejected, 0);
       EXPECT_EQ(s->output_rows, 2);
     }
+  }
+}
+
+// Publish last on the metric strategies (one thread; reader thread + scorer): the groups are
+// computed and written, then the lineage record fails (its path is a directory), and
+// nothing is published.
+TEST(InterpreterPipeline, MetricFailingAtTheLineageRecordPublishesNothing) {
+  const ir::Program* nps = MetricsLibrary().Find("cx.nps");
+  ASSERT_NE(nps, nullptr);
+  for (int threads : {1, 2}) {
+    TempDir dir;
+    ScoreOptions o;
+    o.program = nps;
+    o.kernels = InterpreterKernels(*nps);
+    o.input_path = testing::SharedData("bank-satisfaction-survey/satisfaction.csv");
+    o.output_path = dir.File("nps.csv");
+    o.rejects_path = dir.File("rejects.csv");
+    o.mappings = {ColumnMapping{"segment", "gender"}, ColumnMapping{"rating", "loy3"}};
+    o.progress = ProgressMode::kNever;
+    o.threads = threads;
+    o.lineage = LineageFacts{};
+    std::filesystem::create_directory(LineagePath(o.output_path));
+    auto s = ScoreFile(o);
+    ASSERT_FALSE(s.ok()) << threads;
+    EXPECT_EQ(s.error().message, LineagePath(o.output_path) + ": is a directory");
+    size_t files = 0;
+    for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+    EXPECT_EQ(files, 1u) << threads;  // only the record's directory: no output, rejects or temporary
   }
 }
 

@@ -1,9 +1,12 @@
 #include "tally/runtime/runtime.h"
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "tally/runtime/score_source.h"
 #include "test_util.h"
 
 namespace tally {
@@ -97,6 +100,125 @@ TEST(RuntimeApi, ScoreFileFillsLineageFromTheDefinition) {
   EXPECT_EQ(j["params"]["at_risk_below"], 40);
   EXPECT_EQ(j["regional_overrides"]["emea"]["at_risk_below"], 35);
   EXPECT_EQ(j["tally_version"], "0.1.0");  // project(tally VERSION 0.1.0) in CMakeLists.txt
+}
+
+// The one path from source to scored file, as `tally score`, `demo` and `trace` use it.
+TEST(RuntimeApi, ScoreSourceCompilesBuildsAndScores) {
+  runtime::testing::TempDir dir;
+  auto files = CollectSources({kMetrics});
+  ASSERT_TRUE(files.ok());
+  runtime::ScoreOptions o;
+  o.input_path = std::string(TALLY_SOURCE_DIR) + "/metrics/reference/health_sample.csv";
+  o.output_path = dir.File("out.csv");
+  o.progress = runtime::ProgressMode::kNever;
+  o.lineage = runtime::LineageFacts{};
+  DiagnosticList diagnostics;
+  auto s = ScoreSource(*files, "customer.health@1", KernelFactory{}, o, diagnostics);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_FALSE(diagnostics.HasErrors());
+  EXPECT_EQ(s->engine, "interpreter");
+  EXPECT_EQ(s->rows_read, 60);
+  // The same bytes as through Runtime and ScoreKernel by hand.
+  auto rt = Runtime::Load(kMetrics);
+  ASSERT_TRUE(rt.ok());
+  auto k = rt->Kernel("customer.health@1");
+  ASSERT_TRUE(k.ok());
+  runtime::ScoreOptions by_hand = o;
+  by_hand.output_path = dir.File("by-hand.csv");
+  ASSERT_TRUE(k->ScoreFile(by_hand).ok());
+  EXPECT_EQ(runtime::testing::ReadAll(o.output_path), runtime::testing::ReadAll(by_hand.output_path));
+  // The lineage facts of the definition are filled in on this path too.
+  auto record = runtime::ReadLineageRecord(s->lineage_path);
+  ASSERT_TRUE(record.ok()) << record.error().message;
+  EXPECT_EQ(record->content_sha256, k->info().content_sha256);
+  EXPECT_EQ(record->owner, "cx");
+
+  // A factory's kernels are the ones that run.
+  bool used = false;
+  KernelFactory factory = [&](const ir::Program& p) -> Result<runtime::KernelSet> {
+    used = true;
+    runtime::KernelSet set = runtime::InterpreterKernels(p);
+    set.engine = "counted";
+    return set;
+  };
+  o.output_path = dir.File("factory.csv");
+  auto via = ScoreDefinition(rt->library(), "customer.health", factory, o);
+  ASSERT_TRUE(via.ok()) << via.error().message;
+  EXPECT_TRUE(used);
+  EXPECT_EQ(via->engine, "counted");
+
+  auto unknown = ScoreDefinition(rt->library(), "no.such", KernelFactory{}, o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "no definition named no.such");
+}
+
+TEST(RuntimeApi, ScoreSourceLeavesDiagnosticsAndScoresNothing) {
+  runtime::testing::TempDir dir;
+  runtime::testing::WriteAll(dir.File("bad.tally"), "score x.y {\n  version 1.0.0\n  owner cx\n  output a : int = nope\n}\n");
+  auto files = CollectSources({dir.path().string()});
+  ASSERT_TRUE(files.ok());
+  runtime::ScoreOptions o;
+  o.input_path = dir.File("in.csv");
+  o.output_path = dir.File("out.csv");
+  runtime::testing::WriteAll(o.input_path, "a\n1\n");
+  DiagnosticList diagnostics;
+  auto s = ScoreSource(*files, "x.y", KernelFactory{}, o, diagnostics);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "the definitions have errors; nothing was scored");
+  EXPECT_TRUE(diagnostics.HasErrors());
+  EXPECT_NE(Render(diagnostics).find("bad.tally:4:"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(o.output_path));
+}
+
+// No exception leaves a public entry point: what a kernel or a factory throws comes back
+// as an InternalError.
+TEST(RuntimeApi, ExceptionsComeBackAsErrors) {
+  auto rt = Runtime::Load(kMetrics);
+  ASSERT_TRUE(rt.ok());
+  Runtime throwing_factory(rt->library());
+  throwing_factory.SetKernelFactory([](const ir::Program&) -> Result<runtime::KernelSet> {
+    throw std::runtime_error("factory broke");
+  });
+  auto k = throwing_factory.Kernel("customer.health");
+  ASSERT_FALSE(k.ok());
+  EXPECT_EQ(k.error().message, "internal error: factory broke");
+  EXPECT_EQ(k.code(), ErrorCode::kInternal);
+
+  Runtime throwing_kernel(rt->library());
+  throwing_kernel.SetKernelFactory([](const ir::Program& p) -> Result<runtime::KernelSet> {
+    runtime::KernelSet set = runtime::InterpreterKernels(p);
+    set.score = [](int64_t, const TallyColumnView*, const uint16_t*, TallyColumnView*, uint32_t*) {
+      throw std::runtime_error("kernel broke");
+    };
+    return set;
+  });
+  auto bad = throwing_kernel.Kernel("customer.health");
+  ASSERT_TRUE(bad.ok()) << bad.error().message;
+  std::vector<uint32_t> status(1);
+  Status st = bad->ScoreBatch(1, nullptr, nullptr, nullptr, status.data());
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "internal error: kernel broke");
+
+  runtime::testing::TempDir dir;
+  for (int threads : {1, 2}) {
+    runtime::ScoreOptions o;
+    o.input_path = std::string(TALLY_SOURCE_DIR) + "/metrics/reference/health_sample.csv";
+    o.output_path = dir.File("out.csv");
+    o.progress = runtime::ProgressMode::kNever;
+    o.threads = threads;
+    auto s = bad->ScoreFile(o);
+    ASSERT_FALSE(s.ok()) << threads;
+    EXPECT_NE(s.error().message.find("kernel broke"), std::string::npos) << s.error().message;
+    EXPECT_FALSE(std::filesystem::exists(o.output_path));
+  }
+
+  // A hand-made program with a param that has no value: recorded as null, not thrown.
+  ir::Program p = rt->library().Find("customer.health") ? *rt->library().Find("customer.health") : ir::Program{};
+  ASSERT_FALSE(p.params.empty());
+  p.params[0].int_values.clear();
+  p.params[0].float_values.clear();
+  runtime::LineageRecord record = runtime::MakeLineageRecord(p, runtime::LineageFacts{}, runtime::RunSummary{});
+  EXPECT_EQ(record.params[0].second, runtime::LineageValue{});
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <nlohmann/json.hpp>
@@ -42,8 +43,8 @@ ir::Program TestProgram() {
   weight.type = ir::Type::kFloat;
   weight.float_values = {0.5, 0.5};
   p.params = {limit, weight};
-  p.reasons = {ir::Reason{ir::Reason::Kind::kRequire, "require a >= 0", "t.tally:9:3"},
-               ir::Reason{ir::Reason::Kind::kTrap, "float overflow in 2 * a + x", "t.tally:11:3"}};
+  p.reasons = {ir::Reason{ir::Reason::Kind::kRequire, "require a >= 0", {"t.tally", 9, 3}},
+               ir::Reason{ir::Reason::Kind::kTrap, "float overflow in 2 * a + x", {"t.tally", 11, 3}}};
   p.outputs = {ir::Output{"y", ir::Type::kFloat, true, 0},
                ir::Output{"tier", ir::Type::kString, false, 0},
                ir::Output{"flag", ir::Type::kBool, false, 0}};
@@ -397,6 +398,106 @@ TEST(ScoreFile, LineageRecord) {
   auto summary = nlohmann::json::parse(s->ToJson());
   EXPECT_EQ(summary["rows_read"], 8);
   EXPECT_EQ(summary["first_rejects"][0]["rule"], "require a >= 0");
+}
+
+// Publish last: a run that fails writing its lineage record, after every row is scored and
+// written, leaves the old output as it was and no new file of any kind.
+TEST(ScoreFile, FailingAtTheLineageRecordPublishesNothing) {
+  for (int threads : {1, 2}) {
+    TempDir dir;
+    ir::Program p = TestProgram();
+    ScoreOptions o = Options(p, dir);
+    o.threads = threads;
+    o.lineage = LineageFacts{};
+    WriteAll(o.input_path, kInput);
+    WriteAll(o.output_path, "old output\n");
+    // rename() cannot replace a directory: the record's step is the one that fails.
+    std::filesystem::create_directory(LineagePath(o.output_path));
+    auto s = ScoreFile(o);
+    ASSERT_FALSE(s.ok()) << threads;
+    EXPECT_EQ(s.error().message, LineagePath(o.output_path) + ": is a directory");
+    EXPECT_EQ(ReadAll(o.output_path), "old output\n");
+    EXPECT_FALSE(std::filesystem::exists(o.rejects_path));
+    EXPECT_TRUE(std::filesystem::is_empty(LineagePath(o.output_path)));
+    std::vector<std::string> left;
+    for (auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename());
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(left, (std::vector<std::string>{"in.csv", "out.csv", "out.csv.lineage.json"}));
+  }
+}
+
+// The same for the rejects file: found to be a directory before any row is read.
+TEST(ScoreFile, RejectsPathThatIsADirectoryFailsBeforeAnyOutput) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, kInput);
+  std::filesystem::create_directory(o.rejects_path);
+  auto s = ScoreFile(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, o.rejects_path + ": is a directory");
+  EXPECT_FALSE(std::filesystem::exists(o.output_path));
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 2u);  // the input and the folder
+}
+
+// An input path that is not UTF-8 used to make the record's JSON throw after the output was
+// published. Now the run succeeds and the record is JSON, with U+FFFD for the bad byte.
+TEST(ScoreFile, InputPathThatIsNotUtf8) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  o.input_path = dir.File("in\xff.csv");
+  o.lineage = LineageFacts{};
+  WriteAll(o.input_path, kInput);
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ReadAll(o.output_path), kExpectedOutput);
+  auto j = nlohmann::json::parse(ReadAll(s->lineage_path));
+  EXPECT_EQ(j["input"]["path"], dir.File("in\xEF\xBF\xBD.csv"));
+  auto record = ReadLineageRecord(s->lineage_path);
+  ASSERT_TRUE(record.ok()) << record.error().message;
+  EXPECT_EQ(record->input.sha256, s->input_sha256);
+  auto summary = nlohmann::json::parse(s->ToJson());
+  EXPECT_EQ(summary["input"], dir.File("in\xEF\xBF\xBD.csv"));
+}
+
+// What ScoreFile writes, ReadLineageRecord reads: the record of a real run, field by field.
+TEST(ScoreFile, LineageRecordReadsBack) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, kInput);
+  LineageFacts facts;
+  facts.commit = "0123456789abcdef0123456789abcdef01234567";
+  facts.approvers = {"alice"};
+  facts.mappings = {ColumnMapping{"x", "x"}};
+  o.lineage = facts;
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto r = ReadLineageRecord(s->lineage_path);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->definition, "test.score");
+  EXPECT_EQ(r->kind, "score");
+  EXPECT_EQ(r->commit, facts.commit);
+  EXPECT_EQ(r->approvers, facts.approvers);
+  EXPECT_EQ(r->column_mappings.size(), 1u);
+  EXPECT_EQ(r->output.path, o.output_path);
+  EXPECT_EQ(r->output.sha256, s->output_sha256);
+  EXPECT_EQ(r->output.bytes, static_cast<int64_t>(std::string(kExpectedOutput).size()));
+  EXPECT_EQ(r->input.bytes, static_cast<int64_t>(std::string(kInput).size()));
+  EXPECT_EQ(r->rejects_path, o.rejects_path);
+  EXPECT_EQ(r->rows_read, 8);
+  EXPECT_EQ(r->rows_rejected, 4);
+  ASSERT_EQ(r->params.size(), 2u);
+  EXPECT_EQ(r->params[0], (std::pair<std::string, LineageValue>{"limit", int64_t{5}}));
+  EXPECT_EQ(r->params[1], (std::pair<std::string, LineageValue>{"weight", 0.5}));
+  ASSERT_EQ(r->regional_overrides.size(), 1u);
+  EXPECT_EQ(r->regional_overrides[0].first, "emea");
+  EXPECT_EQ(r->run_at, s->started_at);
+  EXPECT_TRUE(r->llvm_version.empty());
+  EXPECT_EQ(LineageJson(*r), ReadAll(s->lineage_path));
 }
 
 // A real file end to end: telco-churn with a pass-through kernel. Figures from SOURCE.md:

@@ -51,7 +51,7 @@ std::string Fingerprint(const ir::Program& p) {
   for (const std::string& s : p.string_constants) w.Line("string").S(s);
   Code(w, "row", p.row_code);
   for (const ir::Require& r : p.requirements) w.Line("require").N(r.condition).N(r.reason);
-  for (const ir::Reason& r : p.reasons) w.Line("reason").N(static_cast<uint64_t>(r.kind)).S(r.message).S(r.location);
+  for (const ir::Reason& r : p.reasons) w.Line("reason").N(static_cast<uint64_t>(r.kind)).S(r.message).S(r.location.ToString());
   for (const ir::Output& o : p.outputs) w.Line("output").S(o.name).N(static_cast<uint64_t>(o.type)).N(o.nullable).N(o.value);
   w.Line("group");
   for (uint32_t k : p.group_keys) w.N(k);

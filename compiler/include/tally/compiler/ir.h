@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "tally/support/source_file.h"
+
 namespace tally::ir {
 
 enum class Type : uint8_t { kBool, kInt, kFloat, kString };
@@ -120,7 +122,7 @@ struct Param {
 struct Reason {
   enum class Kind : uint8_t { kRequire, kTrap } kind = Kind::kRequire;
   std::string message;   // e.g. "require open_tickets >= 0" or "integer overflow in a * b"
-  std::string location;  // "metrics/customer/health.tally:20:3"
+  SourceLocation location;  // metrics/customer/health.tally:20:3 (ToString() prints it so)
 };
 
 struct Require {

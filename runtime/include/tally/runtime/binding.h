@@ -15,6 +15,7 @@ namespace tally::runtime {
 struct ColumnMapping {
   std::string input;   // a program input
   std::string column;  // a header name in the CSV (may be empty: the bank survey's first column)
+  bool operator==(const ColumnMapping&) const = default;
 };
 
 // "input=column" (the column may be empty; the first '=' splits).

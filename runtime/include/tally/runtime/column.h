@@ -11,6 +11,7 @@
 #include "tally/compiler/kernel_abi.h"
 #include "tally/runtime/group_by.h"
 #include "tally/runtime/string_dictionary.h"
+#include "tally/support/source_file.h"
 
 namespace tally::runtime {
 
@@ -27,7 +28,7 @@ struct RejectRecord {
   std::string column;
   std::string reason;
   std::string rule;
-  std::string location;
+  SourceLocation location;  // empty for parse rejects
 };
 
 // Rows parsed from one stretch of the input. Records in the stretch = rows + rejects.size().

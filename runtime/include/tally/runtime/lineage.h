@@ -1,6 +1,8 @@
 // The lineage record written beside a score file (OUT.csv.lineage.json): which approved
 // definition produced it, on what input, with what code, so `tally trace` can verify it.
 //
+// One struct, LineageRecord, with its writer (LineageJson) and its reader
+// (ReadLineageRecord) side by side, so the JSON keys are spelled in this one place.
 // The runtime knows nothing of git or LLVM: governance facts (commit, approvers, freeze) and
 // kernel facts (LLVM version, target) arrive as plain strings in LineageFacts. Params and
 // regional overrides in force come from the ir::Program itself.
@@ -9,6 +11,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "tally/compiler/ir.h"
@@ -34,15 +39,67 @@ struct LineageFacts {
   std::vector<ColumnMapping> mappings;  // --map in force
 };
 
+// A param's value as recorded (monostate: a string constant the program does not have).
+using LineageValue = std::variant<std::monostate, bool, int64_t, double, std::string>;
+using LineageValues = std::vector<std::pair<std::string, LineageValue>>;  // name -> value, in order
+
+// Every field of the record (docs/scoring.md). Strings that are null in the JSON are empty.
+struct LineageRecord {
+  struct File {
+    std::string path;
+    std::string sha256;
+    int64_t bytes = 0;
+    bool operator==(const File&) const = default;
+  };
+  std::string definition;
+  std::string kind;  // "score" or "metric"
+  std::string version;
+  std::string content_sha256;
+  std::string definition_file;
+  std::string owner;
+  std::string commit;  // "ungoverned" when the definitions were not governed
+  std::vector<std::string> approvers;
+  std::string freeze;
+  LineageValues params;                                           // global values
+  std::vector<std::pair<std::string, LineageValues>> regional_overrides;  // region -> changes
+  std::vector<ColumnMapping> column_mappings;
+  File input;
+  File output;
+  int64_t output_rows = 0;
+  std::string rejects_path;
+  int64_t rows_read = 0;
+  int64_t rows_scored = 0;
+  int64_t rows_rejected = 0;
+  std::string engine;
+  std::string tally_version;
+  std::string llvm_version;
+  std::string target_triple;
+  std::string target_cpu;
+  std::string target_features;
+  std::string run_at;  // UTC, "2026-03-01T12:00:00Z"
+  std::optional<int64_t> expires_after_seconds;
+  std::string valid_until;  // run_at + expires_after_seconds; empty when it does not expire
+  bool operator==(const LineageRecord&) const = default;
+};
+
+inline constexpr std::string_view kLineageFormat = "tally-lineage/1";
+
 std::string LineagePath(const std::string& output_path);  // output_path + ".lineage.json"
 
-// The record as pretty-printed JSON (keys in a fixed order; see docs/runtime.md).
-std::string LineageJson(const ir::Program& program, const LineageFacts& facts,
-                        const RunSummary& summary);
+// The record of a finished run: facts from the caller, params from the program, the rest
+// from the summary.
+LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& facts,
+                                const RunSummary& summary);
 
-// Writes LineageJson atomically to LineagePath(summary.output_path).
-Status WriteLineage(const ir::Program& program, const LineageFacts& facts,
-                    const RunSummary& summary);
+// The record as pretty-printed JSON (keys in a fixed order; see docs/runtime.md). Never
+// throws: bytes that are not UTF-8 (a path, say) are written as U+FFFD.
+std::string LineageJson(const LineageRecord& record);
+
+// Reads a record back. Fails, naming `source_name` and the field, when the text is not JSON,
+// not format tally-lineage/1, or a field is missing or of the wrong type.
+Result<LineageRecord> ParseLineageRecord(std::string_view text, const std::string& source_name);
+// ParseLineageRecord of the file at `path` (kNotFound when there is none).
+Result<LineageRecord> ReadLineageRecord(const std::string& path);
 
 // "2026-03-01T12:00:00Z" for a Unix time.
 std::string FormatUtc(int64_t unix_seconds);

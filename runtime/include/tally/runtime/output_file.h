@@ -1,6 +1,6 @@
-// A file written as a stream and published atomically: bytes go to a unique temporary file
-// beside the target; Commit() fsyncs and renames it over the target. Until then readers see
-// the old file (or none), and a run that fails leaves nothing half-written behind.
+// A scoring run's output as a stream: an AtomicFile (tally/support/atomic_file.h) that also
+// shows every block written to an observer, which hashes the output as it goes. Nothing is
+// visible at the target until the run publishes it.
 #pragma once
 
 #include <functional>
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "tally/runtime/csv_reader.h"
+#include "tally/support/atomic_file.h"
 #include "tally/support/result.h"
 
 namespace tally::runtime {
@@ -16,9 +17,6 @@ namespace tally::runtime {
 class AtomicOutputFile {
  public:
   static Result<std::unique_ptr<AtomicOutputFile>> Create(const std::string& path);
-  ~AtomicOutputFile();  // removes the temporary file unless committed
-  AtomicOutputFile(const AtomicOutputFile&) = delete;
-  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
 
   // Called with every block of bytes written, in order (to hash the output). `owner` holds
   // them for keeps (Write); when it is null (WriteBytes) they are valid only during the call.
@@ -27,19 +25,15 @@ class AtomicOutputFile {
   Status Write(std::string data);
   // Writes a caller's buffer, which it may reuse afterwards.
   Status WriteBytes(std::string_view data);
-  Status Commit();
-  const std::string& path() const { return path_; }
-  int64_t bytes_written() const { return bytes_; }
+
+  // The file underneath, to prepare and publish (AtomicFile, PublishAll).
+  AtomicFile& file() { return file_; }
+  const std::string& path() const { return file_.path(); }
+  int64_t bytes_written() const { return file_.bytes_written(); }
 
  private:
-  Status WriteOut(std::string_view data);  // to the file, without the observer
-  AtomicOutputFile(std::string path, std::string temp, int fd)
-      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
-  std::string path_;
-  std::string temp_;
-  int fd_ = -1;
-  bool committed_ = false;
-  int64_t bytes_ = 0;
+  explicit AtomicOutputFile(AtomicFile file) : file_(std::move(file)) {}
+  AtomicFile file_;
   ChunkObserver observer_;
 };
 

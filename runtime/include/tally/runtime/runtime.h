@@ -7,6 +7,8 @@
 //
 // Kernels come from the reference interpreter unless a KernelFactory (the JIT, from
 // tally_codegen) is installed: the runtime itself never links LLVM.
+// No function here lets an exception out: what a factory or kernel throws comes back as an
+// InternalError.
 #pragma once
 
 #include <functional>
@@ -53,6 +55,7 @@ class ScoreKernel {
 
  private:
   friend class Runtime;
+  Result<runtime::RunSummary> ScoreFileWith(runtime::ScoreOptions options) const;
   std::shared_ptr<const Library> library_;
   const ir::Program* program_ = nullptr;
   const DefinitionInfo* info_ = nullptr;
@@ -77,6 +80,7 @@ class Runtime {
   Result<ScoreKernel> Kernel(std::string_view name_at_major) const;
 
  private:
+  Result<ScoreKernel> BuildKernel(std::string_view name_at_major) const;
   std::shared_ptr<const Library> library_;
   KernelFactory factory_;
 };

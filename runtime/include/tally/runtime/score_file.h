@@ -1,17 +1,21 @@
 // `tally score` as a function: CSV in -> kernel -> CSV out, rejects and lineage record.
+// One execution strategy per run (src/execution.h):
 //
-//   a score, threads >= 2: every thread cuts spans of whole records from the input and
-//     parses, scores and formats them; the oldest finished span is written (and hashed)
-//     first, so output and rejects stay in input order (src/span_pipeline.h)
-//   otherwise:
+//   SpanRun, a score with threads >= 2: every thread cuts spans of whole records from the
+//     input and parses, scores and formats them; the oldest finished span is written (and
+//     hashed) first, so output and rejects stay in input order (src/span_pipeline.h)
+//   ReaderThreadRun, a metric with threads >= 2:
 //     reader thread:  CsvReader -> BatchBuilder -> bounded queue (1 batch)
 //     calling thread: kernel -> output rows and rejects, in input order -> temp files
 //     hasher thread:  sha256 of the input and output bytes as they stream past
+//   OneThreadRun, threads = 1: reading and scoring alternate on the calling thread (the
+//     hasher has its own)
 //
 // Memory is bounded by a few batches and chunks whatever the input size (a metric also keeps
 // its groups and the strings of its run). Output bytes do not depend on thread count or batch
-// size. Nothing is published unless the run succeeds: the output, then the rejects file,
-// then the lineage record, each renamed into place.
+// size. Publish last (src/score_writer.h): the output, rejects and lineage record are
+// complete and fsynced in temporary files before the first of them is renamed into place,
+// so a run that fails at any step, the lineage record included, publishes nothing.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,16 @@
 // Writing a file so that readers see either the old content or the whole new content.
+//
+// AtomicFile is the one writer: bytes stream into a unique temporary file beside the target,
+// Prepare() fsyncs and closes it and checks that the target can be replaced, Publish()
+// renames it over the target. Everything that can fail happens before Publish, so a caller
+// with several files (an output, its rejects, its lineage record) prepares them all and
+// only then publishes them (PublishAll). A file that is never published leaves nothing
+// behind: its destructor removes the temporary. Errors name the target path, never the
+// temporary one.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -8,7 +18,44 @@
 
 namespace tally {
 
-// Writes `content` to a temporary file beside `path`, fsyncs it and renames it over `path`.
+class AtomicFile {
+ public:
+  // Fails when the folder cannot take a new file or `path` is a directory.
+  static Result<AtomicFile> Create(const std::string& path);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&& other) noexcept;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();  // removes the temporary file unless published
+
+  Status Write(std::string_view data);
+  // fsync + close; then no more writes. Fails when `path` has become a directory.
+  Status Prepare();
+  // Renames the temporary over `path` (preparing it first if need be).
+  Status Publish();
+
+  const std::string& path() const { return path_; }
+  int64_t bytes_written() const { return bytes_; }
+  bool published() const { return published_; }
+
+ private:
+  AtomicFile(std::string path, std::string temp, int fd)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+  void Discard();
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+  bool prepared_ = false;
+  bool published_ = false;
+  int64_t bytes_ = 0;
+};
+
+// Prepares every file, then publishes them in order. If a rename still fails, the files
+// this call already published are removed again, so the set never appears in part. Null
+// entries are skipped.
+Status PublishAll(std::initializer_list<AtomicFile*> files);
+
+// Writes `content` through an AtomicFile: temporary file, fsync, rename over `path`.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 Result<std::string> ReadFile(const std::string& path);

@@ -4,6 +4,7 @@
 // goes through DumpJson, which replaces each invalid byte with U+FFFD instead.
 #pragma once
 
+#include <concepts>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,15 @@ namespace tally {
 
 // `indent` < 0: compact, one line; otherwise pretty-printed with that many spaces.
 std::string DumpJson(const nlohmann::json& value, int indent = -1);
+// The same for documents whose keys keep their insertion order (records with a fixed layout).
+// A template only so that anything else convertible to JSON (a vector, a braced list) picks
+// the plain overload above instead of being ambiguous between the two.
+std::string DumpOrderedJson(const nlohmann::ordered_json& value, int indent);
+template <typename T>
+  requires std::same_as<T, nlohmann::ordered_json>
+std::string DumpJson(const T& value, int indent = -1) {
+  return DumpOrderedJson(value, indent);
+}
 
 // Parses JSON text; a syntax error becomes an Error-style message instead of an exception.
 // Returns false and sets `error` ("line L, column C: ...") when `text` is not JSON.

@@ -1,0 +1,138 @@
+#include "score_writer.h"
+
+#include <unistd.h>
+
+#include "tally/runtime/csv_writer.h"
+#include "tally/runtime/lineage.h"
+
+namespace tally::runtime {
+
+namespace {
+
+constexpr size_t kSampledRejects = 10;
+
+void AppendRejectField(std::string& out, const std::string& text) {
+  if (!text.empty()) AppendCsvText(out, text);
+}
+
+void AppendReject(std::string& out, const RejectRecord& r) {
+  AppendInt(out, r.row);
+  out += ',';
+  AppendInt(out, r.line);
+  out += ',';
+  AppendRejectField(out, r.column);
+  out += ',';
+  AppendRejectField(out, r.reason);
+  out += ',';
+  AppendRejectField(out, r.rule);
+  out += ',';
+  AppendRejectField(out, r.location.ToString());
+  out += '\n';
+}
+
+std::string Describe(const RejectRecord& r) {
+  std::string s = "row " + std::to_string(r.row) + " (line " + std::to_string(r.line) + ")";
+  if (!r.column.empty()) s += ", column " + r.column;
+  s += ": " + r.reason;
+  if (!r.rule.empty()) s += ": " + r.rule;
+  return s;
+}
+
+bool ShowProgress(ProgressMode mode) {
+  return mode == ProgressMode::kAlways ||
+         (mode == ProgressMode::kAuto && ::isatty(STDERR_FILENO) == 1);
+}
+
+}  // namespace
+
+ScoreWriter::ScoreWriter(const ScoreOptions& options, RunSummary started, StreamHashes& hashes,
+                         int64_t input_size_hint)
+    : options_(options),
+      s_(std::move(started)),
+      start_(std::chrono::steady_clock::now()),
+      metric_(options.program->kind == ir::Program::Kind::kMetric),
+      hashes_(hashes),
+      progress_(ShowProgress(options.progress), input_size_hint) {}
+
+Result<std::unique_ptr<ScoreWriter>> ScoreWriter::Open(const ScoreOptions& options, RunSummary started,
+                                                       const std::vector<std::string>& columns,
+                                                       StreamHashes& hashes, int64_t input_size_hint) {
+  std::unique_ptr<ScoreWriter> w(new ScoreWriter(options, std::move(started), hashes, input_size_hint));
+  ASSIGN_OR_RETURN(w->out_, AtomicOutputFile::Create(options.output_path));
+  hashes.WatchOutput(*w->out_);
+  if (!options.rejects_path.empty()) {
+    ASSIGN_OR_RETURN(AtomicFile rejects, AtomicFile::Create(options.rejects_path));
+    RETURN_IF_ERROR(rejects.Write("row,line,column,reason,rule,location\n"));
+    w->rejects_.emplace(std::move(rejects));
+  }
+  RETURN_IF_ERROR(w->out_->Write(HeaderLine(columns)));
+  return w;
+}
+
+Status ScoreWriter::Write(Scored& r, int64_t row_base) {
+  std::string rejects_text;
+  for (RejectRecord& rej : r.rejects) {
+    rej.row += row_base;
+    ++s_.rows_rejected;
+    if (s_.first_rejects.size() < kSampledRejects) s_.first_rejects.push_back(rej);
+    if (rejects_) AppendReject(rejects_text, rej);
+    if (options_.max_rejects && s_.rows_rejected > *options_.max_rejects) {
+      too_many_rejects_ = true;
+      if (rejects_) RETURN_IF_ERROR(rejects_->Write(rejects_text));
+      return Error{std::to_string(s_.rows_rejected) + " rows rejected by row " +
+                   std::to_string(rej.row) + ", more than the maximum of " +
+                   std::to_string(*options_.max_rejects) + " (--max-rejects); the first: " +
+                   Describe(s_.first_rejects.front())};
+    }
+  }
+  s_.rows_read += r.records;
+  s_.rows_scored += r.scored;
+  if (!metric_) s_.output_rows += r.scored;
+  if (!r.text.empty()) {
+    // Hashed inline, the buffer goes back to be refilled; otherwise the hasher keeps it.
+    RETURN_IF_ERROR(hashes_.hashes_during_write() ? out_->WriteBytes(r.text)
+                                                  : out_->Write(std::move(r.text)));
+  }
+  if (rejects_ && !rejects_text.empty()) RETURN_IF_ERROR(rejects_->Write(rejects_text));
+  progress_.Update(s_.rows_read, r.bytes_read);
+  return Status::Ok();
+}
+
+Status ScoreWriter::WriteTail(std::string text, int64_t rows) {
+  if (metric_) s_.output_rows = rows;
+  if (text.empty()) return Status::Ok();
+  return out_->Write(std::move(text));
+}
+
+Error ScoreWriter::Abandon(const Status& failure) {
+  progress_.Done();
+  // The rejects found so far explain a --max-rejects failure, so they are kept.
+  if (too_many_rejects_ && rejects_) {
+    Status st = rejects_->Publish();
+    if (!st.ok()) return Error{failure.message() + "; " + st.message(), failure.code()};
+  }
+  return failure.error();
+}
+
+Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
+  progress_.Done();
+  hashes_.Finish(s_);
+  s_.input_bytes = input_bytes;
+  s_.output_bytes = out_->bytes_written();
+  std::optional<AtomicFile> record;
+  if (options_.lineage) {
+    s_.lineage_path = LineagePath(s_.output_path);
+    LineageFacts facts = *options_.lineage;
+    if (facts.mappings.empty()) facts.mappings = options_.mappings;
+    if (facts.tally_version.empty()) facts.tally_version = TALLY_VERSION;
+    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(s_.lineage_path));
+    RETURN_IF_ERROR(file.Write(LineageJson(MakeLineageRecord(*options_.program, facts, s_))));
+    record.emplace(std::move(file));
+  }
+  // Every fsync and check first, the renames last: output, rejects, lineage record.
+  RETURN_IF_ERROR(PublishAll({&out_->file(), rejects_ ? &*rejects_ : nullptr, record ? &*record : nullptr}));
+  s_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return s_;
+}
+
+}  // namespace tally::runtime
