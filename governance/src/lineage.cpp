@@ -157,15 +157,18 @@ Result<ResolvedCommit> ResolveAsOf(const std::string& repo_dir, const std::strin
 }
 
 // Unguarded: DefinitionsAt below is the entry point.
-static Result<std::vector<SourceFilePtr>> DefinitionsAtUnguarded(const std::string& repo_dir, const std::string& commit) {
-  auto repo = git::Repo::Open(repo_dir);
-  if (!repo) return repo.error();
+// Every file of the tree of `commit` (a full hex id) in the repository at `repo_dir`.
+static Result<FileMap> FilesAtCommit(const std::string& repo_dir, const std::string& commit) {
+  ASSIGN_OR_RETURN(auto repo, git::Repo::Open(repo_dir));
   auto id = git::FromHex(commit);
   if (!id) return Error{"'" + commit + "' is not a full commit id"};
-  auto files = FilesAt(*repo, *id);
-  if (!files) return files.error();
+  return FilesAt(repo, *id);
+}
+
+static Result<std::vector<SourceFilePtr>> DefinitionsAtUnguarded(const std::string& repo_dir, const std::string& commit) {
+  ASSIGN_OR_RETURN(FileMap files, FilesAtCommit(repo_dir, commit));
   std::vector<SourceFilePtr> out;
-  for (auto& [path, text] : *files) {
+  for (auto& [path, text] : files) {
     if (path.rfind("metrics/", 0) != 0 || !path.ends_with(".tally")) continue;
     if (Status st = CheckRepoPath(path); !st.ok()) return Error{st.message()};
     out.push_back(std::make_shared<const SourceFile>(path, text));
@@ -180,13 +183,8 @@ Result<std::vector<SourceFilePtr>> DefinitionsAt(const std::string& repo_dir, co
 // Unguarded: MaterializeDefinitions below is the entry point.
 static Status MaterializeDefinitionsUnguarded(const std::string& repo_dir, const std::string& commit, const std::string& dest) {
   namespace fs = std::filesystem;
-  auto repo = git::Repo::Open(repo_dir);
-  if (!repo) return repo.error();
-  auto id = git::FromHex(commit);
-  if (!id) return Error{"'" + commit + "' is not a full commit id"};
-  auto files = FilesAt(*repo, *id);
-  if (!files) return files.error();
-  for (auto& [path, text] : *files) {
+  ASSIGN_OR_RETURN(FileMap files, FilesAtCommit(repo_dir, commit));
+  for (auto& [path, text] : files) {
     if (path.rfind("metrics/", 0) != 0) continue;
     if (Status st = CheckRepoPath(path); !st.ok()) return st;
     fs::path target = fs::path(dest) / path;

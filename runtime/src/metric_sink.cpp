@@ -22,18 +22,8 @@ class MetricSink : public BatchSink {
     for (ColumnData& c : batch.columns) inputs_.push_back(c.View());
     // Two slots per aggregate (kernel_abi.h); unused slots still get a column, so no kernel
     // ever sees a null pointer for a slot it might touch.
-    args_.resize(2 * program_.aggregates.size());
+    ResetAggregateArgs(program_, rows, args_);
     arg_views_.clear();
-    for (size_t i = 0; i < program_.aggregates.size(); ++i) {
-      const ir::Aggregate& a = program_.aggregates[i];
-      ir::Type arg = a.kind == ir::Aggregate::Kind::kCount ? ir::Type::kBool
-                                                           : program_.row_code[a.arg].type;
-      ir::Type weight = a.kind == ir::Aggregate::Kind::kWeightedAvg
-                            ? program_.row_code[a.weight].type
-                            : ir::Type::kBool;
-      args_[2 * i].Reset(arg, rows);
-      args_[2 * i + 1].Reset(weight, rows);
-    }
     for (ColumnData& c : args_) arg_views_.push_back(c.View());
     key_views_.clear();
     for (uint32_t k : program_.group_keys) key_views_.push_back(inputs_[k]);
