@@ -14,8 +14,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,17 +23,10 @@
 #include "tally/runtime/binding.h"
 #include "tally/runtime/csv_reader.h"
 
+#include "fuzz_check.h"
+
 namespace tally::runtime {
 namespace {
-
-// A broken promise: say which and stop, so libFuzzer keeps the input as a crash.
-#define FUZZ_CHECK(cond)                                                       \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      std::fprintf(stderr, "csv_fuzzer: broken invariant: %s (line %d)\n", #cond, __LINE__); \
-      std::abort();                                                            \
-    }                                                                          \
-  } while (0)
 
 struct Rec {
   int64_t row;
@@ -145,31 +136,26 @@ ir::Program ProgramFor(const std::vector<std::string>& header) {
   return p;
 }
 
-std::vector<InputBatch> BuildGeneral(const ir::Program& p, const Binding& binding, const std::string& text,
-                                     const CsvOptions& options, int64_t batch_rows, DictionaryScope scope) {
+// Batches of `text` by the general path (Next + Add) or the plain-record path (ReadFrom).
+std::vector<InputBatch> Build(const ir::Program& p, const Binding& binding, const std::string& text,
+                              const CsvOptions& options, int64_t batch_rows, DictionaryScope scope, bool plain) {
   auto reader = CsvReader::FromString(text, options);
   FUZZ_CHECK(reader->ReadHeader().ok());
   BatchBuilder builder(p, binding, batch_rows, scope);
   std::vector<InputBatch> out;
   CsvRecord r;
-  while (*reader->Next(r)) {
-    builder.Add(r);
-    if (builder.full()) out.push_back(builder.Take());
-  }
-  if (builder.records() > 0) out.push_back(builder.Take());
-  return out;
-}
-
-std::vector<InputBatch> BuildPlain(const ir::Program& p, const Binding& binding, const std::string& text,
-                                   const CsvOptions& options, int64_t batch_rows, DictionaryScope scope) {
-  auto reader = CsvReader::FromString(text, options);
-  FUZZ_CHECK(reader->ReadHeader().ok());
-  BatchBuilder builder(p, binding, batch_rows, scope);
-  std::vector<InputBatch> out;
   for (;;) {
-    auto full = builder.ReadFrom(*reader);
-    FUZZ_CHECK(full.ok());
-    if (!*full) break;
+    if (plain) {
+      auto full = builder.ReadFrom(*reader);
+      FUZZ_CHECK(full.ok());
+      if (!*full) break;
+    } else {
+      auto more = reader->Next(r);
+      FUZZ_CHECK(more.ok());
+      if (!*more) break;
+      builder.Add(r);
+      if (!builder.full()) continue;
+    }
     out.push_back(builder.Take());
   }
   if (builder.records() > 0) out.push_back(builder.Take());
@@ -268,21 +254,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const tally::ir::Program program = ProgramFor(header);
   auto binding = BindColumns(program, header, {}, "fuzz.csv");
   FUZZ_CHECK(binding.ok());  // every input names a column that occurs once
-  struct Build {
+  struct Setting {
     size_t chunk;
     size_t max_record;
     int64_t batch_rows;
     DictionaryScope scope;
   };
-  for (const Build& b : {Build{kWhole, kUnbounded, 65536, DictionaryScope::kPerRun},
-                         Build{64, kUnbounded, 3, DictionaryScope::kPerBatch},
-                         Build{7, kUnbounded, 1000, DictionaryScope::kPerRun},
-                         Build{100, 40, 2, DictionaryScope::kPerBatch}}) {
+  for (const Setting& b : {Setting{kWhole, kUnbounded, 65536, DictionaryScope::kPerRun},
+                           Setting{64, kUnbounded, 3, DictionaryScope::kPerBatch},
+                           Setting{7, kUnbounded, 1000, DictionaryScope::kPerRun},
+                           Setting{100, 40, 2, DictionaryScope::kPerBatch}}) {
     if (b.max_record != kUnbounded && !short_same_header) continue;
     const CsvOptions options = Options(b.chunk, b.max_record);
-    auto general = BuildGeneral(program, *binding, text, options, b.batch_rows, b.scope);
+    auto general = Build(program, *binding, text, options, b.batch_rows, b.scope, false);
     CheckReconciles(general, b.max_record == kUnbounded ? reference : short_reference, b.batch_rows);
-    CheckSameBatches(general, BuildPlain(program, *binding, text, options, b.batch_rows, b.scope));
+    CheckSameBatches(general, Build(program, *binding, text, options, b.batch_rows, b.scope, true));
   }
   return 0;
 }

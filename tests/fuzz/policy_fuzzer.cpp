@@ -14,15 +14,9 @@
 
 #include "tally/governance/policy.h"
 
-namespace {
+#include "fuzz_check.h"
 
-#define FUZZ_CHECK(cond)                                                                      \
-  do {                                                                                        \
-    if (!(cond)) {                                                                            \
-      std::fprintf(stderr, "policy_fuzzer: broken invariant: %s (line %d)\n", #cond, __LINE__); \
-      std::abort();                                                                           \
-    }                                                                                         \
-  } while (0)
+namespace {
 
 constexpr std::string_view kPath = "governance/policy.yaml";
 
