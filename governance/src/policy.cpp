@@ -9,6 +9,22 @@ namespace tally::governance {
 
 namespace {
 
+// One problem per line: a line break or control character of the text (in a key, or quoted by
+// yaml-cpp's message) is written as \n, \r or \xHH.
+std::string OneLine(const std::string& message) {
+  std::string out;
+  for (unsigned char c : message) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c < 0x20 && c != '\t') {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02X", c);
+      out += hex;
+    } else out += static_cast<char>(c);
+  }
+  return out;
+}
+
 // Howard Hinnant's days_from_civil / civil_from_days: exact proleptic Gregorian dates.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -43,8 +59,9 @@ class Checker {
   explicit Checker(const std::string& path) : path_(path) {}
 
   void Error(const YAML::Mark& mark, const std::string& message) {
-    errors_.push_back(path_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
-                      ": error: " + message);
+    // An empty document's node has no position (yaml-cpp's null mark, -1): report 1:1.
+    errors_.push_back(path_ + ":" + std::to_string(std::max(mark.line, 0) + 1) + ":" +
+                      std::to_string(std::max(mark.column, 0) + 1) + ": error: " + OneLine(message));
   }
   bool ok() const { return errors_.empty(); }
   std::string Joined() const {
@@ -174,7 +191,7 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     return Error{path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                 ": error: " + e.msg};
+                 ": error: " + OneLine(e.msg)};
   } catch (const std::exception& e) {
     return Error{path + ": error: " + e.what()};
   }

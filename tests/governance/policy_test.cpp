@@ -150,6 +150,36 @@ TEST_F(PolicyTest, SyntaxErrorsAndNonEd25519Keys) {
   EXPECT_NE(Error(text).find(":6:8: error: bob: unsupported key type 'ssh-rsa'"), std::string::npos) << Error(text);
 }
 
+// Found by tests/fuzz/policy_fuzzer.cpp (its corpus keeps both inputs): an empty document
+// was reported at line 0, column 0, and a line break inside a key or inside yaml-cpp's message
+// split one problem over two lines. Every problem is one line with a real position.
+TEST(PolicyErrors, EveryProblemIsOneLineWithAPosition) {
+  auto empty = ParsePolicy("", "governance/policy.yaml");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message.rfind("governance/policy.yaml:1:1: error: the policy must be a mapping", 0), 0u)
+      << empty.error().message;
+
+  auto key = ParsePolicy("version: 1\n\"bad\\nkey\": 1\n", "governance/policy.yaml");
+  ASSERT_FALSE(key.ok());
+  EXPECT_NE(key.error().message.find("governance/policy.yaml:2:1: error: unknown key 'bad\\nkey'"),
+            std::string::npos)
+      << key.error().message;
+
+  auto escape = ParsePolicy("version: \"\\\x01\"\n", "governance/policy.yaml");
+  ASSERT_FALSE(escape.ok());
+  EXPECT_EQ(escape.error().message.find('\x01'), std::string::npos) << escape.error().message;
+  EXPECT_NE(escape.error().message.find("\\x01"), std::string::npos) << escape.error().message;
+
+  for (const auto* r : {&empty, &key, &escape}) {
+    const std::string& m = r->error().message;
+    for (size_t start = 0; start < m.size();) {
+      size_t end = std::min(m.find('\n', start), m.size());
+      EXPECT_EQ(m.compare(start, 23, "governance/policy.yaml:"), 0) << m;
+      start = end + 1;
+    }
+  }
+}
+
 TEST(DateTest, CalendarArithmetic) {
   EXPECT_EQ(ParseDate("1970-01-01")->days, 0);
   EXPECT_EQ(ParseDate("2000-03-01")->days, 11017);  // date -d 2000-03-01 +%s / 86400
