@@ -49,7 +49,7 @@ CheckedType DefinitionChecker::CheckName(const ast::Expr& e, Where where) {
   if (s.defined_at > current_offset_ && (s.kind == Symbol::Kind::kLet || s.kind == Symbol::Kind::kOutput)) {
     std::set<std::string> seen;
     std::vector<std::string> path;
-    if (!current_.empty() && Reaches(e.name, current_, seen, path)) {
+    if (!current_.empty() && component_[e.name] == component_[current_] && Reaches(e.name, current_, seen, path)) {
       std::string chain = current_;
       std::set<std::string> members{current_};
       for (const auto& p : path) chain += " -> " + p, members.insert(p);

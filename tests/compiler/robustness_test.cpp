@@ -44,6 +44,42 @@ TEST(Robustness, ReasonablyLargeExpressionsWork) {
   EXPECT_EQ(ScoreRow(*c.library, "t.s", {{"a", int64_t{2}}}).outputs["o"], Cell(int64_t{1802}));
 }
 
+// `let a1 = a`, `let a2 = a1 + 1`, ... : each let uses the previous one. Legitimate, and
+// deep: every stage walks it without recursing once per let (issue 9: this overflowed the
+// 8 MiB stack in lowering).
+std::string LetChain(int lets, bool close_cycle = false) {
+  std::string text = "score t.chain {\n version 1.0.0\n owner cx\n input a : int\n";
+  text.reserve(static_cast<size_t>(lets) * 32);
+  text += close_cycle ? " let v1 = v" + std::to_string(lets) + " + 1\n" : " let v1 = a\n";
+  for (int i = 2; i <= lets; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i - 1) + " + 1\n";
+  return text + " output o : int = v" + std::to_string(lets) + "\n}\n";
+}
+
+TEST(Robustness, LetChainsOfThirtyAndAHundredThousand) {
+  for (int lets : {30000, 100000}) {
+    Compiled c = CompileText(LetChain(lets));
+    ASSERT_FALSE(c.diagnostics.HasErrors()) << c.Rendered().substr(0, 500);
+    // v1 = a, and each further let adds 1.
+    EXPECT_EQ(ScoreRow(*c.library, "t.chain", {{"a", int64_t{5}}}).outputs["o"], Cell(int64_t{5 + lets - 1}));
+  }
+}
+
+TEST(Robustness, ALetChainClosedIntoACycleIsReported) {
+  Compiled c = CompileText(LetChain(100000, /*close_cycle=*/true));
+  EXPECT_TRUE(c.HasCode("E-cycle")) << c.Rendered().substr(0, 500);
+}
+
+TEST(Robustness, ALetChainWrittenBackwardsIsUseBeforeDefine) {
+  // Each let names the one defined after it: every reference is used before it is defined.
+  std::string text = "score t.back {\n version 1.0.0\n owner cx\n input a : int\n";
+  const int lets = 30000;
+  for (int i = 1; i < lets; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i + 1) + " + 1\n";
+  text += " let v" + std::to_string(lets) + " = a\n output o : int = v1\n}\n";
+  Compiled c = CompileText(text);
+  EXPECT_TRUE(c.HasCode("E-use-before-define"));
+  EXPECT_FALSE(c.HasCode("E-cycle"));
+}
+
 TEST(Robustness, InvalidUtf8IsLocated) {
   std::string text = kValid;
   text.insert(text.find("owner"), "\xC3\x28");  // 0xC3 must be followed by a continuation byte
