@@ -2,6 +2,10 @@
 // crash, a hang or an abort (the ANTLR runtime itself has no recursion limit and aborts on
 // invalid UTF-8, so these inputs must be caught before it sees them).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "harness.h"
 
@@ -78,6 +82,24 @@ TEST(Robustness, ALetChainWrittenBackwardsIsUseBeforeDefine) {
   Compiled c = CompileText(text);
   EXPECT_TRUE(c.HasCode("E-use-before-define"));
   EXPECT_FALSE(c.HasCode("E-cycle"));
+}
+
+// A file reached by several paths is read once, under its first path in sorted order, by
+// one stat per file (issue 9: the CLI compared every pair, 44 s for 10,000 files).
+TEST(Robustness, CollectSourcesReadsAFileReachedBySeveralPathsOnce) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("tally-collect-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"a.tally", "b.tally"}) std::ofstream(dir / name) << kValid;
+  fs::create_hard_link(dir / "a.tally", dir / "c.tally");
+  auto sources = CollectSources({dir.string(), (dir / "a.tally").string(), dir.string() + "/./b.tally"});
+  ASSERT_TRUE(sources.ok()) << sources.error().message;
+  std::vector<std::string> paths;
+  for (const auto& f : *sources) paths.push_back(f->path());
+  // Sorted: ".../tally-collect-N/./b.tally" < ".../a.tally" < ".../b.tally" < ".../c.tally".
+  EXPECT_EQ(paths, (std::vector<std::string>{dir.string() + "/./b.tally", (dir / "a.tally").string()}));
+  fs::remove_all(dir);
 }
 
 TEST(Robustness, InvalidUtf8IsLocated) {
