@@ -117,7 +117,7 @@ class DefinitionChecker {
   std::map<std::string, SourceRange> declared_ranges_;
   std::map<std::string, std::set<std::string>> references_;
   std::map<std::string, int> component_;
-  std::set<std::set<std::string>> reported_cycles_;
+  std::set<int> reported_components_;  // components whose cycle is reported
 };
 
 // Checks every override in `module`'s files against its target; run after every definition.

@@ -84,6 +84,19 @@ TEST(Robustness, ALetChainWrittenBackwardsIsUseBeforeDefine) {
   EXPECT_FALSE(c.HasCode("E-cycle"));
 }
 
+TEST(Robustness, ARingOfThirtyThousandForwardReferencesIsOneCycle) {
+  // v1 = v2 + 1, ..., v30000 = v1 + a: 29,999 forward references, all in one cycle, which
+  // is reported once (each was searched again before: quadratic).
+  std::string text = "score t.ring {\n version 1.0.0\n owner cx\n input a : int\n";
+  const int lets = 30000;
+  for (int i = 1; i < lets; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i + 1) + " + 1\n";
+  text += " let v" + std::to_string(lets) + " = v1 + a\n output o : int = v1\n}\n";
+  Compiled c = CompileText(text);
+  ASSERT_EQ(c.diagnostics.ErrorCount(), 1u) << c.Rendered().substr(0, 500);
+  EXPECT_NE(c.Rendered().find("test.tally:5:11: error: definitions form a cycle: v1 -> v2 -> v3 -> "), std::string::npos)
+      << c.Rendered().substr(0, 500);
+}
+
 // A file reached by several paths is read once, under its first path in sorted order, by
 // one stat per file (issue 9: the CLI compared every pair, 44 s for 10,000 files).
 TEST(Robustness, CollectSourcesReadsAFileReachedBySeveralPathsOnce) {
