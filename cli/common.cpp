@@ -64,14 +64,8 @@ std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vect
     std::fprintf(stderr, "tally: %s\n", collected.error().message.c_str());
     return std::nullopt;
   }
-  // CollectSources may see a file twice (named, and inside its library): keep one of each.
-  std::vector<SourceFilePtr> unique;
-  for (const auto& f : *collected) {
-    bool seen = false;
-    std::error_code ec;
-    for (const auto& u : unique) seen = seen || fs::equivalent(u->path(), f->path(), ec);
-    if (!seen) unique.push_back(f);
-  }
+  // CollectSources reads a file named twice (named, and inside its library) once.
+  const std::vector<SourceFilePtr>& unique = *collected;
   size_t named = 0;
   for (const auto& f : unique) named += IsNamedFile(paths, f->path()) ? 1 : 0;
   if (file_count != nullptr) *file_count = named;

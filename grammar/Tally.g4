@@ -72,14 +72,14 @@ exprLiteral
 // Literals written outside expressions (params, overrides, tests) may carry a sign.
 literal : MINUS='-'? exprLiteral ;
 
-// Keywords that only start a definition or a test step are also names elsewhere, so an
-// input may be called `region` and an output `score`. Keywords that start a member (`let`,
-// `output`, ...) are not names: an unfinished expression then stops at the next member
-// instead of swallowing it. Expression keywords (if, and, null, ...) are always reserved.
-ident : name | memberKeyword ;
+// Keywords that start a definition, a member or a test step are also names, so an input may
+// be called `region`, `version` or `owner` and an output `score` (docs/language.md). Where a
+// member may start, the previous expression cannot continue with a name, so a keyword there
+// still starts the next member. Expression keywords (if, and, null, ...) are always reserved.
+ident : name ;
 name
     : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'regional' | 'by'
-    | 'rejected' | 'within'
+    | 'rejected' | 'within' | memberKeyword
     ;
 memberKeyword
     : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'
@@ -102,4 +102,6 @@ UNKNOWN_CHAR : . ;
 
 fragment DIGITS   : [0-9]+ ;
 fragment EXPONENT : [eE] [+-]? DIGITS ;
-fragment ESC      : '\\' ["\\nt] ;
+// Any character may follow a backslash here; the parser reports an unknown escape at the
+// backslash (E-unknown-escape) instead of the lexer calling the string unterminated.
+fragment ESC      : '\\' ~[\r\n] ;

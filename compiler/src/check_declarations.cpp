@@ -3,6 +3,7 @@
 // forward reference.
 #include "checker_internal.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -105,16 +106,74 @@ void DefinitionChecker::CollectReferences() {
   };
   for (const auto& l : ast_.lets) walk(*l.value, references_[l.name]);
   for (const auto& o : ast_.outputs) walk(*o.value, references_[o.name]);
+  NumberComponents();
 }
 
+void DefinitionChecker::NumberComponents() {
+  struct Frame {
+    const std::string* name;
+    std::set<std::string>::const_iterator next;
+  };
+  std::map<std::string, int> index, low;
+  std::vector<std::string> open;  // Tarjan's stack
+  std::set<std::string> is_open;
+  int counter = 0, components = 0;
+  std::vector<Frame> frames;
+  auto enter = [&](const std::string& name) {
+    auto& entry = *references_.try_emplace(name).first;
+    index[name] = low[name] = counter++;
+    open.push_back(name);
+    is_open.insert(name);
+    frames.push_back({&entry.first, entry.second.cbegin()});
+  };
+  std::vector<std::string> starts;
+  for (const auto& [name, refs] : references_) starts.push_back(name);
+  for (const auto& start : starts) {
+    if (index.count(start)) continue;
+    enter(start);
+    while (!frames.empty()) {
+      Frame& top = frames.back();
+      if (top.next != references_[*top.name].cend()) {
+        const std::string& next = *top.next++;
+        if (!index.count(next)) enter(next);  // `top` is not used after this
+        else if (is_open.count(next)) low[*top.name] = std::min(low[*top.name], index[next]);
+        continue;
+      }
+      const std::string name = *top.name;
+      frames.pop_back();
+      if (!frames.empty()) low[*frames.back().name] = std::min(low[*frames.back().name], low[name]);
+      if (low[name] != index[name]) continue;
+      std::string member;
+      do {
+        member = open.back();
+        open.pop_back();
+        is_open.erase(member);
+        component_[member] = components;
+      } while (member != name);
+      ++components;
+    }
+  }
+}
+
+// A depth-first search with an explicit stack (a chain of lets may be 100,000 long): `path`
+// holds the names being explored and `next_of` where each one's references continue.
 bool DefinitionChecker::Reaches(const std::string& from, const std::string& target, std::set<std::string>& seen, std::vector<std::string>& path) {
   if (!seen.insert(from).second) return false;
   path.push_back(from);
-  for (const auto& next : references_[from]) {
+  std::vector<std::set<std::string>::const_iterator> next_of{references_[from].cbegin()};
+  while (!next_of.empty()) {
+    if (next_of.back() == references_[path.back()].cend()) {
+      path.pop_back();
+      next_of.pop_back();
+      continue;
+    }
+    const std::string& next = *next_of.back()++;
     if (next == target) return true;
-    if (Reaches(next, target, seen, path)) return true;
+    if (seen.insert(next).second) {
+      path.push_back(next);
+      next_of.push_back(references_[next].cbegin());
+    }
   }
-  path.pop_back();
   return false;
 }
 

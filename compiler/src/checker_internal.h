@@ -61,6 +61,10 @@ class DefinitionChecker {
   void DeclareNames();
   // Which names each let/output mentions, to tell a cycle from a mere forward reference.
   void CollectReferences();
+  // Numbers the strongly connected components of references_ (Tarjan's algorithm, with an
+  // explicit stack): a forward reference is a cycle exactly when both names share one, so
+  // the search for the cycle's path runs only then, not for each of 30,000 forward references.
+  void NumberComponents();
   bool Reaches(const std::string& from, const std::string& target, std::set<std::string>& seen, std::vector<std::string>& path);
   void CheckParam(size_t i);
   void CheckKeysAndGroups();
@@ -112,7 +116,8 @@ class DefinitionChecker {
   uint32_t current_offset_ = 0;
   std::map<std::string, SourceRange> declared_ranges_;
   std::map<std::string, std::set<std::string>> references_;
-  std::set<std::set<std::string>> reported_cycles_;
+  std::map<std::string, int> component_;
+  std::set<int> reported_components_;  // components whose cycle is reported
 };
 
 // Checks every override in `module`'s files against its target; run after every definition.

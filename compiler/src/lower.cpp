@@ -27,6 +27,9 @@ class Lowering {
   Lowering(const CheckedModule& module, const CheckedDefinition& def)
       : module_(module), def_(def), ast_(*def.ast) {}
 
+  // The source range of each reason, by reason id.
+  std::vector<SourceRange> reason_ranges_;
+
   ir::Program Run() {
     is_metric_ = ast_.kind == ast::Definition::Kind::kMetric;
     p_.kind = is_metric_ ? ir::Program::Kind::kMetric : ir::Program::Kind::kScore;
@@ -44,6 +47,7 @@ class Lowering {
     // Requirements come first among reasons, in source order.
     for (const auto& r : ast_.requirements) {
       p_.reasons.push_back({ir::Reason::Kind::kRequire, "require " + r.text, Location(r.range)});
+      reason_ranges_.push_back(r.range);
     }
     code_ = &p_.row_code;
     for (size_t i = 0; i < ast_.requirements.size(); ++i) {
@@ -124,6 +128,7 @@ class Lowering {
     if (can_trap) {
       inst.trap = static_cast<uint32_t>(p_.reasons.size());
       p_.reasons.push_back({ir::Reason::Kind::kTrap, std::string(what) + " in `" + Text(range) + "`", Location(range)});
+      reason_ranges_.push_back(range);
     }
     inst.may_error = operand_error || can_trap;
     code_->push_back(std::move(inst));
@@ -239,15 +244,55 @@ class Lowering {
         inst.index = s.index;
         return Emit(std::move(inst), false, {}, "");
       }
-      case Symbol::Kind::kLet: {
-        if (auto it = let_values_.find(s.index); it != let_values_.end()) return it->second;
-        Value v = Lower(*ast_.lets[s.index].value);
-        let_values_[s.index] = v;
-        return v;
-      }
+      case Symbol::Kind::kLet:
+        if (!let_values_.count(s.index)) LowerLet(s.index);
+        return let_values_.at(s.index);
       case Symbol::Kind::kOutput: return output_values_.at(s.index);
     }
     return NullConstant(ir::Type::kInt);
+  }
+
+  // Lowers let `root` after the lets it needs, deepest first, with an explicit stack: a
+  // chain of 100,000 lets, each using the previous, must not recurse 100,000 times. When a
+  // let's expression is lowered every let it names is already lowered, so Lower never
+  // recurses through a let.
+  void LowerLet(uint32_t root) {
+    struct Pending {
+      uint32_t let;
+      bool dependencies_lowered;
+    };
+    std::vector<Pending> stack{{root, false}};
+    while (!stack.empty()) {
+      Pending top = stack.back();
+      stack.pop_back();
+      if (let_values_.count(top.let)) continue;
+      if (top.dependencies_lowered) {
+        let_values_[top.let] = Lower(*ast_.lets[top.let].value);
+        continue;
+      }
+      stack.push_back({top.let, true});
+      std::vector<uint32_t> needed = LetsNamedIn(*ast_.lets[top.let].value);
+      // Reversed, so that the first let named is lowered first, as a reader expects.
+      for (auto it = needed.rbegin(); it != needed.rend(); ++it) {
+        if (!let_values_.count(*it)) stack.push_back({*it, false});
+      }
+    }
+  }
+
+  // The lets `e` names, in reading order. Expressions nest boundedly (the parser's limits).
+  std::vector<uint32_t> LetsNamedIn(const ast::Expr& e) const {
+    std::vector<uint32_t> lets;
+    std::vector<const ast::Expr*> todo{&e};
+    while (!todo.empty()) {
+      const ast::Expr* x = todo.back();
+      todo.pop_back();
+      if (x->kind == ast::Expr::Kind::kName) {
+        const Symbol* s = module_.info.at(x).symbol;
+        if (s->kind == Symbol::Kind::kLet) lets.push_back(s->index);
+      }
+      for (auto it = x->args.rbegin(); it != x->args.rend(); ++it) todo.push_back(it->get());
+    }
+    return lets;
   }
 
   Value LowerBinary(const ast::Expr& e) {
@@ -405,8 +450,12 @@ class Lowering {
 
 }  // namespace
 
-ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition) {
-  return Lowering(module, definition).Run();
+ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition,
+                  std::vector<SourceRange>* reason_ranges) {
+  Lowering lowering(module, definition);
+  ir::Program program = lowering.Run();
+  if (reason_ranges != nullptr) *reason_ranges = std::move(lowering.reason_ranges_);
+  return program;
 }
 
 }  // namespace tally

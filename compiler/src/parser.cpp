@@ -286,12 +286,28 @@ class AstBuilder {
     for (size_t i = 1; i + 1 < raw.size(); ++i) {
       if (raw[i] == '\\' && i + 2 < raw.size()) {
         char c = raw[++i];
+        if (c != '"' && c != '\\' && c != 'n' && c != 't') {
+          ReportUnknownEscape(node, raw, i - 1);
+          continue;
+        }
         out += c == 'n' ? '\n' : c == 't' ? '\t' : c;
       } else {
         out += raw[i];
       }
     }
     return out;
+  }
+
+  // The lexer lets any character follow a backslash, so that `"\x"` is this one located
+  // error rather than an unterminated string. `backslash` is a byte offset into `raw`.
+  void ReportUnknownEscape(antlr4::tree::TerminalNode* node, const std::string& raw, size_t backslash) {
+    size_t length = 2;  // the backslash and the escaped character, which may be multibyte UTF-8
+    while (backslash + length < raw.size() && (static_cast<unsigned char>(raw[backslash + length]) & 0xC0) == 0x80)
+      ++length;
+    uint32_t begin = offsets_.Byte(node->getSymbol()->getStartIndex()) + static_cast<uint32_t>(backslash);
+    diagnostics_.Error("E-unknown-escape", SourceRange{file_, begin, begin + static_cast<uint32_t>(length)},
+                       "unknown escape sequence " + raw.substr(backslash, length),
+                       "the escapes are \\\", \\\\, \\n and \\t; write \\\\ for a backslash");
   }
 
   ast::Definition BuildDefinition(TallyParser::DefinitionBlockContext* ctx) {

@@ -29,16 +29,8 @@ void Compact(Program& p, std::vector<Instruction>& code, const std::vector<Value
 }  // namespace
 
 void RemoveDeadCode(Program& program) {
-  const bool score = program.kind == Program::Kind::kScore;
-  std::vector<ValueId> row_roots, post_roots;
-  for (const Require& r : program.requirements) row_roots.push_back(r.condition);
-  for (const Aggregate& a : program.aggregates) {
-    if (a.kind != Aggregate::Kind::kCount) row_roots.push_back(a.arg);
-    if (a.kind == Aggregate::Kind::kWeightedAvg) row_roots.push_back(a.weight);
-  }
-  for (const Output& o : program.outputs) (score ? row_roots : post_roots).push_back(o.value);
-  Compact(program, program.row_code, row_roots);
-  Compact(program, program.post_code, post_roots);
+  Compact(program, program.row_code, Roots(program, program.row_code));
+  Compact(program, program.post_code, Roots(program, program.post_code));
 }
 
 }  // namespace tally::ir

@@ -10,9 +10,6 @@ namespace {
 
 bool IsConstant(const Instruction& i) { return i.op == Op::kConstant; }
 
-// Left to run time, so that no folded value depends on the compiling machine's libm.
-bool CallsTheCLibrary(Op op) { return op == Op::kLn || op == Op::kExp || op == Op::kPow || op == Op::kSigmoid; }
-
 // What instruction `at` can be replaced by, other than a new constant: an operand that
 // computes the same value, validity and error. `at` itself when none.
 ValueId SameAsOperand(const std::vector<Instruction>& code, ValueId at) {
@@ -69,14 +66,11 @@ void FoldCode(Program& p, std::vector<Instruction>& code) {
       continue;
     }
     if (CallsTheCLibrary(inst.op)) continue;
-    std::vector<Instruction> operands;
-    for (ValueId a : inst.args) {
-      if (!IsConstant(code[a])) break;
-      operands.push_back(code[a]);
-    }
-    if (operands.size() != inst.args.size()) continue;
-    // An op that traps on its constant operands stays: the row is rejected as before.
-    if (auto folded = interp::EvaluateOnConstants(inst, operands)) inst = *folded;
+    auto operands = ConstantOperands(inst, code);
+    if (!operands) continue;
+    // An op that traps on its constant operands stays: the row is rejected as before
+    // (and Compile reports it, constant_traps.h).
+    if (auto folded = interp::EvaluateOnConstants(inst, *operands)) inst = *folded;
   }
   RewriteRoots(p, code, replacement);
 }

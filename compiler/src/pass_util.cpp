@@ -24,6 +24,33 @@ void ForEachCode(Program& program, void (*pass)(Program& program, std::vector<In
   pass(program, program.post_code);
 }
 
+std::vector<ValueId> Roots(const Program& p, const std::vector<Instruction>& code) {
+  std::vector<ValueId> roots;
+  const bool row = &code == &p.row_code;
+  if (row) {
+    for (const Require& r : p.requirements) roots.push_back(r.condition);
+    for (const Aggregate& a : p.aggregates) {
+      if (a.kind != Aggregate::Kind::kCount) roots.push_back(a.arg);
+      if (a.kind == Aggregate::Kind::kWeightedAvg) roots.push_back(a.weight);
+    }
+  }
+  if (row == (p.kind == Program::Kind::kScore)) {
+    for (const Output& o : p.outputs) roots.push_back(o.value);
+  }
+  return roots;
+}
+
+bool CallsTheCLibrary(Op op) { return op == Op::kLn || op == Op::kExp || op == Op::kPow || op == Op::kSigmoid; }
+
+std::optional<std::vector<Instruction>> ConstantOperands(const Instruction& inst, const std::vector<Instruction>& code) {
+  std::vector<Instruction> operands;
+  for (ValueId a : inst.args) {
+    if (code[a].op != Op::kConstant) return std::nullopt;
+    operands.push_back(code[a]);
+  }
+  return operands;
+}
+
 void RewriteRoots(Program& p, const std::vector<Instruction>& code, const Replacements& replacement) {
   const bool row = &code == &p.row_code;
   if (row) {

@@ -80,6 +80,28 @@ TEST(Checker, AggregatesOnlyInMetricOutputs) {
   EXPECT_TRUE(c.HasCode("E-nested-aggregate")) << c.Rendered();
 }
 
+// Operations on constants that always fail (issue 9) are reported where they are written:
+// an error where every row reaches them, a warning under a branch that may not be taken.
+TEST(Checker, ConstantTrapsAreReported) {
+  auto located = [](const std::string& output, const std::string& at) {
+    Compiled c = CompileText("score t.s {\n version 1.0.0\n owner cx\n input a : int\n output o : " + output + "\n}\n");
+    EXPECT_TRUE(c.HasCode("E-constant-trap")) << output << "\n" << c.Rendered();
+    EXPECT_NE(c.Rendered().find(at), std::string::npos) << c.Rendered();
+    EXPECT_FALSE(c.library);
+  };
+  located("int = a + (9223372036854775807 + 1)", "test.tally:5:24: error: integer overflow in `9223372036854775807 + 1`");
+  located("int = -(-9223372036854775807 - 1) + a", "test.tally:5:19: error: integer overflow in `-(-9223372036854775807 - 1)`");
+  located("int = abs(-9223372036854775807 - 1)", "test.tally:5:19: error: integer overflow in `abs(-9223372036854775807 - 1)`");
+  located("float = 1e308 * 10", "test.tally:5:21: error: float overflow in `1e308 * 10`");
+  Compiled branch = CompileText(
+      "score t.s {\n version 1.0.0\n owner cx\n input a : int\n output o : int = if a > 0 then a else 9223372036854775807 * 2\n}\n");
+  EXPECT_TRUE(branch.HasCode("W-constant-trap")) << branch.Rendered();
+  EXPECT_TRUE(branch.library) << branch.Rendered();
+  // Not constant: an overflow that depends on the row is not reported.
+  EXPECT_FALSE(CompileText("score t.s {\n version 1.0.0\n owner cx\n input a : int\n output o : int = a + 9223372036854775807\n}\n")
+                   .HasCode("E-constant-trap"));
+}
+
 TEST(Checker, WarningsDoNotFailTheCheck) {
   Compiled c = CompileText(Score("  let unused = 1\n  output o : int = coalesce(a, 0)"));
   EXPECT_FALSE(c.diagnostics.HasErrors()) << c.Rendered();

@@ -104,3 +104,26 @@ TEST(Outline, InvalidUtf8GivesAnEmptyOutlineAndADiagnostic) {
 
 }  // namespace
 }  // namespace tally
+
+namespace tally {
+namespace {
+
+// Each member of a 100,000-let chain is named (issue 9: the outline sits under review and
+// merge, which must not crash or crawl on a CR holding such a file).
+TEST(Outline, ALetChainOfAHundredThousandIsNamedMemberByMember) {
+  std::string text = "score t.chain {\n version 1.0.0\n owner cx\n input a : int\n let v1 = a\n";
+  for (int i = 2; i <= 100000; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i - 1) + " + 1\n";
+  text += " output o : int = v100000\n}\n";
+  FileOutline out = Outline(text);
+  ASSERT_FALSE(out.diagnostics.HasErrors());
+  ASSERT_EQ(out.definitions.size(), 1u);
+  const auto& members = out.definitions[0].members;
+  ASSERT_EQ(members.size(), 4u + 100000u);  // version, owner, input, the lets, output
+  EXPECT_EQ(members[3].name, "v1");
+  EXPECT_EQ(members[3].text, "let v1 = a");
+  EXPECT_EQ(members[100002].name, "v100000");
+  EXPECT_EQ(members.back().name, "o");
+}
+
+}  // namespace
+}  // namespace tally

@@ -51,12 +51,17 @@ TEST(Passes, ConstantArithmeticFoldsToOneConstant) {
 }
 
 TEST(Passes, AnOpThatTrapsOnConstantsIsKeptAndStillRejects) {
-  std::string body = "  output o : int = 9223372036854775807 + 1";
+  // Under a branch, so that it is a warning (W-constant-trap) and the definition compiles.
+  std::string body = "  output o : int? = if a > 0 then 9223372036854775807 + 1 else a";
   EXPECT_EQ(RowCode(body),
-            "  %0 = const 9223372036854775807 : int\n  %1 = const 1 : int\n"
-            "  %2 = add %0, %1 : int trap=0 may_error");
-  testing::RowResult r = testing::ScoreOne(Def(body), {});
+            "  %0 = input 0 : int?\n  %1 = const 0 : int\n  %2 = gt %0, %1 : bool?\n"
+            "  %3 = const 9223372036854775807 : int\n  %4 = const 1 : int\n"
+            "  %5 = add %3, %4 : int trap=0 may_error\n  %6 = select %2, %5, %0 : int? may_error");
+  testing::RowResult r = testing::ScoreOne(Def(body), {{"a", int64_t{1}}});
   EXPECT_EQ(r.reason, "integer overflow in `9223372036854775807 + 1`");
+  testing::RowResult other_branch = testing::ScoreOne(Def(body), {{"a", int64_t{-1}}});
+  EXPECT_EQ(other_branch.status, 0u);
+  EXPECT_EQ(other_branch.outputs["o"], Cell(int64_t{-1}));
 }
 
 TEST(Passes, DivisionByAComputedZeroFoldsToNull) {

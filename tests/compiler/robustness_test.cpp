@@ -2,6 +2,10 @@
 // crash, a hang or an abort (the ANTLR runtime itself has no recursion limit and aborts on
 // invalid UTF-8, so these inputs must be caught before it sees them).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "harness.h"
 
@@ -42,6 +46,73 @@ TEST(Robustness, ReasonablyLargeExpressionsWork) {
   Compiled c = CompileText("score t.s {\n version 1.0.0\n owner cx\n input a : int\n output o : int = " + expr + "\n}\n");
   ASSERT_FALSE(c.diagnostics.HasErrors()) << c.Rendered();
   EXPECT_EQ(ScoreRow(*c.library, "t.s", {{"a", int64_t{2}}}).outputs["o"], Cell(int64_t{1802}));
+}
+
+// `let a1 = a`, `let a2 = a1 + 1`, ... : each let uses the previous one. Legitimate, and
+// deep: every stage walks it without recursing once per let (issue 9: this overflowed the
+// 8 MiB stack in lowering).
+std::string LetChain(int lets, bool close_cycle = false) {
+  std::string text = "score t.chain {\n version 1.0.0\n owner cx\n input a : int\n";
+  text.reserve(static_cast<size_t>(lets) * 32);
+  text += close_cycle ? " let v1 = v" + std::to_string(lets) + " + 1\n" : " let v1 = a\n";
+  for (int i = 2; i <= lets; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i - 1) + " + 1\n";
+  return text + " output o : int = v" + std::to_string(lets) + "\n}\n";
+}
+
+TEST(Robustness, LetChainsOfThirtyAndAHundredThousand) {
+  for (int lets : {30000, 100000}) {
+    Compiled c = CompileText(LetChain(lets));
+    ASSERT_FALSE(c.diagnostics.HasErrors()) << c.Rendered().substr(0, 500);
+    // v1 = a, and each further let adds 1.
+    EXPECT_EQ(ScoreRow(*c.library, "t.chain", {{"a", int64_t{5}}}).outputs["o"], Cell(int64_t{5 + lets - 1}));
+  }
+}
+
+TEST(Robustness, ALetChainClosedIntoACycleIsReported) {
+  Compiled c = CompileText(LetChain(100000, /*close_cycle=*/true));
+  EXPECT_TRUE(c.HasCode("E-cycle")) << c.Rendered().substr(0, 500);
+}
+
+TEST(Robustness, ALetChainWrittenBackwardsIsUseBeforeDefine) {
+  // Each let names the one defined after it: every reference is used before it is defined.
+  std::string text = "score t.back {\n version 1.0.0\n owner cx\n input a : int\n";
+  const int lets = 30000;
+  for (int i = 1; i < lets; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i + 1) + " + 1\n";
+  text += " let v" + std::to_string(lets) + " = a\n output o : int = v1\n}\n";
+  Compiled c = CompileText(text);
+  EXPECT_TRUE(c.HasCode("E-use-before-define"));
+  EXPECT_FALSE(c.HasCode("E-cycle"));
+}
+
+TEST(Robustness, ARingOfThirtyThousandForwardReferencesIsOneCycle) {
+  // v1 = v2 + 1, ..., v30000 = v1 + a: 29,999 forward references, all in one cycle, which
+  // is reported once (each was searched again before: quadratic).
+  std::string text = "score t.ring {\n version 1.0.0\n owner cx\n input a : int\n";
+  const int lets = 30000;
+  for (int i = 1; i < lets; ++i) text += " let v" + std::to_string(i) + " = v" + std::to_string(i + 1) + " + 1\n";
+  text += " let v" + std::to_string(lets) + " = v1 + a\n output o : int = v1\n}\n";
+  Compiled c = CompileText(text);
+  ASSERT_EQ(c.diagnostics.ErrorCount(), 1u) << c.Rendered().substr(0, 500);
+  EXPECT_NE(c.Rendered().find("test.tally:5:11: error: definitions form a cycle: v1 -> v2 -> v3 -> "), std::string::npos)
+      << c.Rendered().substr(0, 500);
+}
+
+// A file reached by several paths is read once, under its first path in sorted order, by
+// one stat per file (issue 9: the CLI compared every pair, 44 s for 10,000 files).
+TEST(Robustness, CollectSourcesReadsAFileReachedBySeveralPathsOnce) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("tally-collect-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"a.tally", "b.tally"}) std::ofstream(dir / name) << kValid;
+  fs::create_hard_link(dir / "a.tally", dir / "c.tally");
+  auto sources = CollectSources({dir.string(), (dir / "a.tally").string(), dir.string() + "/./b.tally"});
+  ASSERT_TRUE(sources.ok()) << sources.error().message;
+  std::vector<std::string> paths;
+  for (const auto& f : *sources) paths.push_back(f->path());
+  // Sorted: ".../tally-collect-N/./b.tally" < ".../a.tally" < ".../b.tally" < ".../c.tally".
+  EXPECT_EQ(paths, (std::vector<std::string>{dir.string() + "/./b.tally", (dir / "a.tally").string()}));
+  fs::remove_all(dir);
 }
 
 TEST(Robustness, InvalidUtf8IsLocated) {

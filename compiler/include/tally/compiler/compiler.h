@@ -24,7 +24,9 @@ struct Test;
 }  // namespace ast
 
 // Every `*.tally` file under each path (a file is taken as is), sorted by path, so the
-// order of compilation and of diagnostics never depends on the file system.
+// order of compilation and of diagnostics never depends on the file system. A file reached
+// by several paths (a named file inside a named folder, a hard link) comes once, under its
+// first path.
 Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>& paths);
 
 // What a definition declares about itself, besides its code.

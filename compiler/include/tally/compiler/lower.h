@@ -5,12 +5,17 @@
 // The result is verified and optimized next (passes.h).
 #pragma once
 
+#include <vector>
+
 #include "tally/compiler/checker.h"
 #include "tally/compiler/ir.h"
 
 namespace tally {
 
-// `definition` must come from `module` and have no errors.
-ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition);
+// `definition` must come from `module` and have no errors. `reason_ranges`, when given,
+// receives the source range of each of the program's reasons (by reason id), for
+// diagnostics about the IR (a trap that constants make certain).
+ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition,
+                  std::vector<SourceRange>* reason_ranges = nullptr);
 
 }  // namespace tally
