@@ -86,6 +86,21 @@ expect_exit 1 "$tally" score customer.health --as-of fake --repo repo --input in
 grep -q "freeze/fake" err.txt || { cat err.txt; fail "the refusal names the tag"; }
 grep -q "not in the gate log" err.txt || { cat err.txt; fail "the refusal says why"; }
 [ ! -e fake.csv ] || fail "no output from an unsigned freeze"
+# ... nor does trace accept a record that names one: a genuine frozen run, its record
+# edited to claim the unsigned tag (pointing at the same commit).
+expect_exit 0 "$tally" freeze q4 --repo repo --key keys/alice
+expect_exit 0 "$tally" score customer.health --as-of q4 --repo repo --input in.csv --output frozen.csv
+expect_exit 0 "$tally" trace frozen.csv --repo repo --input in.csv
+python3 - frozen.csv.lineage.json <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+assert d["freeze"] == "q4", d
+d["freeze"] = "fake"
+json.dump(d, open(p, "w"), indent=2)
+PY
+expect_exit 1 "$tally" trace frozen.csv --repo repo --input in.csv
+grep -q "freeze/fake" err.txt || { cat out.txt err.txt; fail "trace names the unsigned freeze"; }
 git -C repo tag -d freeze/fake >/dev/null
 
 # 3. A deleted definition's released major stays runnable.
