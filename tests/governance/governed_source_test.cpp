@@ -110,5 +110,27 @@ TEST_F(GovernedSourceTest, AReplacedFreezeTagDoesNotResolveButTheGenuineOneDoes)
   EXPECT_NE(replaced.error().message.find("moved"), std::string::npos) << replaced.error().message;
 }
 
+TEST_F(GovernedSourceTest, ADeletedDefinitionsReleasedMajorStaysRunnable) {
+  // The override goes with its definition, so the removal commit carries an override entry too.
+  std::filesystem::remove(std::filesystem::path(repo_) / "metrics/customer/health.tally");
+  std::filesystem::remove(std::filesystem::path(repo_) / "metrics/regions/emea/health.tally");
+  std::string cr = MustPropose("carol", {});
+  ASSERT_FALSE(cr.empty());
+  for (const char* who : {"alice", "bob", "dora"}) MustApprove(who, cr);
+  auto merged = MergeCr(cr);
+  ASSERT_TRUE(merged.ok) << RenderText(merged);
+
+  auto major = ResolveMajor(repo_, "customer.health@1");
+  ASSERT_TRUE(major.ok()) << major.error().message;
+  EXPECT_EQ(major->commit, root_);
+  EXPECT_EQ(major->version, "1.0.0");
+  auto source = LoadDefinitions(repo_, "customer.health@1", "");
+  ASSERT_TRUE(source.ok()) << source.error().message;
+  EXPECT_EQ(HealthText(source->files), kHealth);
+  auto latest = LoadDefinitions(repo_, "customer.health", "");
+  ASSERT_TRUE(latest.ok()) << latest.error().message;
+  EXPECT_EQ(HealthText(latest->files), "");  // gone from the tip
+}
+
 }  // namespace
 }  // namespace tally::governance
