@@ -72,13 +72,19 @@ Status ChooseCommit(const std::string& repo, const std::string& name, const std:
 
 }  // namespace
 
-// A git repository that looks governed (a policy in the checkout, or Tally's refs) but
-// whose gate log is gone: scoring its working tree would score unapproved definitions.
-static Status RefuseLostGateLog(const std::string& root) {
+// A folder whose working tree a governed score must not read: a folder inside a governed
+// repository's checkout (its files are unapproved), or a git repository that looks governed
+// (a policy in the checkout, or Tally's refs) but whose gate log is gone.
+static Status RefuseUnapprovedWorkingTree(const std::string& root) {
+  auto repo = git::Repo::Open(root);  // searches upwards, like git
+  if (!repo) return Status::Ok();
+  if (repo->RefIfExists(store::kLogRef)) {
+    const char* workdir = git_repository_workdir(repo->get());
+    return Error{root + " is a folder inside the governed repository " + std::string(workdir ? workdir : "") +
+                 ": score from the repository (its governed branch), not from its working tree"};
+  }
   std::error_code ec;
   if (!fs::exists(fs::path(root) / ".git", ec)) return Status::Ok();
-  auto repo = git::Repo::Open(root);
-  if (!repo) return Status::Ok();
   auto tally_refs = repo->ListRefs("refs/tally/");
   bool has_refs = tally_refs && !tally_refs->empty();
   if (!has_refs && !fs::exists(fs::path(root) / "governance" / "policy.yaml", ec)) return Status::Ok();
@@ -92,7 +98,7 @@ static Result<DefinitionsSource> LoadDefinitionsUnguarded(const std::string& rep
   DefinitionsSource out;
   out.repo = repo;
   if (!IsGoverned(out.repo)) {
-    RETURN_IF_ERROR(RefuseLostGateLog(out.repo));
+    RETURN_IF_ERROR(RefuseUnapprovedWorkingTree(out.repo));
     if (!as_of.empty()) return Error{"--as-of needs a governed repository; " + out.repo + " is not one (tally init)"};
     ASSIGN_OR_RETURN(out.files, CollectSources({(fs::path(out.repo) / "metrics").string()}));
     return out;

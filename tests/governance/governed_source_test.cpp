@@ -79,6 +79,15 @@ TEST_F(GovernedSourceTest, DeletingTheGateLogDoesNotScoreTheWorkingTree) {
   EXPECT_NE(source.error().message.find("refs/tally/log"), std::string::npos) << source.error().message;
 }
 
+TEST_F(GovernedSourceTest, AFolderInsideTheCheckoutIsNotScoredAsAPlainFolder) {
+  // metrics/customer/metrics/ would make FindRepository stop there: still the governed checkout.
+  std::string inner = (std::filesystem::path(repo_) / "metrics" / "customer").string();
+  WriteAll(std::filesystem::path(inner) / "metrics" / "health.tally", Health("9.0.0", "0.9"));
+  auto source = LoadDefinitions(inner, "customer.health", "");
+  ASSERT_FALSE(source.ok()) << HealthText(source->files);
+  EXPECT_NE(source.error().message.find("inside the governed repository"), std::string::npos) << source.error().message;
+}
+
 TEST_F(GovernedSourceTest, AnUnsignedFreezeTagDoesNotResolve) {
   Gitc("tag -a freeze/fake -m fake main");
   auto resolved = ResolveAsOf(repo_, "fake");
