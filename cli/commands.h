@@ -25,10 +25,12 @@ void AddDemo(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code);
 
-// Prints a governance result through governance's one renderer (text, or JSON with
-// --json) and returns the exit code: 0 done, 1 refused or problems found, or the command
-// could not run: its message goes to stderr and, with --json, an {"ok": false, "error",
-// "code"} document to stdout, so a pipeline can tell "not found" from "bad input".
+// Prints a governance result through governance's one renderer and returns the exit code:
+// 0 done, 1 refused, problems found, or the command could not run. Anything that is not
+// success goes to stderr, so `CR=$(tally propose ...)` never captures an error: with exit 1
+// stdout stays empty in text mode. With --json stdout always holds the one JSON document
+// ({"ok": false, ...} on failure, with "code" when the command could not run) and the
+// human message still goes to stderr. See docs/cli.md.
 template <typename Report>
 int EmitReport(const Result<Report>& result, bool json) {
   if (!result.ok()) {
@@ -37,9 +39,13 @@ int EmitReport(const Result<Report>& result, bool json) {
     return 1;
   }
   const Report& r = result.value();
-  const std::string out = json ? governance::RenderJson(r) : governance::RenderText(r);
-  std::fputs(out.c_str(), stdout);
-  if (!out.empty() && out.back() != '\n') std::fputs("\n", stdout);
+  auto print = [](const std::string& text, FILE* stream) {
+    std::fputs(text.c_str(), stream);
+    if (!text.empty() && text.back() != '\n') std::fputs("\n", stream);
+  };
+  if (json) print(governance::RenderJson(r), stdout);
+  if (!r.ok) print(governance::RenderText(r), stderr);
+  else if (!json) print(governance::RenderText(r), stdout);
   return r.ok ? 0 : 1;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "audit_log.h"
+#include "freeze_check.h"
 #include "gate.h"
 #include "guard.h"
 #include "tally/governance/history.h"
@@ -15,13 +16,6 @@ namespace tally::governance {
 namespace {
 
 std::string Short(const git_oid& id) { return git::ToHex(id).substr(0, 12); }
-
-// The tag's signature split off as `git tag -v` does: (signed bytes, armored signature).
-std::optional<std::pair<std::string, std::string>> SplitTag(const std::string& raw) {
-  size_t at = raw.find("-----BEGIN SSH SIGNATURE-----");
-  if (at == std::string::npos) return std::nullopt;
-  return std::make_pair(raw.substr(0, at), raw.substr(at));
-}
 
 }  // namespace
 
@@ -145,28 +139,9 @@ static Result<AuditResult> AuditUnguarded(const AuditOptions& opt) {
       logged_freezes.insert(name);
       ++r.freezes_checked;
       std::string commit = field("Tally-Commit");
-      auto frozen = git::FromHex(commit);
-      auto policy = frozen ? store::PolicyAt(*repo, *frozen) : Result<Policy>(Error{"no commit"});
-      if (!s.key || !policy || !policy->PersonWithKey(*s.key))
-        violation("[log] log entry " + entry + " (freeze " + name + ") is not signed by a person in the policy");
       if (!on_branch.count(commit))
         violation("[freeze] freeze " + name + " froze " + commit.substr(0, 12) + ", which is no longer on the governed branch");
-      auto tag = repo->RefIfExists(store::kFreezePrefix + name);
-      if (!tag) {
-        violation("[freeze] freeze " + name + " vanished: " + store::kFreezePrefix + name + " was deleted");
-        continue;
-      }
-      if (git::ToHex(*tag) != field("Tally-Tag")) {
-        violation("[freeze] freeze " + name + " moved: it was recorded as tag " + field("Tally-Tag").substr(0, 12) +
-                  " on " + commit.substr(0, 12) + ", it is now " + Short(*tag));
-        continue;
-      }
-      git_object_t type;
-      auto raw = repo->ReadObject(*tag, &type);
-      auto parts = raw && type == GIT_OBJECT_TAG ? SplitTag(*raw) : std::nullopt;
-      auto signer = parts ? VerifySignature(parts->second, kGitNamespace, parts->first) : Result<PublicKey>(Error{"unsigned"});
-      if (!signer || !s.key || !(*signer == *s.key))
-        violation("[freeze] freeze " + name + "'s tag signature does not verify");
+      for (auto& p : FreezeProblems(*repo, e)) violation(std::move(p));
     } else if (e.kind != "root") {
       violation("[log] log entry " + entry + " has an unknown kind '" + e.kind + "'");
     }

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 #include "audit_log.h"
+#include "freeze_check.h"
 #include "gate.h"
 #include "guard.h"
 #include "tally/governance/history.h"
@@ -105,6 +107,20 @@ Result<LineageResult> Lineage(const LineageOptions& opt) {
   return Guarded("tally lineage", [&] { return LineageUnguarded(opt); });
 }
 
+// A freeze resolves only when the gate made it: the last gate-log entry for `name` holds,
+// and the tag is the signed one it recorded (a plain `git tag freeze/NAME` is not a freeze).
+static Status CheckFreezeIsLogged(const Workspace& ws, const std::string& name) {
+  ASSIGN_OR_RETURN(auto log, store::LoadLog(ws.repo));
+  const store::LogEntry* logged = nullptr;
+  for (const auto& e : log)
+    if (e.kind == "freeze" && e.fields.count("Tally-Freeze") && e.fields.at("Tally-Freeze") == name) logged = &e;
+  std::string tag = store::kFreezePrefix + name;
+  if (!logged) return Error{"freeze " + name + ": " + tag + " was not made by tally freeze (it is not in the gate log)"};
+  auto problems = FreezeProblems(ws.repo, *logged);
+  if (!problems.empty()) return Error{"freeze " + name + ": " + tag + " is not the freeze the gate logged: " + problems.front()};
+  return Status::Ok();
+}
+
 // Unguarded: ResolveAsOf below is the entry point.
 static Result<ResolvedCommit> ResolveAsOfUnguarded(const std::string& repo_dir, const std::string& spec) {
   auto ws = OpenWorkspace(repo_dir);
@@ -122,6 +138,7 @@ static Result<ResolvedCommit> ResolveAsOfUnguarded(const std::string& repo_dir, 
       target = *git_object_id(peeled);
       git_object_free(peeled);
       out.freeze = spec;
+      RETURN_IF_ERROR(CheckFreezeIsLogged(*ws, spec));
     }
   }
   // The governed branch itself ("main" or "refs/heads/main") means its tip.
@@ -218,9 +235,15 @@ static Result<ResolvedVersion> ResolveMajorUnguarded(const std::string& repo_dir
   opt.name = name;
   auto lineage = Lineage(opt);
   if (!lineage) return lineage.error();
+  // The newest commit that released (or re-overrode) that major and still holds the
+  // definition: a commit removing it may also carry entries (its overrides going with it),
+  // and a deleted definition's released majors stay runnable from before the removal.
+  std::set<std::string> removals;
+  for (const auto& e : lineage->entries)
+    if (e.change_class == "removed") removals.insert(e.commit);
   for (auto it = lineage->entries.rbegin(); it != lineage->entries.rend(); ++it) {
     auto v = ParseSemVer(it->version);
-    if (v && v->major == major && it->change_class != "removed") return ResolvedVersion{name, it->version, it->commit};
+    if (v && v->major == major && !removals.count(it->commit)) return ResolvedVersion{name, it->version, it->commit};
   }
   return Error{"no released version " + std::to_string(major) + ".x.y of " + name + " on the governed branch"};
 }

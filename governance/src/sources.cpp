@@ -3,11 +3,12 @@
 
 #include <filesystem>
 
+#include "git.h"
 #include "guard.h"
+#include "store.h"
+#include "workspace.h"
 #include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
-#include "tally/governance/policy.h"
-#include "tally/support/atomic_file.h"
 
 namespace tally::governance {
 
@@ -25,9 +26,17 @@ std::string FindRepository(const std::string& repo_flag, const std::string& cwd)
   return cwd.empty() ? "." : cwd;
 }
 
-bool IsGoverned(const std::string& root) {
+static bool IsGovernedUnguarded(const std::string& root) {
   std::error_code ec;
-  return fs::exists(fs::path(root) / ".git", ec) && fs::exists(fs::path(root) / "governance" / "policy.yaml", ec);
+  if (!fs::exists(fs::path(root) / ".git", ec)) return false;
+  // git's own refs decide, never a file in the checkout: `tally init` writes the gate log.
+  auto repo = git::Repo::Open(root);
+  return repo && repo->RefIfExists(store::kLogRef).has_value();
+}
+
+bool IsGoverned(const std::string& root) {
+  auto governed = Guarded("reading the repository", [&]() -> Result<bool> { return IsGovernedUnguarded(root); });
+  return governed && *governed;
 }
 
 std::string PolicyPathFor(const std::string& folder) {
@@ -55,20 +64,41 @@ Status ChooseCommit(const std::string& repo, const std::string& name, const std:
     out.commit = resolved.commit;
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(std::string text, ReadFile((fs::path(repo) / "governance" / "policy.yaml").string()));
-  ASSIGN_OR_RETURN(Policy policy, ParsePolicy(text, "governance/policy.yaml"));
-  ASSIGN_OR_RETURN(ResolvedCommit resolved, ResolveAsOf(repo, policy.governed_branch));
-  out.commit = resolved.commit;
+  // The governed branch as the signed gate log names it: the checkout's policy is unapproved.
+  ASSIGN_OR_RETURN(Workspace ws, OpenWorkspace(repo));
+  out.commit = git::ToHex(ws.governed.tip);
   return Status::Ok();
 }
 
 }  // namespace
+
+// A folder whose working tree a governed score must not read: a folder inside a governed
+// repository's checkout (its files are unapproved), or a git repository that looks governed
+// (a policy in the checkout, or Tally's refs) but whose gate log is gone.
+static Status RefuseUnapprovedWorkingTree(const std::string& root) {
+  auto repo = git::Repo::Open(root);  // searches upwards, like git
+  if (!repo) return Status::Ok();
+  if (repo->RefIfExists(store::kLogRef)) {
+    const char* workdir = git_repository_workdir(repo->get());
+    return Error{root + " is a folder inside the governed repository " + std::string(workdir ? workdir : "") +
+                 ": score from the repository (its governed branch), not from its working tree"};
+  }
+  std::error_code ec;
+  if (!fs::exists(fs::path(root) / ".git", ec)) return Status::Ok();
+  auto tally_refs = repo->ListRefs("refs/tally/");
+  bool has_refs = tally_refs && !tally_refs->empty();
+  if (!has_refs && !fs::exists(fs::path(root) / "governance" / "policy.yaml", ec)) return Status::Ok();
+  return Error{root + " looks governed (" + (has_refs ? "Tally's refs" : "governance/policy.yaml") +
+               ") but git holds no gate log " + store::kLogRef +
+               ": refusing to score the unapproved working tree (tally init makes a governed repository)"};
+}
 
 // Unguarded: LoadDefinitions below is the entry point.
 static Result<DefinitionsSource> LoadDefinitionsUnguarded(const std::string& repo, const std::string& name, const std::string& as_of) {
   DefinitionsSource out;
   out.repo = repo;
   if (!IsGoverned(out.repo)) {
+    RETURN_IF_ERROR(RefuseUnapprovedWorkingTree(out.repo));
     if (!as_of.empty()) return Error{"--as-of needs a governed repository; " + out.repo + " is not one (tally init)"};
     ASSIGN_OR_RETURN(out.files, CollectSources({(fs::path(out.repo) / "metrics").string()}));
     return out;

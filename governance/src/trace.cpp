@@ -69,6 +69,16 @@ static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
       for (const auto& p : provenance->problems) detail += "; " + p;
       add("approvals", provenance->ok && provenance->problems.empty(), detail);
     }
+    // A recorded freeze must be one the gate made, and must have frozen that commit.
+    if (!record.freeze.empty()) {
+      auto frozen = ResolveAsOf(options.repo, record.freeze);
+      if (!frozen) add("freeze", false, frozen.error().message);
+      else
+        add("freeze", frozen->freeze == record.freeze && frozen->commit == commit,
+            frozen->commit == commit ? "freeze " + record.freeze + " froze " + commit.substr(0, 12)
+                                     : "freeze " + record.freeze + " froze " + frozen->commit.substr(0, 12) +
+                                           ", the record says " + commit.substr(0, 12));
+    }
     auto files = DefinitionsAt(options.repo, commit);
     if (!files) {
       add("definition content", false, files.error().message);

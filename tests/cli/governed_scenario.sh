@@ -79,7 +79,7 @@ expect_exit 0 "$tally" review CR-1 --repo repo
 grep -q "required: major" out.txt || fail "review names the required bump"
 expect_exit 1 "$tally" approve CR-1 --repo repo --key keys/carol     # self-approval
 expect_exit 1 "$tally" merge CR-1 --repo repo --key keys/gate        # no quorum
-grep -q "\[quorum\]" out.txt || fail "merge names the quorum rule"
+grep -q "\[quorum\]" err.txt || fail "merge names the quorum rule"
 expect_exit 0 "$tally" approve CR-1 --repo repo --key keys/alice
 expect_exit 0 "$tally" approve CR-1 --repo repo --key keys/bob
 expect_exit 1 "$tally" merge CR-1 --repo repo --key keys/alice       # not the gate's key

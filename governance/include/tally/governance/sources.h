@@ -6,9 +6,11 @@
 // directory. The same rule serves every command (check, test, score, the governance
 // commands); see docs/cli.md.
 //
-// The definitions a score uses, in a governed repository (git plus governance/policy.yaml):
-// `--as-of FREEZE|COMMIT` when given; else the release holding NAME@MAJOR; else the tip of
-// the policy's governed branch. In a plain folder: <repo>/metrics as it is on disk.
+// The definitions a score uses, in a governed repository (git holding Tally's gate log
+// refs/tally/log; nothing in the checkout counts): `--as-of FREEZE|COMMIT` when given; else
+// the release holding NAME@MAJOR; else the tip of the branch the gate log's root entry
+// names. Policy and definitions always come from that commit, never from the working tree.
+// In a plain folder: <repo>/metrics as it is on disk.
 #pragma once
 
 #include <string>
@@ -22,7 +24,7 @@ namespace tally::governance {
 // Never fails: with nothing found it returns `cwd`.
 std::string FindRepository(const std::string& repo_flag, const std::string& cwd);
 
-// True when `root` has a `.git` and a `governance/policy.yaml`.
+// True when `root` has a `.git` whose repository holds the gate log (refs/tally/log).
 bool IsGoverned(const std::string& root);
 
 struct DefinitionsSource {
