@@ -1,8 +1,10 @@
 // tally score NAME[@MAJOR] --input IN.csv --output OUT.csv: score a CSV with a definition.
 // Wiring only: definitions come from the governed history (governance) or a plain folder
 // (compiler), kernels from the JIT (codegen), the run from the runtime.
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "commands.h"
 #include "definitions_source.h"
@@ -26,10 +28,37 @@ struct ScoreArgs {
   std::string engine = "jit";
   std::string cache_dir;
   bool no_lineage = false;
+  bool allow_all_rejected = false;
   std::string progress = "auto";
 };
 
+// CLI11 reads "" as 0 and "-1" as a number; a count must be written out, digits only, and fit.
+CLI::Validator WholeNumber(int64_t min, int64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        int64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [p, ec] = std::from_chars(text.data(), end, value);
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || ec != std::errc{} || p != end || value < min || value > max) {
+          return "'" + text + "' is not a whole number from " + std::to_string(min) + " to " +
+                 std::to_string(max);
+        }
+        return {};
+      },
+      "INT in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+}
+
 int Run(const GlobalOptions& global, const ScoreArgs& args) {
+  runtime::ScoreOptions paths;
+  paths.input_path = args.input;
+  paths.output_path = args.output;
+  paths.rejects_path = args.rejects;
+  if (!args.no_lineage) paths.lineage.emplace();
+  if (Status st = runtime::CheckPaths(paths); !st.ok()) {
+    std::fprintf(stderr, "tally: %s\n", st.message().c_str());
+    return 2;
+  }
   auto source = LoadDefinitions(global, args.name, args.as_of);
   if (!source) {
     std::fprintf(stderr, "tally: %s\n", source.error().message.c_str());
@@ -48,6 +77,7 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     options.mappings.push_back(*mapping);
   }
   if (args.max_rejects >= 0) options.max_rejects = args.max_rejects;
+  options.allow_all_rejected = args.allow_all_rejected;
   options.threads = args.threads;
   options.batch_rows = args.batch_rows;
   options.progress = args.progress == "always" ? runtime::ProgressMode::kAlways
@@ -99,15 +129,18 @@ void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<ScoreArgs>();
   cmd->add_option("name", args->name, "Definition, NAME or NAME@MAJOR")->required();
   cmd->add_option("--input", args->input, "Input CSV")->required();
-  cmd->add_option("--output", args->output, "Output CSV (written atomically)")->required();
+  cmd->add_option("--output", args->output, "Output CSV (written atomically; a device or FIFO such as /dev/null in place)")->required();
   cmd->add_option("--map", args->maps, "Bind an input to a differently named column: input=column");
   cmd->add_option("--rejects", args->rejects, "Write rows that could not be scored here, with row, column and reason");
-  cmd->add_option("--max-rejects", args->max_rejects, "Fail the run when more rows than this are rejected (default: unlimited)");
+  cmd->add_option("--max-rejects", args->max_rejects, "Fail the run when more rows than this are rejected (default: unlimited)")
+      ->check(WholeNumber(0, std::numeric_limits<int64_t>::max()));
+  cmd->add_flag("--allow-all-rejected", args->allow_all_rejected,
+                "Succeed even when every input row is rejected (by default such a run fails)");
   cmd->add_option("--as-of", args->as_of, "Score with the definitions as they were at a freeze or commit");
   cmd->add_option("--repo", global.repo, "Repository (default: the one around the current directory)");
   cmd->add_option("--threads", args->threads, "1: one thread reads and scores (another hashes); 2 (default): both read, score and write spans")
-      ->check(CLI::Range(1, 2));
-  cmd->add_option("--batch-rows", args->batch_rows, "Rows per batch")->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
+      ->check(WholeNumber(1, 2));
+  cmd->add_option("--batch-rows", args->batch_rows, "Rows per batch")->check(WholeNumber(1, int64_t{1} << 24));
   cmd->add_option("--engine", args->engine, "jit (default) or interpreter")->check(CLI::IsMember({"jit", "interpreter"}));
   cmd->add_option("--cache-dir", args->cache_dir, "Kernel cache (default: $XDG_CACHE_HOME/tally)");
   cmd->add_option("--progress", args->progress, "auto (on a terminal), always or never")

@@ -242,7 +242,8 @@ void BatchBuilder::Add(const CsvRecord& record) {
       case ir::Type::kInt: ok = ParseInt(text, data.ints[r], reason_); break;
       case ir::Type::kFloat: ok = ParseFloat(text, data.floats[r], reason_); break;
       case ir::Type::kString:
-        data.codes[r] = opaque_[i] ? dictionary_->Append(text) : dictionary_->Intern(text);
+        ok = CheckText(text, reason_);
+        if (ok) data.codes[r] = opaque_[i] ? dictionary_->Append(text) : dictionary_->Intern(text);
         break;
     }
     if (!ok) {
@@ -345,12 +346,17 @@ bool BatchBuilder::AddPlainRow(const char* const* bounds, int64_t row, int64_t l
   auto text_of = [&](size_t col) {
     return std::string_view(bounds[2 * col], static_cast<size_t>(bounds[2 * col + 1] - bounds[2 * col]));
   };
-  // A missing non-nullable string is found before any string is stored.
+  // A missing non-nullable string, or one that is not valid text, is found before any
+  // string is stored; the general path (Add) then rejects the row with its reason.
   for (uint32_t i : plain_order_) {
     const ir::Column& in = program_.inputs[i];
-    if (in.type == ir::Type::kString && !in.nullable) {
+    if (in.type == ir::Type::kString) {
       const size_t col = binding_.column_of_input[i];
-      if (bounds[2 * col] == bounds[2 * col + 1]) return false;
+      if (!in.nullable && bounds[2 * col] == bounds[2 * col + 1]) return false;
+      if (!CheckText(text_of(col), reason_)) {
+        reason_.clear();
+        return false;
+      }
     }
   }
   for (uint32_t i : plain_order_) {

@@ -21,6 +21,12 @@ Status CheckOptions(const ScoreOptions& o) {
   if (metric ? (!o.kernels.metric_rows || !o.kernels.metric_finalize) : !o.kernels.score) {
     return Error{program.name + ": no kernel to run it with"};
   }
+  return CheckPaths(o);
+}
+
+}  // namespace
+
+Status CheckPaths(const ScoreOptions& o) {
   if (o.output_path.empty()) return Error{"no output file given"};
   // The same file under two spellings ("in.csv", "./in.csv", a link) counts as the same.
   auto same_file = [](const std::string& a, const std::string& b) {
@@ -31,11 +37,18 @@ Status CheckOptions(const ScoreOptions& o) {
   if (same_file(o.output_path, o.input_path) || same_file(o.rejects_path, o.input_path)) {
     return Error{o.input_path + ": refusing to overwrite the input"};
   }
-  if (!o.rejects_path.empty() && o.rejects_path == o.output_path) {
-    return Error{o.output_path + ": the output and the rejects file must differ"};
+  if (same_file(o.rejects_path, o.output_path)) {
+    return Error{"--rejects " + o.rejects_path + " and --output " + o.output_path +
+                 " are the same file: the output and the rejects file must differ"};
+  }
+  if (o.lineage && same_file(o.rejects_path, LineagePath(o.output_path))) {
+    return Error{"--rejects " + o.rejects_path + " is the lineage record of --output " + o.output_path +
+                 ": the rejects file must differ (or pass --no-lineage)"};
   }
   return Status::Ok();
 }
+
+namespace {
 
 // What is known of the run before it starts.
 RunSummary Started(const ScoreOptions& o) {

@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "tally/runtime/csv_writer.h"
 #include "tally/runtime/lineage.h"
 
@@ -115,12 +118,23 @@ Error ScoreWriter::Abandon(const Status& failure) {
 }
 
 Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
+  if (s_.rows_read > 0 && s_.rows_scored == 0 && !s_.first_rejects.empty() &&
+      !options_.allow_all_rejected) {
+    // An empty output from a non-empty input is almost always a wrong declaration (say, a
+    // Yes/No column declared bool); the rejects file, if asked for, says why.
+    too_many_rejects_ = true;
+    return Abandon(Error{"every one of the " + std::to_string(s_.rows_read) +
+                         " rows was rejected; first reason: " + Describe(s_.first_rejects.front()) +
+                         " (--allow-all-rejected accepts such a run)"});
+  }
   progress_.Done();
   hashes_.Finish(s_);
   s_.input_bytes = input_bytes;
   s_.output_bytes = out_->bytes_written();
+  // A device or pipe output (/dev/null) has no file to trace, so it gets no record.
+  const bool regular_output = !out_->file().in_place();
   std::optional<AtomicFile> record;
-  if (options_.lineage) {
+  if (options_.lineage && regular_output) {
     s_.lineage_path = LineagePath(s_.output_path);
     LineageFacts facts = *options_.lineage;
     if (facts.mappings.empty()) facts.mappings = options_.mappings;
@@ -130,6 +144,17 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
     record.emplace(std::move(file));
   }
   // Every fsync and check first, the renames last: output, rejects, lineage record.
+  RETURN_IF_ERROR(out_->file().Prepare());
+  if (rejects_) RETURN_IF_ERROR(rejects_->Prepare());
+  if (record) RETURN_IF_ERROR(record->Prepare());
+  if (!options_.lineage && regular_output) {
+    // A previous run's record beside the new output would describe the wrong file.
+    const std::string stale = LineagePath(s_.output_path);
+    if (::unlink(stale.c_str()) != 0 && errno != ENOENT) {
+      return IoError(stale + ": cannot remove the previous run's lineage record (--no-lineage): " +
+                     std::strerror(errno));
+    }
+  }
   RETURN_IF_ERROR(PublishAll({&out_->file(), rejects_ ? &*rejects_ : nullptr, record ? &*record : nullptr}));
   s_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   return s_;

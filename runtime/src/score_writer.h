@@ -59,7 +59,7 @@ class ScoreWriter {
   ProgressLine progress_;
   std::unique_ptr<AtomicOutputFile> out_;
   std::optional<AtomicFile> rejects_;
-  bool too_many_rejects_ = false;
+  bool too_many_rejects_ = false;  // --max-rejects or every row: the rejects are kept
 };
 
 }  // namespace tally::runtime

@@ -2,8 +2,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include <fast_float/fast_float.h>
+
+#include "tally/support/json.h"
 
 namespace tally::runtime {
 
@@ -77,6 +80,43 @@ bool ParseBool(std::string_view text, uint8_t& out, std::string& reason) {
   }
   reason = "not a bool (true, false, 1 or 0): " + QuoteForMessage(text);
   return false;
+}
+
+namespace {
+// True when no byte of `text` is 0 or above 0x7F: plain ASCII, nothing more to check.
+bool PlainAscii(std::string_view text) {
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    // A high bit set, or a zero byte (the classic "has zero byte" test).
+    if (((w | ((w - kOnes) & ~w)) & kHigh) != 0) return false;
+  }
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0 || c >= 0x80) return false;
+  }
+  return true;
+}
+}  // namespace
+
+bool CheckText(std::string_view text, std::string& reason) {
+  if (PlainAscii(text)) return true;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '\0') {
+      reason = "NUL byte at byte " + std::to_string(i + 1);
+      return false;
+    }
+    const size_t len = Utf8SequenceAt(text, i);
+    if (len == 0) {
+      reason = "not valid UTF-8 at byte " + std::to_string(i + 1);
+      return false;
+    }
+    i += len;
+  }
+  return true;
 }
 
 }  // namespace tally::runtime

@@ -29,10 +29,33 @@ Status RefuseDirectory(const std::string& path) {
   return Status::Ok();
 }
 
+// A character device or FIFO (/dev/null, /dev/full, a pipe) is written in place: renaming a
+// temporary file over it would replace the device node with a regular file.
+Result<int> OpenInPlace(const std::string& path) {
+  // Non-blocking open, so a FIFO nobody reads fails (ENXIO) instead of hanging; the writes
+  // then block as usual.
+  int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(path);
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    Error e = ErrnoError(path);
+    ::close(fd);
+    return e;
+  }
+  return fd;
+}
+
 }  // namespace
 
 Result<AtomicFile> AtomicFile::Create(const std::string& path) {
   RETURN_IF_ERROR(RefuseDirectory(path));
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    ASSIGN_OR_RETURN(int fd, OpenInPlace(path));
+    AtomicFile file(path, std::string(), fd);
+    file.in_place_ = true;
+    return file;
+  }
   // Unique per writer, so two runs writing the same file never share a temporary file.
   std::random_device rd;
   std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
@@ -46,6 +69,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       temp_(std::move(other.temp_)),
       fd_(other.fd_),
       prepared_(other.prepared_),
+      in_place_(other.in_place_),
       published_(other.published_),
       bytes_(other.bytes_) {
   other.fd_ = -1;
@@ -59,6 +83,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     temp_ = std::move(other.temp_);
     fd_ = other.fd_;
     prepared_ = other.prepared_;
+    in_place_ = other.in_place_;
     published_ = other.published_;
     bytes_ = other.bytes_;
     other.fd_ = -1;
@@ -98,13 +123,14 @@ Status AtomicFile::Prepare() {
   if (fd_ < 0) return InternalError(path_ + ": prepared after it was closed");
   int fd = fd_;
   fd_ = -1;
-  if (::fsync(fd) != 0) {
+  // A device or pipe may not support fsync (EINVAL); its write errors have surfaced already.
+  if (::fsync(fd) != 0 && !(in_place_ && (errno == EINVAL || errno == EROFS))) {
     Error e = ErrnoError(path_);
     ::close(fd);
     return e;
   }
   if (::close(fd) != 0) return ErrnoError(path_);
-  RETURN_IF_ERROR(RefuseDirectory(path_));
+  if (!in_place_) RETURN_IF_ERROR(RefuseDirectory(path_));
   prepared_ = true;
   return Status::Ok();
 }
@@ -112,7 +138,7 @@ Status AtomicFile::Prepare() {
 Status AtomicFile::Publish() {
   if (published_) return Status::Ok();
   RETURN_IF_ERROR(Prepare());
-  if (::rename(temp_.c_str(), path_.c_str()) != 0) return ErrnoError(path_);
+  if (!in_place_ && ::rename(temp_.c_str(), path_.c_str()) != 0) return ErrnoError(path_);
   published_ = true;
   return Status::Ok();
 }
@@ -128,7 +154,8 @@ Status PublishAll(std::initializer_list<AtomicFile*> files) {
     std::string message = st.message();
     for (AtomicFile* done : files) {
       if (done == f) break;
-      if (done != nullptr && ::unlink(done->path().c_str()) == 0) {
+      // A file written in place (a device) is not ours to remove.
+      if (done != nullptr && !done->in_place() && ::unlink(done->path().c_str()) == 0) {
         message += "; removed " + done->path() + " again";
       }
     }

@@ -39,26 +39,31 @@ bool ParseJson(std::string_view text, nlohmann::json& out, std::string& error) {
   return false;
 }
 
+size_t Utf8SequenceAt(std::string_view text, size_t i) {
+  auto c = static_cast<unsigned char>(text[i]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  bool valid = len > 0 && i + len <= text.size();
+  uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (size_t k = 1; valid && k < len; ++k) {
+    auto cc = static_cast<unsigned char>(text[i + k]);
+    valid = (cc & 0xC0) == 0x80;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  // Overlong forms, surrogates and code points past U+10FFFF are invalid too.
+  if (valid && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)) {
+    valid = false;
+  }
+  return valid ? len : 0;
+}
+
 std::string ValidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool valid = len > 0 && i + len <= text.size();
-    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (size_t k = 1; valid && k < len; ++k) {
-      auto cc = static_cast<unsigned char>(text[i + k]);
-      valid = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are invalid too.
-    if (valid && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                  (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)) {
-      valid = false;
-    }
-    if (valid) {
+    size_t len = Utf8SequenceAt(text, i);
+    if (len > 0) {
       out.append(text.substr(i, len));
       i += len;
     } else {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <sys/stat.h>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -553,6 +555,110 @@ TEST(ScoreFile, TelcoChurnBlankTotalChargesAreNull) {
   EXPECT_EQ(blanks, 11);
   EXPECT_NEAR(total, 16056168.70, 1e-3);
   EXPECT_NEAR(monthly2, 2 * 456116.60, 1e-3);
+}
+
+}  // namespace
+}  // namespace tally::runtime
+
+namespace tally::runtime {
+namespace {
+
+// Issue 9: a string field that is not valid UTF-8 or holds a NUL byte is rejected, naming
+// the column, on the plain fast path (unquoted fields), the general path (quoted fields) and
+// on every thread count, batch size and chunk size alike.
+TEST(ScoreFile, StringInputsMustBeValidUtf8) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  std::string input = "id,a,x,region\n";
+  input += "ok1,1,,\n";                        // row 1
+  input += "c\xC3\x28,2,,\n";                  // row 2: truncated sequence C3 28
+  input += std::string("c3,3,,re\0x\n", 11);   // row 3: NUL in a nullable string
+  input += "\"q\xFF\",4,,\n";                  // row 4: quoted, so the general path
+  input += "c5,5,,\xE2\x82\n";                 // row 5: sequence cut by the field's end
+  input += "abcdefghi\xFFj,6,,\n";             // row 6: past the first eight bytes
+  input += "d\xC3\xA9,7,,\xE2\x82\xAC\n";      // row 7: valid two- and three-byte sequences
+  const std::string expected_rejects =
+      "row,line,column,reason,rule,location\n"
+      "2,3,id,not valid UTF-8 at byte 2,,\n"
+      "3,4,region,NUL byte at byte 3,,\n"
+      "4,5,id,not valid UTF-8 at byte 2,,\n"
+      "5,6,region,not valid UTF-8 at byte 1,,\n"
+      "6,7,id,not valid UTF-8 at byte 10,,\n";
+  const std::string expected_output = "id,y,tier,flag\nok1,,small,false\nd\xC3\xA9,,small,true\n";
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, input);
+  for (int threads : {1, 2}) {
+    for (int64_t batch : {1, 3, 1000}) {
+      for (size_t chunk : {size_t{5}, size_t{4096}}) {
+        ScoreOptions v = o;
+        v.threads = threads;
+        v.batch_rows = batch;
+        v.csv.chunk_bytes = chunk;
+        auto s = ScoreFile(v);
+        ASSERT_TRUE(s.ok()) << s.error().message;
+        EXPECT_EQ(ReadAll(v.rejects_path), expected_rejects) << threads << " " << batch << " " << chunk;
+        EXPECT_EQ(ReadAll(v.output_path), expected_output) << threads << " " << batch << " " << chunk;
+        EXPECT_EQ(s->rows_rejected, 5);
+      }
+    }
+  }
+}
+
+// Issue 9: a run that rejects every row fails loudly (keeping the rejects that explain it)
+// unless asked for; a run with no rows at all is not such a run.
+TEST(ScoreFile, EveryRowRejectedFailsUnlessAllowed) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, "id,a,x,region\nc1,-1,,\nc2,yes,,\n");
+  for (int threads : {1, 2}) {
+    o.threads = threads;
+    std::filesystem::remove(o.output_path);
+    auto s = ScoreFile(o);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().message,
+              "every one of the 2 rows was rejected; first reason: row 1 (line 2): require failed: "
+              "require a >= 0 (--allow-all-rejected accepts such a run)");
+    EXPECT_FALSE(std::filesystem::exists(o.output_path));
+    EXPECT_EQ(ReadAll(o.rejects_path),
+              "row,line,column,reason,rule,location\n"
+              "1,2,,require failed,require a >= 0,t.tally:9:3\n"
+              "2,3,a,\"not an integer: \"\"yes\"\"\",,\n");
+  }
+  o.allow_all_rejected = true;
+  auto allowed = ScoreFile(o);
+  ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+  EXPECT_EQ(ReadAll(o.output_path), "id,y,tier,flag\n");
+}
+
+// Issue 9: a FIFO (like a device) is written in place: renaming a temporary file over it
+// would replace the node. It gets no lineage record; one nobody reads fails at once.
+TEST(ScoreFile, FifoOutputIsWrittenInPlace) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  WriteAll(o.input_path, kInput);
+  o.output_path = dir.File("pipe");
+  o.lineage = LineageFacts{};
+  ASSERT_EQ(::mkfifo(o.output_path.c_str(), 0600), 0);
+  EXPECT_FALSE(ScoreFile(o).ok());  // no reader: fails, does not hang
+  std::string read;
+  std::thread reader([&] { read = ReadAll(o.output_path); });
+  // The reader may open the FIFO after ScoreFile tries; retry until it is there.
+  Result<RunSummary> s = Error{"not run"};
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    s = ScoreFile(o);
+    if (s.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  reader.join();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(read, kExpectedOutput);
+  struct stat st {};
+  ASSERT_EQ(::stat(o.output_path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_TRUE(s->lineage_path.empty());
+  EXPECT_FALSE(std::filesystem::exists(LineagePath(o.output_path)));
 }
 
 }  // namespace

@@ -46,6 +46,9 @@ struct ScoreOptions {
   // rejects file (if asked for) is still written with the rejects found so far, the output
   // and lineage record are not.
   std::optional<int64_t> max_rejects;
+  // A run that reads rows and rejects every one of them fails (the rejects file, if asked
+  // for, is still written) unless this is set. A run that reads no rows is not such a run.
+  bool allow_all_rejected = false;
   int64_t batch_rows = 65536;
   int threads = 2;  // 1: read and score on the calling thread (the hasher has its own)
   ProgressMode progress = ProgressMode::kAuto;
@@ -54,7 +57,13 @@ struct ScoreOptions {
 };
 
 // Fails (writing no output) on: unreadable input, a missing or ambiguous column, too many
-// rejects, a metric overflow, an I/O error. Rejected rows alone are not a failure.
+// rejects, every row rejected (unless allow_all_rejected), a metric overflow, an I/O error.
+// Rejected rows alone are not a failure.
 Result<RunSummary> ScoreFile(const ScoreOptions& options);
+
+// The part of ScoreFile's checks that is about the paths alone (ScoreFile runs it too), for
+// callers that want a path mistake before anything else: the output, rejects file, input and
+// lineage record must be different files. The message names the flags (--output, ...).
+Status CheckPaths(const ScoreOptions& options);
 
 }  // namespace tally::runtime

@@ -21,6 +21,11 @@ bool ParseInt(std::string_view text, int64_t& out, std::string& reason);
 bool ParseFloat(std::string_view text, double& out, std::string& reason);
 bool ParseBool(std::string_view text, uint8_t& out, std::string& reason);
 
+// A string value must be valid UTF-8 without NUL bytes (output CSV, JSON and terminals take
+// it as text). True when it is; otherwise sets `reason` ("not valid UTF-8 at byte 3",
+// counting from 1). All-ASCII text, the common case, is checked eight bytes at a time.
+bool CheckText(std::string_view text, std::string& reason);
+
 // `text` in double quotes, shortened for messages.
 std::string QuoteForMessage(std::string_view text);
 

@@ -7,6 +7,11 @@
 // only then publishes them (PublishAll). A file that is never published leaves nothing
 // behind: its destructor removes the temporary. Errors name the target path, never the
 // temporary one.
+//
+// A target that is a character device or a FIFO (/dev/null for a dry run, /dev/full, a pipe)
+// is written in place instead: a rename would replace the device node with a regular file.
+// Its write, fsync (where the device supports it) and close errors still fail the writer,
+// but what was written cannot be withdrawn.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +25,8 @@ namespace tally {
 
 class AtomicFile {
  public:
-  // Fails when the folder cannot take a new file or `path` is a directory.
+  // Fails when the folder cannot take a new file or `path` is a directory; opens a device or
+  // FIFO `path` itself (in_place()), failing at once when a FIFO has no reader.
   static Result<AtomicFile> Create(const std::string& path);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&& other) noexcept;
@@ -31,12 +37,13 @@ class AtomicFile {
   Status Write(std::string_view data);
   // fsync + close; then no more writes. Fails when `path` has become a directory.
   Status Prepare();
-  // Renames the temporary over `path` (preparing it first if need be).
+  // Renames the temporary over `path` (preparing it first if need be); in place, only prepares.
   Status Publish();
 
   const std::string& path() const { return path_; }
   int64_t bytes_written() const { return bytes_; }
   bool published() const { return published_; }
+  bool in_place() const { return in_place_; }
 
  private:
   AtomicFile(std::string path, std::string temp, int fd)
@@ -46,6 +53,7 @@ class AtomicFile {
   std::string temp_;
   int fd_ = -1;
   bool prepared_ = false;
+  bool in_place_ = false;
   bool published_ = false;
   int64_t bytes_ = 0;
 };

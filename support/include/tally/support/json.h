@@ -32,4 +32,8 @@ bool ParseJson(std::string_view text, nlohmann::json& out, std::string& error);
 // safe to embed in JSON, HTML or a terminal message.
 std::string ValidUtf8(std::string_view text);
 
+// The length of the valid UTF-8 sequence (1 to 4 bytes) that starts at text[i], or 0 when
+// the bytes there are not one (a stray or truncated sequence, an overlong form, a surrogate).
+size_t Utf8SequenceAt(std::string_view text, size_t i);
+
 }  // namespace tally
