@@ -116,6 +116,9 @@ static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
     score.output_path = tmp;
     score.progress = runtime::ProgressMode::kNever;
     score.mappings = record.column_mappings;
+    // The recompute is compared byte for byte with the recorded output; whether a run that
+    // rejected every row was acceptable was decided when it ran (--allow-all-rejected).
+    score.allow_all_rejected = true;
     // The reference interpreter (no kernel factory): independent of the engine that ran.
     auto summary = ScoreDefinition(*compiled.library, name, KernelFactory{}, score);
     if (!summary) {

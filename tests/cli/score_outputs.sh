@@ -49,6 +49,9 @@ expect 1 "every row rejected" "every one of the 2 rows was rejected; first reaso
 [ "$(wc -l < all.rejects.csv)" = 3 ] || fail "every row rejected: the rejects file does not explain it"
 expect 0 "every row rejected, --allow-all-rejected" "" --input bad.csv --output all.csv --allow-all-rejected
 [ "$(cat all.csv)" = "id,o" ] || fail "--allow-all-rejected: output is not the header alone"
+# trace recomputes such a run too: the recompute compares bytes, it does not refuse the run again.
+"$tally" trace all.csv --repo lib --input bad.csv >trace.txt 2>&1 </dev/null
+grep -qE '^ +ok +recompute' trace.txt || { fail "--allow-all-rejected: trace cannot recompute the run"; cat trace.txt >&2; }
 printf 'id,n\n' > header_only.csv
 expect 0 "no rows at all is not every row rejected" "" --input header_only.csv --output none.csv
 
