@@ -4,6 +4,7 @@
 # command failing. Failures go to stderr only (stdout stays empty, or holds exactly one
 # JSON document with --json), so `CR=$(tally propose ...)` never captures an error.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before any cd: the fixture is beside this script
 tally=$1
 root=$2
 work=$(mktemp -d)
@@ -31,30 +32,8 @@ expect_json_failure() {
     || { cat out.txt >&2; fail "$what --json: stdout is not one JSON document with ok false"; }
 }
 
-mkdir keys
-for p in alice bob carol dora erin gate; do ssh-keygen -q -t ed25519 -N '' -C "$p@example.com" -f "keys/$p"; done
-pub() { tr -d '\n' < "keys/$1.pub"; }
-cat > policy.yaml <<YAML
-version: 1
-governed_branch: main
-gate: "$(pub gate)"
-people:
-  alice: "$(pub alice)"
-  bob: "$(pub bob)"
-  carol: "$(pub carol)"
-  dora: "$(pub dora)"
-  erin: "$(pub erin)"
-councils:
-  cx: { members: [alice, bob, carol], quorum: 2 }
-  finance: { members: [erin, bob], quorum: 2 }
-  emea: { members: [dora], quorum: 1 }
-  governance: { members: [alice, dora, erin], quorum: 2 }
-regions:
-  emea: emea
-policy_council: governance
-self_approval: false
-freezes: []
-YAML
+source "$here/council_fixture.sh"
+make_council_policy || fail "could not make keys and policy"
 expect_exit 0 "$tally" init repo --policy policy.yaml --gate-key keys/gate --definitions "$root/metrics"
 cat > in.csv <<'CSV'
 account_id,logins_30d,logins_prev_30d,open_tickets,nps,arr,region

@@ -3,6 +3,7 @@
 # the gate, a freeze, then scoring pinned by freeze, by commit and by major version, trace
 # and audit, and the usage errors a pipeline could make. Every expected value is stated here.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before any cd: the fixture is beside this script
 tally=$1
 root=$2
 work=$(mktemp -d)
@@ -15,30 +16,8 @@ expect_exit() {  # expect_exit CODE command...
   [ "$got" = "$want" ] || { cat out.txt err.txt >&2; fail "exit $got, wanted $want: $*"; }
 }
 
-mkdir keys
-for p in alice bob carol dora erin gate; do ssh-keygen -q -t ed25519 -N '' -C "$p@example.com" -f "keys/$p"; done
-pub() { tr -d '\n' < "keys/$1.pub"; }
-cat > policy.yaml <<YAML
-version: 1
-governed_branch: main
-gate: "$(pub gate)"
-people:
-  alice: "$(pub alice)"
-  bob: "$(pub bob)"
-  carol: "$(pub carol)"
-  dora: "$(pub dora)"
-  erin: "$(pub erin)"
-councils:
-  cx: { members: [alice, bob, carol], quorum: 2 }
-  finance: { members: [erin, bob], quorum: 2 }
-  emea: { members: [dora], quorum: 1 }
-  governance: { members: [alice, dora, erin], quorum: 2 }
-regions:
-  emea: emea
-policy_council: governance
-self_approval: false
-freezes: []
-YAML
+source "$here/council_fixture.sh"
+make_council_policy || fail "could not make keys and policy"
 
 expect_exit 0 "$tally" init repo --policy policy.yaml --gate-key keys/gate --definitions "$root/metrics"
 git -C repo log --oneline | grep -q "Initialise" || fail "root commit not readable by git log"
