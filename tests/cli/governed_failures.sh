@@ -10,12 +10,7 @@ root=$2
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE command...
-  local want=$1; shift
-  set +e; "$@" >out.txt 2>err.txt; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat out.txt err.txt >&2; fail "exit $got, wanted $want: $*"; }
-}
+source "$here/council_fixture.sh"  # fail, expect_exit, make_council_policy
 # expect_failure WHAT command...: exit 1, a message on stderr, nothing on stdout; then the
 # same with --json: exactly one JSON document with "ok": false on stdout, the message on stderr.
 expect_failure() {
@@ -32,7 +27,6 @@ expect_json_failure() {
     || { cat out.txt >&2; fail "$what --json: stdout is not one JSON document with ok false"; }
 }
 
-source "$here/council_fixture.sh"
 make_council_policy || fail "could not make keys and policy"
 expect_exit 0 "$tally" init repo --policy policy.yaml --gate-key keys/gate --definitions "$root/metrics"
 cat > in.csv <<'CSV'

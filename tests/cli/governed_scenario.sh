@@ -9,14 +9,8 @@ root=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE command...
-  local want=$1; shift
-  set +e; "$@" >out.txt 2>err.txt; local got=$?; set -e
-  [ "$got" = "$want" ] || { cat out.txt err.txt >&2; fail "exit $got, wanted $want: $*"; }
-}
+source "$here/council_fixture.sh"  # fail, expect_exit, make_council_policy
 
-source "$here/council_fixture.sh"
 make_council_policy || fail "could not make keys and policy"
 
 expect_exit 0 "$tally" init repo --policy policy.yaml --gate-key keys/gate --definitions "$root/metrics"
