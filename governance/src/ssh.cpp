@@ -202,7 +202,8 @@ Result<PublicKey> ParsePublicKey(std::string_view line) {
 PrivateKey::~PrivateKey() { OPENSSL_cleanse(seed_.data(), seed_.size()); }
 
 Result<PrivateKey> PrivateKey::Load(const std::string& path) {
-  auto text = ReadFile(path);
+  // An OpenSSH ed25519 private key is ~400 bytes; 64 KiB leaves room for any comment.
+  auto text = ReadFile(path, int64_t{64} << 10);
   if (!text) return text.error();
   auto key = Parse(*text);
   OPENSSL_cleanse(text->data(), text->size());

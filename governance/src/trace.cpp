@@ -18,12 +18,12 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string FileSha256(const std::string& path, std::string& error) {
-  auto bytes = ReadFile(path);
-  if (!bytes) {
-    error = bytes.error().message;
+  auto sha = FileSha256Hex(path);
+  if (!sha) {
+    error = sha.error().message;
     return "";
   }
-  return Sha256Hex(*bytes);
+  return *sha;
 }
 
 }  // namespace

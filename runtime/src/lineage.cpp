@@ -327,7 +327,8 @@ Result<LineageRecord> ParseLineageRecord(std::string_view text, const std::strin
 
 Result<LineageRecord> ReadLineageRecord(const std::string& path) {
   return Guarded([&]() -> Result<LineageRecord> {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    // A record is a few KiB; 64 MiB bounds one that names very many stages or partitions.
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path, int64_t{64} << 20));
     return ParseLineageRecord(text, path);
   });
 }

@@ -1,5 +1,6 @@
 #include "tally/support/atomic_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +10,8 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "tally/support/sha256.h"
 
 namespace tally {
 
@@ -170,13 +173,90 @@ Status WriteFileAtomically(const std::string& path, std::string_view content) {
   return file.Publish();
 }
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoError(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return ErrnoError(path);
-  return ss.str();
+namespace {
+
+// Opens `path` for reading only if it is a regular file. O_NONBLOCK keeps open() of a FIFO
+// from waiting for a writer; it has no effect on reads of a regular file.
+Result<int> OpenRegularFile(const std::string& path, struct stat& st) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return ErrnoError(path);
+  if (::fstat(fd, &st) != 0) {
+    Error e = ErrnoError(path);
+    ::close(fd);
+    return e;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    return Error{path + ": is " + std::string(what) + ", not a regular file", ErrorCode::kBadInput};
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path, int64_t max_bytes) {
+  struct stat st {};
+  ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, st));
+  auto too_large = [&] {
+    return Error{path + ": larger than the " + std::to_string(max_bytes) + "-byte limit for this file",
+                 ErrorCode::kBadInput};
+  };
+  if (st.st_size > max_bytes) {
+    ::close(fd);
+    return too_large();
+  }
+  std::string data;
+  data.resize(static_cast<size_t>(st.st_size));
+  size_t used = 0;
+  // Read until end of file, not st_size: the file may grow or shrink while it is read.
+  for (;;) {
+    if (used == data.size()) {
+      if (static_cast<int64_t>(data.size()) > max_bytes) {
+        ::close(fd);
+        return too_large();
+      }
+      data.resize(std::max<size_t>(4096, data.size() * 2));
+    }
+    ssize_t n = ::read(fd, data.data() + used, data.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = ErrnoError(path);
+      ::close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (static_cast<int64_t>(used) > max_bytes) return too_large();
+  data.resize(used);
+  return data;
+}
+
+Result<std::string> FileSha256Hex(const std::string& path) {
+  struct stat st {};
+  ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, st));
+  Sha256 hash;
+  std::string buffer(1 << 20, '\0');
+  for (;;) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = ErrnoError(path);
+      ::close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+  }
+  ::close(fd);
+  return hash.HexDigest();
 }
 
 }  // namespace tally

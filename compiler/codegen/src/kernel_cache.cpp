@@ -2,8 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include "tally/support/sha256.h"
@@ -13,6 +11,8 @@ namespace tally::codegen {
 namespace {
 
 constexpr std::string_view kMagic = "TALLY-KERNEL-OBJECT 1\n";
+// Kernel objects are tens of KiB; a 30,000-let definition's is a few MiB.
+constexpr int64_t kMaxCacheEntryBytes = int64_t{64} << 20;
 
 // Reads "<name> <value>\n" at `pos`; empty when the line is not there.
 std::string Field(std::string_view data, size_t& pos, std::string_view name) {
@@ -37,12 +37,17 @@ std::string CacheEntryPath(const std::string& dir, const std::string& key) {
 }
 
 CacheLookup ReadCacheEntry(const std::string& path, const std::string& key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto corrupt = [](std::string why) {
     return CacheLookup{CacheLookup::State::kCorrupt, {}, std::move(why)};
   };
+  // Regular files only, bounded: a FIFO, a directory or /dev/zero in an entry's place is a
+  // damaged entry (rebuilt), never a hang or an unbounded read.
+  auto read = ReadFile(path, kMaxCacheEntryBytes);
+  if (!read) {
+    if (read.code() == ErrorCode::kNotFound) return {};
+    return corrupt(read.error().message);
+  }
+  std::string data = std::move(*read);
   if (data.compare(0, kMagic.size(), kMagic) != 0) return corrupt("not a kernel cache entry");
   size_t pos = kMagic.size();
   std::string entry_key = Field(data, pos, "key");

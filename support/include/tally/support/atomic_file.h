@@ -66,6 +66,14 @@ Status PublishAll(std::initializer_list<AtomicFile*> files);
 // Writes `content` through an AtomicFile: temporary file, fsync, rename over `path`.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
-Result<std::string> ReadFile(const std::string& path);
+// Reads a whole regular file of at most `max_bytes`. Anything else is an error naming `path`:
+// a directory, a device (/dev/zero would never end), a FIFO (opened without blocking, so a
+// FIFO with no writer cannot hang the reader), a socket, or a file over the limit. Limits
+// exist for every file Tally reads whole; callers with a smaller bound (a key) pass it.
+inline constexpr int64_t kDefaultReadLimit = int64_t{256} << 20;  // 256 MiB
+Result<std::string> ReadFile(const std::string& path, int64_t max_bytes = kDefaultReadLimit);
+
+// sha256 of a regular file, read in chunks (no size limit, constant memory).
+Result<std::string> FileSha256Hex(const std::string& path);
 
 }  // namespace tally
