@@ -2,6 +2,7 @@
 // before the change; a refusal lists every reason. A merge is a commit signed by the gate
 // whose trailers record the CR, its approvals and version changes; the branch moves by
 // compare-and-swap, so of two concurrent merges only one wins.
+#include "audit_gate_log.h"
 #include "audit_log.h"
 #include "gate.h"
 #include "guard.h"
@@ -54,11 +55,21 @@ static Result<MergeResult> MergeUnguarded(const MergeOptions& opt) {
   auto gate_key = PrivateKey::Load(opt.key);
   if (!gate_key) return Refused(cr->id, {gate_key.error().message}, {});
   int64_t now = store::Now(opt.now);
-
   GateInput in = GateInputFor(ws->repo, *cr, now);
+  std::vector<git_oid> follows = {ws->governed.tip, cr->head};
+  if (in.approvals) follows.push_back(*in.approvals);
+  auto earliest = EarliestNextRecord(ws->repo, follows);
+  if (!earliest) return earliest.error();
   auto verdict = EvaluateGate(ws->repo, in);
   if (!verdict) return verdict.error();
   std::vector<std::string> reasons = verdict->reasons;
+  // Audit reads time from the order of the log; a merge dated before what it follows would be
+  // reported as back-dated, so the gate refuses to write one (a clock set back, or a pinned one).
+  if (now < *earliest)
+    reasons.insert(reasons.begin(), "[clock] the gate's clock reads " + UtcTime(now) +
+                                        ", before what the merge follows (the governed tip, the CR head, its approvals or "
+                                        "the last gate-log entry, at " + UtcTime(*earliest) +
+                                        "); a merge is never dated before what it follows");
   if (!(gate_key->public_key() == verdict->policy.gate))
     reasons.insert(reasons.begin(), "[gate] the key " + gate_key->public_key().Fingerprint() +
                                         " is not the gate key of the policy (" + verdict->policy.gate.Fingerprint() + ")");
