@@ -1,7 +1,8 @@
 // tally freeze: a signed annotated tag on the governed tip (the same bytes `git tag -s`
 // writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
 // deleting the tag is visible to audit.
-#include "audit_gate_log.h"
+#include <algorithm>
+
 #include "audit_log.h"
 #include "gate.h"
 #include "guard.h"
@@ -36,12 +37,10 @@ static Result<FreezeResult> FreezeUnguarded(const FreezeOptions& opt) {
 
   std::string ref = store::kFreezePrefix + opt.name;
   if (ws->repo.RefIfExists(ref)) return Refuse("freeze " + opt.name + " already exists; a freeze never moves");
-  int64_t now = store::Now(opt.now);
+  // Dated no earlier than the tip and the log's last entry, so the log stays in time order.
   auto earliest = EarliestNextRecord(ws->repo, {ws->governed.tip});
   if (!earliest) return earliest.error();
-  if (now < *earliest)
-    return Refuse("the clock reads " + UtcTime(now) + ", before the governed tip or the last gate-log entry (" +
-                  UtcTime(*earliest) + "); a freeze is never dated before what it follows");
+  const int64_t now = std::max(store::Now(opt.now), *earliest);
   // The freeze entry must follow the entry that recorded the commit it freezes (audit checks
   // this order); a tip not yet logged is a merge still being recorded.
   auto log = store::LoadLog(ws->repo);

@@ -73,7 +73,7 @@ GateInput GateInputFor(const git::Repo& repo, const store::ChangeRequest& cr, in
 Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev,
                                              std::optional<int64_t> judged_at = std::nullopt);
 
-// The earliest moment the gate may date its next merge or freeze: the latest date of the
+// The earliest moment the gate dates its next merge or freeze: the latest date of the
 // commits it follows (the governed tip; for a merge also the CR head and approvals) and of
 // the gate log's last entry. The log stays in time order, so audit can judge by it.
 Result<int64_t> EarliestNextRecord(const git::Repo& repo, const std::vector<git_oid>& follows);
