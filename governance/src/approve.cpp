@@ -2,6 +2,7 @@
 // approvals chain. The signature is the identity; the commit's author is only a label.
 #include "audit_log.h"
 #include "guard.h"
+#include "repository_id.h"
 #include "tally/governance/repository.h"
 #include "workspace.h"
 
@@ -37,7 +38,11 @@ static Result<ApproveResult> ApproveUnguarded(const ApproveOptions& opt) {
   ApproveResult r;
   auto head = ws->repo.Commit(cr->head);
   if (!head) return head.error();
-  std::string payload = store::ApprovalPayload(cr->id, cr->base, cr->head, *git_commit_tree_id(head->get()));
+  // The identity of the governed history the CR is based on: the approval is valid only here.
+  auto repository_id = RepositoryIdAt(ws->repo, cr->base);
+  if (!repository_id) return Refuse(repository_id.error().message);
+  std::string payload =
+      store::ApprovalPayload(*repository_id, cr->id, cr->base, cr->head, *git_commit_tree_id(head->get()));
   for (const auto& rev : cr->revisions) {
     store::CommitSigner s = store::VerifyCommit(ws->repo, rev);
     // Refused here, not just warned: a recorded self-approval makes the gate refuse the CR.

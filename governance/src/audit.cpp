@@ -1,13 +1,16 @@
 // tally audit: re-proves the governed history from its root. Every commit after the root
 // must be a gate merge, signed by the gate key of the policy of its time, whose approvals
-// satisfy that policy's rules; the signed gate log must agree with the branch (no rewritten
-// history) and every freeze must still point where it was recorded.
-#include <set>
+// satisfy that policy's rules; the gate log must itself verify (audit_gate_log.h: every entry
+// signed, in order, none dropped) and agree with the branch; every freeze must still point
+// where it was recorded. Freeze windows are judged at the moment the log puts a merge, never
+// at a date the merge claims for itself.
+#include <algorithm>
 
+#include "audit_gate_log.h"
 #include "audit_log.h"
-#include "freeze_check.h"
 #include "gate.h"
 #include "guard.h"
+#include "repository_id.h"
 #include "tally/governance/history.h"
 #include "workspace.h"
 
@@ -19,7 +22,8 @@ std::string Short(const git_oid& id) { return git::ToHex(id).substr(0, 12); }
 
 }  // namespace
 
-Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev) {
+Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev,
+                                             std::optional<int64_t> judged_at) {
   std::vector<std::string> out;
   auto commit = repo.Commit(id);
   if (!commit) return commit.error();
@@ -58,7 +62,21 @@ Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oi
   in.head = parents[1];
   in.revisions = *revisions;
   if (parents.size() >= 3) in.approvals = parents[2];
-  in.now = git::CommitTime(commit->get());
+  // A merge cannot precede what it merges: its own date is only a claim (whoever holds the
+  // gate key writes it), so freeze windows are judged no earlier than its latest parent (the
+  // CR head is signed by its proposer), nor than where the gate log puts the merge.
+  const int64_t claimed = git::CommitTime(commit->get());
+  int64_t latest = claimed;
+  for (const auto& p : parents) {
+    auto parent = repo.Commit(p);
+    if (!parent) return parent.error();
+    const int64_t t = git::CommitTime(parent->get());
+    if (t > claimed && latest == claimed)  // the first later parent is named; one report is enough
+      out.push_back("[order] merge " + Short(id) + " (" + *cr_id + ") is dated " + UtcTime(claimed) + ", before its parent " +
+                    Short(p) + " (" + UtcTime(t) + "): it was back-dated");
+    latest = std::max(latest, t);
+  }
+  in.now = std::max(latest, judged_at.value_or(latest));
   in.check_evidence = false;
   auto verdict = EvaluateGate(repo, in);
   if (!verdict) return verdict.error();
@@ -75,90 +93,76 @@ static Result<AuditResult> AuditUnguarded(const AuditOptions& opt) {
   AuditResult r;
   auto violation = [&](std::string v) { r.violations.push_back(std::move(v)); };
 
+  GovernedRoot root;
   auto chain = store::FirstParentChain(*repo, governed->tip);
   if (!chain) return chain.error();
   std::reverse(chain->begin(), chain->end());  // root first
-  const git_oid root = chain->front();
-  std::set<std::string> on_branch;
-  for (const auto& id : *chain) on_branch.insert(git::ToHex(id));
+  root.chain = *chain;
+  const git_oid root_id = chain->front();
 
-  // The root: the first policy is the root of trust.
-  if (!opt.expect_root.empty() && git::ToHex(root).rfind(opt.expect_root, 0) != 0)
-    violation("[root] the branch's root commit is " + git::ToHex(root) + ", not the published " + opt.expect_root);
-  auto root_policy = store::PolicyAt(*repo, root);
+  // The root: the first policy is the root of trust; the root commit names the repository.
+  if (!opt.expect_root.empty() && git::ToHex(root_id).rfind(opt.expect_root, 0) != 0)
+    violation("[root] the branch's root commit is " + git::ToHex(root_id) + ", not the published " + opt.expect_root);
+  auto root_policy = store::PolicyAt(*repo, root_id);
   if (!root_policy) {
     violation("[root] the root commit's policy is invalid: " + root_policy.error().message);
   } else {
-    store::CommitSigner s = store::VerifyCommit(*repo, root);
+    root.gate = root_policy->gate;
+    // The gate never lets a change rename the governed branch, so the root policy names it.
+    root.expected_branch_ref = "refs/heads/" + root_policy->governed_branch;
+    store::CommitSigner s = store::VerifyCommit(*repo, root_id);
+    root.root_signed_by_gate = s.key && *s.key == root_policy->gate;
     if (!s.signed_)
-      r.notes.push_back("the root commit " + Short(root) + " is unsigned: compare its id with the one published at init");
-    else if (!s.key || !(*s.key == root_policy->gate))
-      violation("[root] the root commit " + Short(root) + " is not signed by the gate key its policy names");
+      r.notes.push_back("the root commit " + Short(root_id) + " is unsigned: compare its id with the one published at init");
+    else if (!root.root_signed_by_gate)
+      violation("[root] the root commit " + Short(root_id) + " is not signed by the gate key its policy names");
+    if (governed->branch_ref != root.expected_branch_ref)
+      violation("[log] the gate log makes " + governed->branch_ref + " the governed branch, but the root policy governs " +
+                root.expected_branch_ref);
   }
+  if (auto id = RepositoryIdOfRoot(*repo, root_id)) root.repository_id = *id;
+  else violation("[root] " + id.error().message);
 
-  // Every later commit: a gate merge whose rules held under the policy of its time.
-  std::set<std::string> merges;
-  for (size_t i = 1; i < chain->size(); ++i) {
-    const git_oid& id = (*chain)[i];
-    const git_oid& prev = (*chain)[i - 1];
-    ++r.commits_checked;
-    merges.insert(git::ToHex(id));
-    auto problems = VerifyMerge(*repo, id, prev);
-    if (!problems) return problems.error();
-    for (auto& p : *problems) violation(std::move(p));
-  }
-
-  // The gate log: signed records the branch must agree with.
+  // The gate log: a signed chain of its own, in branch and time order.
   auto log = store::LoadLog(*repo);
   if (!log) return log.error();
-  if (log->empty()) {
-    violation("[log] the gate log " + store::kLogRef + " is missing");
-  } else {
-    const auto& first = log->front();
-    if (first.kind != "root" || !first.fields.count("Tally-Commit") || first.fields.at("Tally-Commit") != git::ToHex(root))
-      violation("[rewrite] the gate log's root entry does not name the branch's root commit " + Short(root) +
-                ": the history was rewritten from its start");
+  auto checked = VerifyGateLog(*repo, *log, root);
+  if (!checked) return checked.error();
+  for (auto& v : checked->violations) violation(std::move(v));
+  for (auto& n : checked->notes) r.notes.push_back(std::move(n));
+  r.freezes_checked = checked->freezes_checked;
+
+  // Every later commit: a gate merge whose rules held under the policy of its time, judged
+  // at the latest of its parent's moment and the log's.
+  int64_t moment = 0;
+  if (auto c = repo->Commit(root_id)) moment = git::CommitTime(c->get());
+  for (size_t i = 1; i < chain->size(); ++i) {
+    const git_oid& id = (*chain)[i];
+    const std::string hex = git::ToHex(id);
+    ++r.commits_checked;
+    auto logged = checked->recorded_at.find(hex);
+    int64_t judged_at = std::max(moment, logged == checked->recorded_at.end() ? moment : logged->second);
+    auto problems = VerifyMerge(*repo, id, (*chain)[i - 1], judged_at);
+    if (!problems) return problems.error();
+    for (auto& p : *problems) violation(std::move(p));
+    auto c = repo->Commit(id);
+    if (!c) return c.error();
+    moment = std::max(judged_at, git::CommitTime(c->get()));
+    if (!checked->logged_merges.count(hex))
+      violation("[log] merge " + hex.substr(0, 12) + " on the governed branch is not in the gate log");
   }
-  std::set<std::string> logged_merges, logged_freezes;
-  for (const auto& e : *log) {
-    std::string entry = Short(e.commit);
-    auto field = [&](const std::string& k) { return e.fields.count(k) ? e.fields.at(k) : std::string(); };
-    store::CommitSigner s = store::VerifyCommit(*repo, e.commit);
-    if (e.kind == "merge") {
-      std::string m = field("Tally-Commit");
-      logged_merges.insert(m);
-      if (!on_branch.count(m))
-        violation("[rewrite] the gate log records merge " + m.substr(0, 12) + " (" + field("Tally-CR") +
-                  ") which is no longer on the governed branch: the history was rewritten or rolled back");
-      auto prev = git::FromHex(field("Tally-Previous"));
-      auto policy = prev ? store::PolicyAt(*repo, *prev) : Result<Policy>(Error{"no previous commit"});
-      if (!s.key || !policy || !(*s.key == policy->gate))
-        violation("[log] log entry " + entry + " (merge " + m.substr(0, 12) + ") is not signed by the gate");
-    } else if (e.kind == "freeze") {
-      std::string name = field("Tally-Freeze");
-      logged_freezes.insert(name);
-      ++r.freezes_checked;
-      std::string commit = field("Tally-Commit");
-      if (!on_branch.count(commit))
-        violation("[freeze] freeze " + name + " froze " + commit.substr(0, 12) + ", which is no longer on the governed branch");
-      for (auto& p : FreezeProblems(*repo, e)) violation(std::move(p));
-    } else if (e.kind != "root") {
-      violation("[log] log entry " + entry + " has an unknown kind '" + e.kind + "'");
-    }
-  }
-  for (const auto& m : merges)
-    if (!logged_merges.count(m)) violation("[log] merge " + m.substr(0, 12) + " on the governed branch is not in the gate log");
+
   auto freeze_refs = repo->ListRefs(store::kFreezePrefix);
   if (!freeze_refs) return freeze_refs.error();
   for (const auto& ref : *freeze_refs) {
     std::string name = ref.substr(store::kFreezePrefix.size());
-    if (!logged_freezes.count(name))
+    if (!checked->logged_freezes.count(name))
       violation("[freeze] " + ref + " was not made by tally freeze (it is not in the gate log)");
   }
 
   r.ok = r.violations.empty();
   r.branch_ref = governed->branch_ref;
-  r.root = git::ToHex(root);
+  r.root = git::ToHex(root_id);
   LogAction(git_repository_path(repo->get()), "audit",
             {{"violations", std::to_string(r.violations.size())}, {"tip", git::ToHex(governed->tip)}});
   return r;

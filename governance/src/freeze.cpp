@@ -1,7 +1,10 @@
 // tally freeze: a signed annotated tag on the governed tip (the same bytes `git tag -s`
 // writes with gpg.format=ssh) plus a signed entry in the gate log, so that moving or
 // deleting the tag is visible to audit.
+#include <algorithm>
+
 #include "audit_log.h"
+#include "gate.h"
 #include "guard.h"
 #include "tally/governance/paths.h"
 #include "tally/governance/repository.h"
@@ -34,7 +37,21 @@ static Result<FreezeResult> FreezeUnguarded(const FreezeOptions& opt) {
 
   std::string ref = store::kFreezePrefix + opt.name;
   if (ws->repo.RefIfExists(ref)) return Refuse("freeze " + opt.name + " already exists; a freeze never moves");
-  int64_t now = store::Now(opt.now);
+  // Dated no earlier than the tip and the log's last entry, so the log stays in time order.
+  auto earliest = EarliestNextRecord(ws->repo, {ws->governed.tip});
+  if (!earliest) return earliest.error();
+  const int64_t now = std::max(store::Now(opt.now), *earliest);
+  // The freeze entry must follow the entry that recorded the commit it freezes (audit checks
+  // this order); a tip not yet logged is a merge still being recorded.
+  auto log = store::LoadLog(ws->repo);
+  if (!log) return log.error();
+  bool tip_logged = false;
+  for (const auto& e : *log)
+    tip_logged = tip_logged || (e.kind != "freeze" && e.fields.count("Tally-Commit") &&
+                                e.fields.at("Tally-Commit") == git::ToHex(ws->governed.tip));
+  if (!tip_logged)
+    return Refuse("the governed tip " + git::ToHex(ws->governed.tip).substr(0, 12) +
+                  " is not in the gate log (a merge is still being recorded, or it did not come through the gate); nothing was frozen");
   std::string email = store::EmailOf(person->name, key->public_key());
   std::string message = opt.message.empty() ? "Freeze " + opt.name : opt.message;
   while (!message.empty() && message.back() == '\n') message.pop_back();

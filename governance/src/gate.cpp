@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tally/governance/evidence.h"
+#include "repository_id.h"
 #include "tally/governance/paths.h"
 
 namespace tally::governance {
@@ -32,6 +33,21 @@ Result<FileMap> FilesAt(const git::Repo& repo, const git_oid& commit) {
   auto tree = repo.Tree(*git_commit_tree_id(c->get()));
   if (!tree) return tree.error();
   return repo.ReadFiles(tree->get(), "");
+}
+
+Result<int64_t> EarliestNextRecord(const git::Repo& repo, const std::vector<git_oid>& follows) {
+  int64_t earliest = 0;
+  for (const auto& id : follows) {
+    auto c = repo.Commit(id);
+    if (!c) return c.error();
+    earliest = std::max(earliest, git::CommitTime(c->get()));
+  }
+  if (auto log_tip = repo.RefIfExists(store::kLogRef)) {
+    auto entry = repo.Commit(*log_tip);
+    if (!entry) return entry.error();
+    earliest = std::max(earliest, git::CommitTime(entry->get()));
+  }
+  return earliest;
 }
 
 GateInput GateInputFor(const git::Repo& repo, const store::ChangeRequest& cr, int64_t now) {
@@ -104,7 +120,12 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
     auto records = store::LoadApprovals(repo, *in.approvals);
     if (!records) return records.error();
     auto tree_id = *git_commit_tree_id(head_commit->get());
-    std::string expected = store::ApprovalPayload(in.cr_id, in.base, in.head, tree_id);
+    // Approvals name the repository they were made in: twins made from the same files at the
+    // same second share every other field, so without it an approval would replay.
+    auto repository_id = RepositoryIdAt(repo, in.base);
+    if (!repository_id) v.reasons.push_back("[approval] " + repository_id.error().message);
+    std::string here = repository_id ? *repository_id : std::string();
+    std::string expected = store::ApprovalPayload(here, in.cr_id, in.base, in.head, tree_id);
     for (const auto& rec : *records) {
       std::string short_id = git::ToHex(rec.commit).substr(0, 12);
       if (rec.payload.empty() || rec.signature.empty()) {
@@ -121,6 +142,18 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
       if (!person) {
         v.reasons.push_back("[identity] approval " + short_id + " claims to be '" + rec.claimed_author +
                             "' but is signed by a key the policy does not know (" + key->Fingerprint() + ")");
+        continue;
+      }
+      auto named = store::ApprovalRepository(rec.payload);
+      if (!named) {
+        v.reasons.push_back("[approval] approval " + short_id + " by " + person->name +
+                            " names no repository (not a 'tally approval v2' payload); it must be approved again");
+        continue;
+      }
+      if (repository_id && *named != here) {
+        v.reasons.push_back("[approval] approval " + short_id + " by " + person->name + " was made in another repository (" +
+                            (IsRepositoryId(*named) ? *named : std::string("a malformed identity")) + "), not this one (" + here +
+                            "): an approval never carries over between repositories");
         continue;
       }
       if (rec.payload != expected) {

@@ -66,9 +66,17 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& input);
 GateInput GateInputFor(const git::Repo& repo, const store::ChangeRequest& cr, int64_t now);
 
 // Re-checks one governed commit `id` whose first parent is `prev`: signed by the gate key
-// of the policy at `prev`, a merge of a CR whose tree it holds, and every gate rule held
-// at the time of the merge. Returns the violations (empty when it is a valid gate merge).
-Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev);
+// of the policy at `prev`, a merge of a CR whose tree it holds, not dated before any of its
+// parents, and every gate rule held at the time of the merge: the latest of its date, its
+// parents' (base, CR head, approvals) and `judged_at` (where the gate log puts it), so a
+// back-dated merge is still judged inside the freeze window it was made in. Returns the violations (empty when it is a valid gate merge).
+Result<std::vector<std::string>> VerifyMerge(const git::Repo& repo, const git_oid& id, const git_oid& prev,
+                                             std::optional<int64_t> judged_at = std::nullopt);
+
+// The earliest moment the gate dates its next merge or freeze: the latest date of the
+// commits it follows (the governed tip; for a merge also the CR head and approvals) and of
+// the gate log's last entry. The log stays in time order, so audit can judge by it.
+Result<int64_t> EarliestNextRecord(const git::Repo& repo, const std::vector<git_oid>& follows);
 
 // Tree files of a commit.
 Result<FileMap> FilesAt(const git::Repo& repo, const git_oid& commit);

@@ -6,6 +6,7 @@
 #include "audit_log.h"
 #include "git.h"
 #include "guard.h"
+#include "repository_id.h"
 #include "store.h"
 #include "tally/governance/repository.h"
 #include "tally/support/atomic_file.h"
@@ -72,9 +73,14 @@ static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   auto tree = repo->WriteTree(files);
   if (!tree) return tree.error();
 
+  // A fresh identity: without it, two repositories made from the same files in the same
+  // second would have the same root, and approvals would replay between them.
+  auto repository_id = NewRepositoryId();
+  if (!repository_id) return repository_id.error();
   std::string policy_sha = Sha256Hex(*policy_text);
   std::string message = "Initialise the governed repository\n\nTally-Root: policy version " +
-                        std::to_string(policy->version) + "\nTally-Policy-Sha256: " + policy_sha + "\n";
+                        std::to_string(policy->version) + "\n" + kRepositoryTrailer + ": " + *repository_id +
+                        "\nTally-Policy-Sha256: " + policy_sha + "\n";
   DefinitionIndex index = IndexDefinitions(files);
   for (auto& [name, d] : index.definitions) message += "Tally-Definition: " + name + " " + d.version + "\n";
   int64_t now = store::Now(opt.now);
@@ -84,7 +90,9 @@ static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   std::string branch_ref = "refs/heads/" + policy->governed_branch;
   if (Status st = repo->CreateRef(branch_ref, *root, "tally init"); !st.ok()) return Error{st.message()};
   if (gate) {
-    Status st = store::AppendLog(*repo, "root", {{"Tally-Commit", git::ToHex(*root)}, {"Tally-Branch", policy->governed_branch}},
+    Status st = store::AppendLog(*repo, "root",
+                                 {{"Tally-Commit", git::ToHex(*root)}, {"Tally-Branch", policy->governed_branch},
+                                  {kRepositoryTrailer, *repository_id}},
                                  "tally-gate", "gate@tally.invalid", now, *gate);
     if (!st.ok()) return Error{st.message()};
   } else {
@@ -93,7 +101,8 @@ static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
     if (!empty) return empty.error();
     auto id = repo->WriteCommit(*empty, {}, "tally-gate", "gate@tally.invalid", now,
                                 "tally log: root\n\nTally-Log: root\nTally-Commit: " + git::ToHex(*root) +
-                                    "\nTally-Branch: " + policy->governed_branch + "\n",
+                                    "\nTally-Branch: " + policy->governed_branch + "\n" + kRepositoryTrailer + ": " +
+                                    *repository_id + "\n",
                                 nullptr);
     if (!id) return id.error();
     if (Status st = repo->CreateRef(store::kLogRef, *id, "tally init"); !st.ok()) return Error{st.message()};
@@ -105,11 +114,12 @@ static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   if (git_checkout_head(repo->get(), &co) != 0) return git::LastError("checking out the root commit");
 
   LogAction(git_repository_path(repo->get()), "init",
-            {{"root", git::ToHex(*root)}, {"policy_sha256", policy_sha}, {"policy_version", std::to_string(policy->version)},
+            {{"root", git::ToHex(*root)}, {"repository", *repository_id}, {"policy_sha256", policy_sha}, {"policy_version", std::to_string(policy->version)},
              {"signed", gate ? "gate" : "no"}});
 
   InitResult r;
   r.root_commit = git::ToHex(*root);
+  r.repository_id = *repository_id;
   r.policy_sha256 = policy_sha;
   r.dir = opt.dir;
   r.branch = policy->governed_branch;

@@ -2,6 +2,8 @@
 // before the change; a refusal lists every reason. A merge is a commit signed by the gate
 // whose trailers record the CR, its approvals and version changes; the branch moves by
 // compare-and-swap, so of two concurrent merges only one wins.
+#include <algorithm>
+
 #include "audit_log.h"
 #include "gate.h"
 #include "guard.h"
@@ -53,9 +55,17 @@ static Result<MergeResult> MergeUnguarded(const MergeOptions& opt) {
   if (store::IsMerged(ws->repo, *cr, ws->governed.tip)) return Refused(cr->id, {cr->id + " is already merged"}, {});
   auto gate_key = PrivateKey::Load(opt.key);
   if (!gate_key) return Refused(cr->id, {gate_key.error().message}, {});
-  int64_t now = store::Now(opt.now);
+  // A merge is dated no earlier than what it follows (the governed tip, the CR head, its
+  // approvals, the gate log's last entry): audit judges time by that order, so a clock set
+  // back — or a skewed one — cannot date a merge out of a freeze window.
+  GateInput in = GateInputFor(ws->repo, *cr, 0);
+  std::vector<git_oid> follows = {ws->governed.tip, cr->head};
+  if (in.approvals) follows.push_back(*in.approvals);
+  auto earliest = EarliestNextRecord(ws->repo, follows);
+  if (!earliest) return earliest.error();
+  const int64_t now = std::max(store::Now(opt.now), *earliest);
+  in.now = now;
 
-  GateInput in = GateInputFor(ws->repo, *cr, now);
   auto verdict = EvaluateGate(ws->repo, in);
   if (!verdict) return verdict.error();
   std::vector<std::string> reasons = verdict->reasons;

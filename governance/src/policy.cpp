@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tally::governance {
 
@@ -113,6 +117,83 @@ std::optional<int64_t> AsInt(const YAML::Node& n) {
   return v;
 }
 
+// A policy is a few levels deep; yaml-cpp recurses once per level and gives up past a few
+// hundred with a bare "bad file" and no position. So the nesting is bounded before parsing.
+constexpr size_t kMaxNesting = 64;
+
+// Whether a quote at `at` opens a quoted scalar: at the start of a value, not inside a plain
+// scalar such as don't.
+bool OpensQuote(std::string_view text, size_t line_start, size_t at) {
+  size_t p = at;
+  while (p > line_start && (text[p - 1] == ' ' || text[p - 1] == '\t')) --p;
+  if (p == line_start) return true;
+  char before = text[p - 1];
+  if (before == '[' || before == '{' || before == ',') return true;
+  return p < at && (before == ':' || before == '-' || before == '?');
+}
+
+// Where `text` first nests deeper than kMaxNesting, as (line, column), 1-based, counting flow
+// collections ('[' '{' outside quotes and comments), block indentation levels and compact
+// "- " / "? " indicators; nullopt when it never does. It may over-count (a '[' inside a plain
+// scalar), so a real policy stays far from the limit; what it misses, yaml-cpp's own guard
+// still refuses.
+std::optional<std::pair<size_t, size_t>> TooDeep(std::string_view text) {
+  std::vector<size_t> indents;  // block indentation levels open above the current line
+  int flow = 0;
+  size_t line = 1, start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    size_t at = start;
+    if (flow == 0) {
+      while (at < end && text[at] == ' ') ++at;
+      if (at < end && text[at] != '#' && text[at] != '\r') {
+        size_t indent = at - start;
+        while (!indents.empty() && indents.back() > indent) indents.pop_back();
+        if (indents.empty() || indents.back() < indent) indents.push_back(indent);
+        size_t depth = indents.size();
+        if (depth > kMaxNesting) return std::make_pair(line, indent + 1);
+        while (at + 1 < end && (text[at] == '-' || text[at] == '?') && (text[at + 1] == ' ' || text[at + 1] == '\t')) {
+          if (++depth > kMaxNesting) return std::make_pair(line, at - start + 1);
+          at += 2;
+          while (at < end && (text[at] == ' ' || text[at] == '\t')) ++at;
+        }
+      }
+    }
+    for (; at < end; ++at) {
+      char c = text[at];
+      if (c == '#' && (at == start || text[at - 1] == ' ' || text[at - 1] == '\t')) break;  // a comment
+      if ((c == '"' || c == '\'') && OpensQuote(text, start, at)) {
+        // A quoted scalar, possibly over several lines: continue after its closing quote.
+        for (++at;; ++at) {
+          if (at >= text.size()) return std::nullopt;  // unterminated: yaml-cpp reports it
+          char q = text[at];
+          if (q == '\n') {
+            ++line;
+            start = at + 1;
+          } else if (c == '"' && q == '\\' && at + 1 < text.size() && text[at + 1] != '\n') {
+            ++at;
+          } else if (q == c) {
+            if (c == '\'' && at + 1 < text.size() && text[at + 1] == '\'') ++at;  // '' is a quote
+            else break;
+          }
+        }
+        end = text.find('\n', at);
+        if (end == std::string_view::npos) end = text.size();
+        continue;
+      }
+      if (c == '[' || c == '{') {
+        if (indents.size() + static_cast<size_t>(++flow) > kMaxNesting) return std::make_pair(line, at - start + 1);
+      } else if ((c == ']' || c == '}') && flow > 0) {
+        --flow;
+      }
+    }
+    start = end + 1;
+    ++line;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string Date::ToString() const {
@@ -186,6 +267,10 @@ std::set<std::string> Policy::RegionalCouncils() const {
 }
 
 Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
+  if (auto at = TooDeep(text))
+    return Error{path + ":" + std::to_string(at->first) + ":" + std::to_string(at->second) +
+                 ": error: nested deeper than " + std::to_string(kMaxNesting) +
+                 " levels here; a policy needs only a few (is a bracket or an indentation runaway?)"};
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

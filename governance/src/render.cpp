@@ -111,7 +111,8 @@ std::string BacktestText(const Backtest& bt) {
 std::string RenderText(const InitResult& r) {
   if (!r.refusal.empty()) return RefusalText("init", r);
   return "Initialised governed repository " + r.dir + "\n  branch:  " + r.branch + "\n  root:    " + r.root_commit +
-         (r.signed_by_gate ? " (signed by the gate)" : " (unsigned: pin this id)") + "\n  policy:  version " +
+         (r.signed_by_gate ? " (signed by the gate)" : " (unsigned: pin this id)") + "\n  identity: " +
+         r.repository_id + "\n  policy:  version " +
          std::to_string(r.policy_version) + ", sha256 " + r.policy_sha256 + "\n  definitions: " +
          std::to_string(r.definitions) + "\n";
 }
@@ -119,6 +120,7 @@ std::string RenderJson(const InitResult& r) {
   if (!r.refusal.empty()) return RefusalJson(r);
   return Pretty(json{{"ok", true},
                      {"root", r.root_commit},
+                     {"repository", r.repository_id},
                      {"branch", r.branch},
                      {"policy_version", r.policy_version},
                      {"policy_sha256", r.policy_sha256},

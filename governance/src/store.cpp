@@ -157,10 +157,18 @@ bool IsMerged(const git::Repo& repo, const ChangeRequest& cr, const git_oid& tip
   return git_oid_equal(&cr.head, &tip) || git_graph_descendant_of(repo.get(), &tip, &cr.head) == 1;
 }
 
-std::string ApprovalPayload(const std::string& cr_id, const git_oid& base, const git_oid& head,
-                            const git_oid& tree) {
-  return "tally approval v1\ncr " + cr_id + "\nbase " + git::ToHex(base) + "\nhead " + git::ToHex(head) +
+std::string ApprovalPayload(const std::string& repository_id, const std::string& cr_id, const git_oid& base,
+                            const git_oid& head, const git_oid& tree) {
+  return "tally approval v2\nrepository " + repository_id + "\ncr " + cr_id + "\nbase " + git::ToHex(base) + "\nhead " + git::ToHex(head) +
          "\ntree " + git::ToHex(tree) + "\n";
+}
+
+std::optional<std::string> ApprovalRepository(const std::string& payload) {
+  const std::string kHead = "tally approval v2\nrepository ";
+  if (payload.rfind(kHead, 0) != 0) return std::nullopt;
+  size_t end = payload.find('\n', kHead.size());
+  if (end == std::string::npos) return std::nullopt;
+  return payload.substr(kHead.size(), end - kHead.size());
 }
 
 Result<std::vector<ApprovalRecord>> LoadApprovals(const git::Repo& repo, const git_oid& tip) {
@@ -174,7 +182,8 @@ Result<std::vector<ApprovalRecord>> LoadApprovals(const git::Repo& repo, const g
     rec.commit = at;
     const git_signature* author = git_commit_author(c->get());
     rec.claimed_author = author && author->name ? author->name : "";
-    size_t p = msg.find("tally approval v1\n");
+    // Any version's payload is picked up, so an old or foreign one is named, not ignored.
+    size_t p = msg.find("tally approval v");
     size_t s = msg.find("-----BEGIN SSH SIGNATURE-----");
     if (p != std::string::npos && s != std::string::npos && s > p) {
       rec.payload = msg.substr(p, s - p);

@@ -69,9 +69,12 @@ Result<std::vector<git_oid>> RevisionsBetween(const git::Repo& repo, const git_o
 // The governed branch's first-parent chain from `tip` to the root, tip first.
 Result<std::vector<git_oid>> FirstParentChain(const git::Repo& repo, const git_oid& tip);
 
-// The exact text an approver signs: binds the CR id, its base, its head and the head's tree.
-std::string ApprovalPayload(const std::string& cr_id, const git_oid& base, const git_oid& head,
-                            const git_oid& tree);
+// The exact text an approver signs: binds the repository's identity (repository_id.h), the
+// CR id, its base, its head and the head's tree.
+std::string ApprovalPayload(const std::string& repository_id, const std::string& cr_id, const git_oid& base,
+                            const git_oid& head, const git_oid& tree);
+// The repository an approval payload names; nullopt when it names none (not a v2 payload).
+std::optional<std::string> ApprovalRepository(const std::string& payload);
 
 struct ApprovalRecord {
   git_oid commit{};

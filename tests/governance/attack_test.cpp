@@ -43,7 +43,8 @@ class AttackTest : public GovernedRepo {
     std::string head = Git("rev-parse refs/tally/cr/" + std::to_string(n));
     std::string base = Git("rev-parse refs/tally/cr/" + std::to_string(n) + "^");
     std::string tree = Git("rev-parse refs/tally/cr/" + std::to_string(n) + "^{tree}");
-    return "tally approval v1\ncr CR-" + std::to_string(n) + "\nbase " + base + "\nhead " + head + "\ntree " + tree + "\n";
+    return "tally approval v2\nrepository " + RepositoryId() + "\ncr CR-" + std::to_string(n) + "\nbase " + base +
+           "\nhead " + head + "\ntree " + tree + "\n";
   }
 
   // Merges a policy change (governance quorum: alice and erin) and returns its commit.

@@ -146,6 +146,11 @@ class GovernedRepo : public ::testing::Test {
     return out;
   }
 
+  // The identity `init` wrote in the root commit, read by git.
+  std::string RepositoryId() {
+    return Git("show -s " + Shell("--format=%(trailers:key=Tally-Repository,valueonly)") + " " + root_);
+  }
+
   static bool Mentions(const std::vector<std::string>& items, const std::string& text) {
     for (const auto& i : items)
       if (i.find(text) != std::string::npos) return true;

@@ -52,7 +52,7 @@ TEST_F(WorkflowTest, ProposeApproveMergeFreezeLineageAudit) {
     WriteAll(dir_ / "allowed_bob", "bob " + PublicKeyLine(keys_["bob"]) + "\n");
     std::string out;
     int rc = RunCommand("cd " + d + " && git -C " + Shell(repo_) + " show -s --format=%B " + approval +
-                        " | sed -n '/^tally approval v1/,/^tree /p' > payload && git -C " + Shell(repo_) +
+                        " | sed -n '/^tally approval v2/,/^tree /p' > payload && git -C " + Shell(repo_) +
                         " show -s --format=%B " + approval +
                         " | sed -n '/BEGIN SSH SIGNATURE/,/END SSH SIGNATURE/p' > payload.sig && "
                         "ssh-keygen -Y verify -f allowed_bob -I bob -n tally-approval -s payload.sig < payload", &out);

@@ -52,6 +52,7 @@ struct InitResult : Report {
   std::string dir;
   std::string branch;
   std::string root_commit;
+  std::string repository_id;     // 128 random bits (hex), in the root commit; every approval signs it
   bool signed_by_gate = false;
   int64_t policy_version = 0;
   std::string policy_sha256;
