@@ -82,6 +82,30 @@ Result<Governed> FindGoverned(const git::Repo& repo) {
   return Governed{branch_ref, *tip};
 }
 
+Status CheckGovernedRoot(const git::Repo& repo, const Governed& governed) {
+  auto log = LoadLog(repo);
+  if (!log || log->empty() || log->front().kind != "root") return Status::Ok();  // no log: not governed
+  const auto& fields = log->front().fields;
+  auto chain = FirstParentChain(repo, governed.tip);
+  if (!chain) return chain.error();
+  if (chain->empty()) return Error{"the governed branch " + governed.branch_ref + " has no commits"};
+  const git_oid root = chain->back();
+  const std::string root_hex = git::ToHex(root);
+  auto named = fields.find("Tally-Commit");
+  const std::string refused = ": the gate log was replaced or the history rewritten (run `tally audit`)";
+  if (named == fields.end() || named->second != root_hex) {
+    return Error{"the gate log's root entry does not name the root commit " + root_hex.substr(0, 12) + " of " +
+                 governed.branch_ref + refused};
+  }
+  auto policy = PolicyAt(repo, root);
+  if (!policy) return Error{"the root commit's policy cannot be read: " + policy.error().message};
+  if ("refs/heads/" + policy->governed_branch != governed.branch_ref) {
+    return Error{"the gate log's root entry names " + governed.branch_ref + ", but the root policy governs refs/heads/" +
+                 policy->governed_branch + refused};
+  }
+  return Status::Ok();
+}
+
 CommitSigner VerifyCommit(const git::Repo& repo, const git_oid& id) {
   CommitSigner out;
   auto sig = repo.CommitSignature(id);

@@ -39,6 +39,12 @@ struct Governed {
 };
 Result<Governed> FindGoverned(const git::Repo& repo);
 
+// Refuses a governed branch the log's root entry names but the repository's history does not:
+// the branch's root commit must be the one the root entry names, and the policy there must
+// govern this branch. A log replaced to point elsewhere then stops every command that reads
+// the governed branch (`audit`, which reports it, reads FindGoverned alone).
+Status CheckGovernedRoot(const git::Repo& repo, const Governed& governed);
+
 // A signer identified against a policy.
 struct Identity {
   std::optional<std::string> person;  // nullopt: a key the policy does not know

@@ -14,6 +14,7 @@ Result<Workspace> OpenWorkspace(const std::string& dir) {
   if (!repo) return repo.error();
   auto governed = store::FindGoverned(*repo);
   if (!governed) return governed.error();
+  RETURN_IF_ERROR(store::CheckGovernedRoot(*repo, *governed));
   auto policy = store::PolicyAt(*repo, governed->tip);
   if (!policy) return Error{"the governed policy cannot be read: " + policy.error().message};
   std::string git_dir = git_repository_path(repo->get());

@@ -37,6 +37,12 @@ expect_exit 1 "$tally" audit --repo repo --expect-root "$root_commit"
 grep -q "root entry names branch 'elsewhere', but the root policy governs refs/heads/main" out.txt err.txt \
   || { cat out.txt err.txt; fail "audit names the replaced log's branch"; }
 grep -q "is unsigned, but the root commit is signed by the gate" out.txt err.txt || { cat out.txt; fail "audit names the unsigned root entry"; }
+#    Scoring must not follow it either: the root policy governs main, not 'elsewhere'.
+printf 'account_id,logins_30d,logins_prev_30d,open_tickets,nps,arr,region\na1,30,30,0,50,1000,emea\n' > in.csv
+expect_exit 1 "$tally" score customer.health --repo repo --input in.csv --output replaced.csv
+grep -q "the gate log's root entry names refs/heads/elsewhere, but the root policy governs refs/heads/main" err.txt \
+  || { cat out.txt err.txt; fail "score refuses a log replaced to name another branch"; }
+[ ! -e replaced.csv ] || fail "score wrote an output from the branch a replaced log names"
 
 # 3. The log ref pointed at the governed branch itself.
 git -C repo update-ref refs/tally/log main
