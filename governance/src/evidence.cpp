@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "tally/compiler/ir_compare.h"
 #include "tally/runtime/csv_reader.h"
 #include "tally/runtime/runtime.h"
 #include "tally/runtime/test_runner.h"
@@ -294,28 +295,43 @@ BehaviourOracle MakeEvidenceOracle(const FileMap& before, const FileMap& after) 
     std::optional<CompiledTree> a, b;
   };
   auto state = std::make_shared<State>(State{before, after, std::nullopt, std::nullopt});
-  return [state](const DefinitionOutline& old_def, const DefinitionOutline& new_def,
-                 std::vector<std::string>* differences) -> std::optional<bool> {
+  return [state](const DefinitionOutline& old_def, const DefinitionOutline& new_def) {
+    BehaviourEvidence e;
     if (!state->a) state->a = CompileTree(state->before);
     if (!state->b) state->b = CompileTree(state->after);
-    if (!state->a->library || !state->b->library) return std::nullopt;
+    if (!state->a->library || !state->b->library) {
+      e.why_not_compared = std::string(!state->a->library ? "the base" : "the change") + " does not compile";
+      return e;
+    }
+    const ir::Program* pa = state->a->library->Find(old_def.name);
+    const ir::Program* pb = state->b->library->Find(new_def.name);
+    if (!pa || !pb) {
+      e.why_not_compared = new_def.name + " is not compiled on both sides";
+      return e;
+    }
+    // The proof: the diff of the normalised IR.
+    e.compared = true;
+    e.structural = ir::CompareComputations(*pa, *pb);
+    // The sample: it can show a difference, never prove there is none.
     FileMap reference = ReferenceData(state->after);
     Backtest bt = RunBacktest(*state->a->library, *state->b->library, new_def.name, reference);
     if (!bt.ran) {
-      if (differences) differences->push_back("no behavioural evidence: " + bt.why_not);
-      return std::nullopt;
+      e.why_not_sampled = bt.why_not;
+      return e;
     }
-    if (differences) {
-      for (const auto& s : bt.outputs)
-        if (s.rows_changed > 0)
-          differences->push_back("output " + s.output + " changes on " + std::to_string(s.rows_changed) + " of " +
-                                 std::to_string(bt.rows) + " evidence rows");
-      int64_t verdicts = 0;
-      for (const auto& src : bt.sources) verdicts += src.rejected_before != src.rejected_after;
-      if (verdicts) differences->push_back("rows rejected differ between the versions");
-    }
-    (void)old_def;
-    return bt.rows_changed == 0;
+    e.sampled = true;
+    e.sample_rows = bt.rows;
+    for (const auto& s : bt.outputs)
+      if (s.rows_changed > 0)
+        e.sample_differences.push_back("output " + s.output + " changes on " + std::to_string(s.rows_changed) + " of " +
+                                       std::to_string(bt.rows) + " evidence rows");
+    int64_t verdicts = 0;
+    for (const auto& src : bt.sources) verdicts += src.rejected_before != src.rejected_after;
+    if (verdicts) e.sample_differences.push_back("rows rejected differ between the versions on the evidence");
+    if (e.sample_differences.empty() && bt.rows_changed > 0)
+      e.sample_differences.push_back(std::to_string(bt.rows_changed) + " of " + std::to_string(bt.rows) +
+                                     " evidence rows change");
+    return e;
   };
 }
 

@@ -3,6 +3,9 @@
 #include <cstring>
 #include <mutex>
 
+#include "tally/governance/paths.h"
+#include "tree_entries.h"
+
 namespace tally::governance::git {
 
 void EnsureInit() {
@@ -104,65 +107,105 @@ Status Repo::MoveRef(const std::string& name, const git_oid& expected, const git
 Result<CommitPtr> Repo::Commit(const git_oid& id) const {
   git_commit* c = nullptr;
   if (git_commit_lookup(&c, repo_.get(), &id) != 0) return LastError("reading commit " + ToHex(id));
+  // Remembered so that a malformed tree is reported under the commit that holds it.
+  commit_of_tree_.emplace(ToHex(*git_commit_tree_id(c)), ToHex(id));
   return CommitPtr(c);
 }
 
 Result<TreePtr> Repo::Tree(const git_oid& id) const {
   git_tree* t = nullptr;
-  if (git_tree_lookup(&t, repo_.get(), &id) != 0) return LastError("reading tree " + ToHex(id));
+  if (int rc = git_tree_lookup(&t, repo_.get(), &id); rc != 0) {
+    Error e = LastError("reading " + Describe(id), rc);
+    // libgit2 refuses some malformed trees itself (an empty name): say which rule, as the walk does.
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (auto data = ReadObject(id, &type); data && type == GIT_OBJECT_TREE)
+      if (auto parsed = ParseTreeObject(*data); !parsed)
+        return Error{Describe(id) + ": malformed tree at the root: " + parsed.error().message};
+    return e;
+  }
   return TreePtr(t);
 }
 
+std::string Repo::Describe(const git_oid& tree) const {
+  auto it = commit_of_tree_.find(ToHex(tree));
+  if (it != commit_of_tree_.end()) return "commit " + it->second + " (tree " + ToHex(tree) + ")";
+  return "tree " + ToHex(tree);
+}
+
+Status Repo::WalkTree(const git_tree* tree, FileMap* files) const {
+  const git_oid root = *git_tree_id(tree);
+  if (!files && checked_trees_.count(ToHex(root))) return Status::Ok();
+  const std::string where = Describe(root);
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo_.get()) != 0) return LastError("opening the object database");
+  std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>> odb(raw_odb);
+  // Iterative (a deep tree cannot exhaust the stack); every entry counts, so a tree that
+  // names one subtree many times cannot make the walk explode.
+  std::vector<std::pair<git_oid, std::string>> pending = {{root, ""}};
+  int64_t entries = 0, bytes = 0;
+  while (!pending.empty()) {
+    auto [id, dir] = pending.back();
+    pending.pop_back();
+    git_object_t type = GIT_OBJECT_INVALID;
+    auto data = ReadObject(id, &type);
+    if (!data) return Error{where + ": cannot read the tree of " + (dir.empty() ? "the root" : "'" + dir + "'") + ": " + data.error().message};
+    if (type != GIT_OBJECT_TREE) return Error{where + ": '" + dir + "' is not a tree object"};
+    auto parsed = ParseTreeObject(*data);
+    if (!parsed) return Error{where + ": malformed tree " + (dir.empty() ? "at the root" : "'" + dir + "'") + ": " + parsed.error().message};
+    for (const TreeEntry& e : *parsed) {
+      const std::string path = dir + e.name;
+      if (++entries > kMaxTreeEntries)
+        return Error{where + ": the tree has more than " + std::to_string(kMaxTreeEntries) + " entries"};
+      if (Status st = CheckRepoPath(path); !st.ok()) return Error{where + ": " + st.message()};
+      size_t size = 0;
+      git_object_t actual = GIT_OBJECT_INVALID;
+      if (int rc = git_odb_read_header(&size, &actual, odb.get(), &e.id); rc != 0)
+        return Error{where + ": '" + path + "' names object " + ToHex(e.id) + ", which is missing"};
+      if (actual != (e.is_tree ? GIT_OBJECT_TREE : GIT_OBJECT_BLOB))
+        return Error{where + ": '" + path + "' has mode " + e.mode + " but names a " + git_object_type2string(actual) +
+                     " object"};
+      if (static_cast<int64_t>(size) > kMaxBlobBytes)
+        return Error{where + ": '" + path + "' is larger than " + std::to_string(kMaxBlobBytes >> 20) + " MiB"};
+      if (e.is_tree) {
+        pending.push_back({e.id, path + "/"});
+        continue;
+      }
+      if (!files) continue;
+      bytes += static_cast<int64_t>(size);
+      if (bytes > kMaxTreeBytes)
+        return Error{where + ": the files of the tree exceed " + std::to_string(kMaxTreeBytes >> 20) + " MiB"};
+      auto content = ReadObject(e.id, nullptr);
+      if (!content) return Error{where + ": cannot read '" + path + "': " + content.error().message};
+      (*files)[path] = std::move(*content);
+    }
+  }
+  checked_trees_.insert(ToHex(root));
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> Repo::ReadFile(const git_tree* tree, const std::string& path) const {
+  // The whole tree is checked first: a file is read only from a tree git itself would accept.
+  RETURN_IF_ERROR(WalkTree(tree, nullptr));
   git_tree_entry* entry = nullptr;
   int rc = git_tree_entry_bypath(&entry, tree, path.c_str());
   if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
   if (rc != 0) return LastError("reading " + path);
   std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> owned(entry);
   if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return Error{path + " is not a file"};
-  git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, repo_.get(), git_tree_entry_id(entry)) != 0) return LastError("reading " + path);
-  BlobPtr b(blob);
-  return std::optional<std::string>(std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
-                                                static_cast<size_t>(git_blob_rawsize(blob))));
+  git_object_t type = GIT_OBJECT_INVALID;
+  auto content = ReadObject(*git_tree_entry_id(entry), &type);
+  if (!content) return content.error();
+  if (type != GIT_OBJECT_BLOB) return Error{path + " is not a file"};
+  return std::optional<std::string>(std::move(*content));
 }
-
-namespace {
-struct WalkState {
-  git_repository* repo;
-  std::string prefix;
-  FileMap* out;
-  std::string error;
-};
-
-int CollectBlob(const char* root, const git_tree_entry* entry, void* payload) {
-  auto* st = static_cast<WalkState*>(payload);
-  std::string path = std::string(root) + git_tree_entry_name(entry);
-  if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
-    // Skip subtrees that cannot contain the prefix.
-    std::string dir = path + "/";
-    if (!st->prefix.empty() && st->prefix.rfind(dir, 0) != 0 && dir.rfind(st->prefix, 0) != 0) return 1;
-    return 0;
-  }
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
-  if (!st->prefix.empty() && path.rfind(st->prefix, 0) != 0) return 0;
-  git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, st->repo, git_tree_entry_id(entry)) != 0) {
-    st->error = "cannot read " + path;
-    return -1;
-  }
-  (*st->out)[path] = std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
-                                 static_cast<size_t>(git_blob_rawsize(blob)));
-  git_blob_free(blob);
-  return 0;
-}
-}  // namespace
 
 Result<FileMap> Repo::ReadFiles(const git_tree* tree, const std::string& prefix) const {
+  FileMap all;
+  RETURN_IF_ERROR(WalkTree(tree, &all));
+  if (prefix.empty()) return all;
   FileMap out;
-  WalkState st{repo_.get(), prefix, &out, {}};
-  if (git_tree_walk(tree, GIT_TREEWALK_PRE, CollectBlob, &st) != 0)
-    return st.error.empty() ? LastError("reading a tree") : Error{st.error};
+  for (auto& [path, content] : all)
+    if (path.rfind(prefix, 0) == 0) out[path] = std::move(content);
   return out;
 }
 

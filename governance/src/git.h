@@ -5,9 +5,11 @@
 
 #include <git2.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,10 +65,19 @@ class Repo {
 
   Result<CommitPtr> Commit(const git_oid& id) const;
   Result<TreePtr> Tree(const git_oid& id) const;
+  // Both reads first check the whole of `tree` as strictly as `git fsck` and more
+  // (tree_entries.h): every tree object well formed, every path CheckRepoPath's, every entry
+  // of the kind its mode says, at most kMaxTreeEntries entries, no file over kMaxBlobBytes.
+  // A malformed tree is an error naming the commit it was read through (Commit()), the path
+  // and the rule, so Tally never reads a file that `git show COMMIT:PATH` would not show.
   // The content of `path` in `tree`, nullopt when absent (an error when it is not a blob).
   Result<std::optional<std::string>> ReadFile(const git_tree* tree, const std::string& path) const;
-  // Every blob under `prefix` ("" for all) in `tree`, keyed by full path.
+  // Every blob under `prefix` ("" for all) in `tree`, keyed by full path (at most
+  // kMaxTreeBytes in all).
   Result<FileMap> ReadFiles(const git_tree* tree, const std::string& prefix) const;
+  static constexpr int64_t kMaxTreeEntries = 100000;
+  static constexpr int64_t kMaxBlobBytes = int64_t{64} << 20;
+  static constexpr int64_t kMaxTreeBytes = int64_t{512} << 20;
 
   // A tree holding exactly `files` (paths must already be validated).
   Result<git_oid> WriteTree(const FileMap& files) const;
@@ -92,7 +103,13 @@ class Repo {
 
  private:
   explicit Repo(git_repository* r) : repo_(r) {}
+  // Checks `tree` (see ReadFile); with `files`, also collects every blob.
+  Status WalkTree(const git_tree* tree, FileMap* files) const;
+  // "commit C (tree T)" when the tree was reached through Commit(), else "tree T".
+  std::string Describe(const git_oid& tree) const;
   RepoPtr repo_;
+  mutable std::map<std::string, std::string> commit_of_tree_;  // tree id -> a commit holding it
+  mutable std::set<std::string> checked_trees_;                // trees that passed the check
 };
 
 // Helpers on commits.

@@ -38,20 +38,6 @@ bool Same(const Members& a, const Members& b) {
   return true;
 }
 
-// True when `after` is `before` with whole `input`/`output` declarations inserted: names
-// are unique, so such declarations cannot change what existing outputs compute.
-bool OnlyAddedDeclarations(const Members& before, const Members& after) {
-  size_t i = 0;
-  for (const auto* m : after) {
-    if (i < before.size() && before[i]->text == m->text) {
-      ++i;
-      continue;
-    }
-    if (m->kind != "input" && m->kind != "output") return false;
-  }
-  return i == before.size();
-}
-
 std::vector<InterfaceItem> Items(const std::vector<FieldOutline>& fields) {
   std::vector<InterfaceItem> out;
   for (const auto& f : fields)
@@ -73,10 +59,12 @@ Interface ReadInterface(const DefinitionOutline& d) {
 VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOutline& after,
                             const BehaviourOracle& oracle) {
   VersionVerdict v;
-  auto raise = [&](Bump b, std::string why) {
+  // Every finding can only raise the class; each reason names the class it implies.
+  auto raise = [&](Bump b, const std::string& why) {
     v.required = std::max(v.required, b);
-    v.reasons.push_back(std::move(why));
+    v.reasons.push_back(why + " (" + BumpName(b) + ")");
   };
+  auto note = [&](const std::string& what) { v.reasons.push_back("note: " + what); };
   Interface a = ReadInterface(before), b = ReadInterface(after);
 
   if (before.kind != after.kind) raise(Bump::kMajor, "kind changes from " + before.kind + " to " + after.kind);
@@ -112,17 +100,26 @@ VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOut
     raise(Bump::kPatch, "only tests change");
     return v;
   }
-  if (OnlyAddedDeclarations(WithoutTests(na), WithoutTests(nb))) {
-    if (v.required == Bump::kNone) raise(Bump::kPatch, "only tests change");
+  // The computation's text changed. The structure of the normalised IR is the floor: only a
+  // proof keeps existing outputs unchanged; sampled evidence can only raise the class.
+  if (!oracle) {
+    raise(Bump::kMajor, "the computation changes and the versions were not compared");
     return v;
   }
-  // The computation changed: do existing outputs keep their values on the evidence?
-  std::vector<std::string> differences;
-  std::optional<bool> same = oracle ? oracle(before, after, &differences) : std::nullopt;
-  for (auto& d : differences) v.reasons.push_back(d);
-  if (!same) raise(Bump::kMajor, "the computation changes and no evidence shows existing outputs unchanged");
-  else if (!*same) raise(Bump::kMajor, "existing outputs change value on the evidence");
-  else raise(Bump::kPatch, "the computation changes but every existing output is identical on the evidence");
+  BehaviourEvidence e = oracle(before, after);
+  if (!e.compared) {
+    raise(Bump::kMajor, "the computation changes and the versions cannot be compared (" + e.why_not_compared + ")");
+  } else if (!e.structural.empty()) {
+    for (const auto& s : e.structural) raise(Bump::kMajor, s);
+  } else {
+    raise(Bump::kPatch, "the text of the computation changes, but the normalised IR of both versions is the same for "
+                        "every existing output and every require: proven, not sampled");
+  }
+  for (const auto& d : e.sample_differences) raise(Bump::kMajor, d);
+  if (e.sampled && e.sample_differences.empty())
+    note("no difference on " + std::to_string(e.sample_rows) + " evidence rows (sampling raises the class, never lowers it)");
+  else if (!e.sampled && !e.why_not_sampled.empty())
+    note("no behavioural evidence: " + e.why_not_sampled);
   return v;
 }
 

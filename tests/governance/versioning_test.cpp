@@ -32,14 +32,31 @@ std::string With(std::string text, const std::string& from, const std::string& t
   return text;
 }
 
-BehaviourOracle Says(std::optional<bool> same) {
-  return [same](const DefinitionOutline&, const DefinitionOutline&, std::vector<std::string>*) { return same; };
+// The gate's own oracle over two one-file trees: the IR diff, then the backtest.
+BehaviourOracle Real(const std::string& before, const std::string& after) {
+  return MakeEvidenceOracle({{"metrics/f.tally", before}}, {{"metrics/f.tally", after}});
+}
+
+VersionVerdict Verdict(const std::string& before, const std::string& after) {
+  return RequiredBump(Def(before), Def(after), Real(before, after));
+}
+
+// An oracle that reports what it is told, to test how RequiredBump weighs the sources.
+BehaviourOracle Says(bool compared, std::vector<std::string> structural, std::vector<std::string> sampled) {
+  return [=](const DefinitionOutline&, const DefinitionOutline&) {
+    BehaviourEvidence e;
+    e.compared = compared;
+    e.why_not_compared = "stub";
+    e.structural = structural;
+    e.sampled = true;
+    e.sample_rows = 10;
+    e.sample_differences = sampled;
+    return e;
+  };
 }
 
 TEST(VersioningTest, InterfaceChanges) {
-  auto bump = [](const std::string& after, std::optional<bool> same = true) {
-    return RequiredBump(Def(kBase), Def(after), Says(same)).required;
-  };
+  auto bump = [](const std::string& after) { return Verdict(kBase, after).required; };
   EXPECT_EQ(bump(kBase), Bump::kNone);
   EXPECT_EQ(bump(With(kBase, "owner cx", "owner cx // the CX council")), Bump::kPatch);
   EXPECT_EQ(bump(With(kBase, "  output score", "  output extra : int = logins\n  output score")), Bump::kMinor);
@@ -48,11 +65,27 @@ TEST(VersioningTest, InterfaceChanges) {
   EXPECT_EQ(bump(With(kBase, "score : float", "score : int")), Bump::kMajor);
   EXPECT_EQ(bump(With(kBase, "output score", "output points")), Bump::kMajor);
   EXPECT_EQ(bump(With(kBase, "key account_id", "key logins")), Bump::kMajor);
-  // A rewritten formula: patch only when the evidence shows the same outputs.
+  // A rewritten formula: a patch when the normalised IR proves it the same.
+  EXPECT_EQ(bump(With(kBase, "0.5 * logins", "logins * 0.5")), Bump::kPatch);
+  EXPECT_EQ(bump(With(kBase, "0.5 * logins", "0.6 * logins")), Bump::kMajor);
+}
+
+TEST(VersioningTest, EvidenceRaisesTheClassAndNeverLowersIt) {
   std::string rewritten = With(kBase, "0.5 * logins", "logins * 0.5");
-  EXPECT_EQ(bump(rewritten, true), Bump::kPatch);
-  EXPECT_EQ(bump(rewritten, false), Bump::kMajor);
-  EXPECT_EQ(bump(rewritten, std::nullopt), Bump::kMajor);
+  auto bump = [&](const BehaviourOracle& oracle) { return RequiredBump(Def(kBase), Def(rewritten), oracle); };
+  // Proven the same, and no sampled row differs: a patch.
+  EXPECT_EQ(bump(Says(true, {}, {})).required, Bump::kPatch);
+  // Proven the same by structure, but a sampled row differs: the sample raises it.
+  VersionVerdict raised = bump(Says(true, {}, {"output score changes on 1 of 10 evidence rows"}));
+  EXPECT_EQ(raised.required, Bump::kMajor);
+  EXPECT_NE(::testing::PrintToString(raised.reasons).find("output score changes on 1 of 10 evidence rows (major)"), std::string::npos);
+  // Not proven: no amount of agreeing samples makes it a patch.
+  VersionVerdict unproven = bump(Says(true, {"output score: its normalised computation differs"}, {}));
+  EXPECT_EQ(unproven.required, Bump::kMajor);
+  EXPECT_NE(::testing::PrintToString(unproven.reasons).find("note: no difference on 10 evidence rows"), std::string::npos);
+  // Not comparable (a side does not compile): major.
+  EXPECT_EQ(bump(Says(false, {}, {})).required, Bump::kMajor);
+  EXPECT_EQ(bump(nullptr).required, Bump::kMajor);
 }
 
 TEST(VersioningTest, DeclaredBumps) {
@@ -205,7 +238,7 @@ TEST(OutlineReadingTest, EscapedQuoteDoesNotEndTheString) {
   // comment and called a changed string literal "only comments change" (a patch).
   std::string before = With(kBase, "  output score", "  output label : string = \"x\\\" // y\"\n  output score");
   std::string after = With(kBase, "  output score", "  output label : string = \"x\\\" // z\"\n  output score");
-  VersionVerdict v = RequiredBump(Def(before), Def(after), Says(false));
+  VersionVerdict v = Verdict(before, after);
   EXPECT_EQ(v.required, Bump::kMajor);
   EXPECT_EQ(ReadInterface(Def(after)).outputs.size(), 2u);
 }
@@ -214,7 +247,7 @@ TEST(OutlineReadingTest, ACommentInsideAMemberChangesNothing) {
   // Comments are the lexer's to find: one inside a multi-line output is not part of it.
   std::string before = With(kBase, "0.5 * logins", "0.5 * // half a point\n      logins");
   std::string after = With(kBase, "0.5 * logins", "0.5 * // half a point per login\n      logins");
-  VersionVerdict v = RequiredBump(Def(before), Def(after), Says(std::nullopt));
+  VersionVerdict v = RequiredBump(Def(before), Def(after), Says(false, {}, {"never asked"}));
   EXPECT_EQ(v.required, Bump::kPatch);
   EXPECT_TRUE(DiffDeclarations(Def(before), Def(after)).empty());
   EXPECT_TRUE(DiffDeclarations(Def(kBase), Def(after)).empty());

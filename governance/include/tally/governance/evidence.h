@@ -2,8 +2,9 @@
 // and runs old and new over the same rows — the repository's reference data
 // (metrics/reference/*.csv, matched to inputs by column name) and generated inputs (a fixed
 // seed, so every run sees the same rows) — comparing every output both versions share.
-// Scores only: a metric's change has no behavioural evidence yet and is classed by its
-// interface and text alone (conservatively).
+// Scores only: a metric's change has no sampled evidence yet. The oracle for RequiredBump
+// also diffs the normalised IR of both versions (compiler/ir_compare.h): that is the proof;
+// the samples can only add differences.
 #pragma once
 
 #include <cstdint>
@@ -62,7 +63,8 @@ Backtest RunBacktest(const Library& before, const Library& after, const std::str
 // The reference CSVs of a tree: metrics/reference/*.csv.
 FileMap ReferenceData(const FileMap& files);
 
-// An oracle for RequiredBump over the definitions of `before` and `after`.
+// An oracle for RequiredBump over the definitions of `before` and `after`: the IR diff of
+// each changed definition and its backtest.
 BehaviourOracle MakeEvidenceOracle(const FileMap& before, const FileMap& after);
 
 // Compile errors and failing tests of the definitions in `files`: what the gate refuses.

@@ -1,16 +1,19 @@
 // The smallest truthful version bump for a changed definition (PRODUCT.md, "Score versions").
 //
-//   patch  interface unchanged and every output identical on all evidence
+//   patch  interface unchanged and every output identical
 //   minor  only additions that leave existing outputs unchanged (new output, new nullable input)
 //   major  an output changes value or type, is removed or renamed; a required input is added;
 //          the key changes
 //
-// Two levels of evidence: the interface (inputs, outputs, types, key), read from the
-// definition's outline (the compiler's parse, compiler/outline.h); and behaviour (do existing outputs keep their values?), which needs the
-// compiler and data. Without behavioural evidence a changed computation is classed major:
-// the gate never assumes two formulas agree.
+// Three sources, each of which can only raise the class: the interface (inputs, outputs,
+// types, key), read from the definition's outline (the compiler's parse, compiler/outline.h);
+// the structure of the change — the diff of the normalised IR of both versions
+// (compiler/ir_compare.h), which is the floor: a changed computation is major unless the IR
+// proves every existing output unchanged; and behavioural evidence (backtests on reference
+// and generated rows), which can show a difference but never prove there is none.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,15 +38,30 @@ struct Interface {
 // The declared inputs, outputs, key and grouping of a definition.
 Interface ReadInterface(const DefinitionOutline& definition);
 
-// Answers "does every existing output keep its value on all evidence?" for a pair of
-// definition versions; nullopt when it cannot tell (no compiler, a side does not compile).
-// `differences` gets human lines ("score: 14 of 60 reference rows change").
-using BehaviourOracle = std::function<std::optional<bool>(
-    const DefinitionOutline& before, const DefinitionOutline& after, std::vector<std::string>* differences)>;
+// What the compiler and the data say about a changed computation of one definition.
+struct BehaviourEvidence {
+  // The proof: both versions compiled and their normalised IR compared. `structural` lists
+  // what may change (empty when compared: every existing output and every row's verdict is
+  // proven unchanged).
+  bool compared = false;
+  std::vector<std::string> structural;
+  std::string why_not_compared;
+  // Sampling, which can only raise the class: `sample_differences` are the outputs and
+  // verdicts that differed on the evidence rows ("output score changes on 14 of 60 evidence
+  // rows"); `sampled` is false when no rows applied (`why_not_sampled`).
+  bool sampled = false;
+  int64_t sample_rows = 0;
+  std::vector<std::string> sample_differences;
+  std::string why_not_sampled;
+};
+using BehaviourOracle = std::function<BehaviourEvidence(const DefinitionOutline& before, const DefinitionOutline& after)>;
 
 struct VersionVerdict {
   Bump required = Bump::kNone;
-  std::vector<std::string> reasons;   // why this bump: one line per finding
+  // Why this bump: one line per finding, each ending with the class it implies
+  // ("output score is removed or renamed (major)"), or starting with "note: " for facts
+  // that raise nothing.
+  std::vector<std::string> reasons;
 };
 
 // `before` and `after` are the same definition at the base and in the change.
