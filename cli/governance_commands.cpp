@@ -107,6 +107,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     auto o = std::make_shared<governance::TraceOptions>();
     cmd->add_option("output", o->output, "The score file (its record is OUTPUT.lineage.json)")->required();
     cmd->add_option("--input", o->input, "The input it was scored from, to recompute and compare");
+    cmd->add_option("--trusted-key", o->trusted_keys, "A public key file whose signatures on records are trusted (besides the policy's keys)");
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
       o->repo = RepositoryOf(global);

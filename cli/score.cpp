@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "definitions_source.h"
 #include "jit.h"
+#include "tally/governance/record_signing.h"
 #include "tally/runtime/score_source.h"
 
 namespace tally::cli {
@@ -30,6 +31,7 @@ struct ScoreArgs {
   bool no_lineage = false;
   bool allow_all_rejected = false;
   std::string progress = "auto";
+  std::string sign_key;
 };
 
 // CLI11 reads "" as 0 and "-1" as a number; a count must be written out, digits only, and fit.
@@ -90,6 +92,14 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     facts.approvers = source->approvers;
     facts.mappings = options.mappings;
     if (args.engine == "jit") AddJitTargetFacts(facts);
+    if (!args.sign_key.empty()) {
+      auto signer = governance::LoadLineageSigner(args.sign_key);
+      if (!signer) {
+        std::fprintf(stderr, "tally: --sign-key: %s\n", signer.error().message.c_str());
+        return 1;
+      }
+      facts.sign = *signer;
+    }
     options.lineage = facts;
   }
   KernelFactory factory = args.engine == "jit" ? JitKernelFactory(args.cache_dir) : KernelFactory{};
@@ -145,7 +155,9 @@ void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--cache-dir", args->cache_dir, "Kernel cache (default: $XDG_CACHE_HOME/tally)");
   cmd->add_option("--progress", args->progress, "auto (on a terminal), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_flag("--no-lineage", args->no_lineage, "Do not write OUT.csv.lineage.json");
+  auto* no_lineage = cmd->add_flag("--no-lineage", args->no_lineage, "Do not write OUT.csv.lineage.json");
+  cmd->add_option("--sign-key", args->sign_key, "Sign the lineage record with this SSH ed25519 private key (tally trace names the signer)")
+      ->excludes(no_lineage);
   cmd->add_flag("--json", global.json, "Print the run summary as JSON");
   cmd->callback([&global, &exit_code, args] { exit_code = Run(global, *args); });
 }

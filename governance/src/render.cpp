@@ -305,6 +305,8 @@ std::string RenderText(const TraceResult& r) {
   std::string text = "trace " + r.output + " (" + r.definition + " " + r.version + ", " +
                      (r.governed ? "commit " + Short(r.commit) : std::string("ungoverned")) + ")\n";
   for (const auto& c : r.checks) text += std::string(c.ok ? "  ok    " : "  FAIL  ") + c.what + ": " + c.detail + "\n";
+  if (!r.unverified.empty()) text += "  not verified:\n";
+  for (const auto& u : r.unverified) text += "    - " + u + "\n";
   return text + (r.ok ? "trace: every check passed\n" : "trace: FAILED\n");
 }
 std::string RenderJson(const TraceResult& r) {
@@ -316,6 +318,8 @@ std::string RenderJson(const TraceResult& r) {
   j["commit"] = r.commit;
   j["checks"] = json::array();
   for (const auto& c : r.checks) j["checks"].push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
+  j["signed_by"] = r.signed_by.empty() ? json(nullptr) : json(r.signed_by);
+  j["unverified"] = r.unverified;
   return Pretty(j);
 }
 

@@ -15,6 +15,31 @@ using Json = nlohmann::ordered_json;
 
 std::string LineagePath(const std::string& output_path) { return output_path + ".lineage.json"; }
 
+std::optional<int64_t> ParseUtc(std::string_view text) {
+  // Exactly "YYYY-MM-DDTHH:MM:SSZ"; the round trip through FormatUtc refuses "2026-13-45".
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (size_t i = 0; i < kShape.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return std::nullopt;
+  }
+  auto number = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  std::tm tm {};
+  tm.tm_year = number(0, 4) - 1900;
+  tm.tm_mon = number(5, 2) - 1;
+  tm.tm_mday = number(8, 2);
+  tm.tm_hour = number(11, 2);
+  tm.tm_min = number(14, 2);
+  tm.tm_sec = number(17, 2);
+  const int64_t seconds = static_cast<int64_t>(timegm(&tm));
+  if (FormatUtc(seconds) != text) return std::nullopt;
+  return seconds;
+}
+
 std::string FormatUtc(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm {};
@@ -158,6 +183,7 @@ std::string LineageJson(const LineageRecord& r) {
   j["expires_after_seconds"] =
       r.expires_after_seconds ? Json(*r.expires_after_seconds) : Json(nullptr);
   j["valid_until"] = OrNull(r.valid_until);
+  j["signature"] = OrNull(r.signature);
   return DumpJson(j, 2) + "\n";
 }
 
@@ -248,6 +274,12 @@ class FieldReader {
   const std::string& source_;
 };
 
+// Records written before signing existed have no "signature": they read as unsigned.
+Status ReadSignature(const Json& j, const FieldReader& f, LineageRecord& r) {
+  if (!j.contains("signature")) return Status::Ok();
+  return f.String(j, "", "signature", r.signature, true);
+}
+
 Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
   if (!j.is_object()) return f.Bad("", "not a JSON object");
   std::string format;
@@ -306,6 +338,7 @@ Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
     r.expires_after_seconds = seconds;
   }
   RETURN_IF_ERROR(f.String(j, "", "valid_until", r.valid_until, true));
+  RETURN_IF_ERROR(ReadSignature(j, f, r));
   return r;
 }
 
@@ -323,6 +356,55 @@ Result<LineageRecord> ParseLineageRecord(std::string_view text, const std::strin
   }
   // Every access in ParseRecord is checked first; Guarded is for allocation failures.
   return Guarded([&] { return ParseRecord(j, fields); });
+}
+
+// ---- signing and comparing ------------------------------------------------------------
+
+std::string LineageSigningBytes(const LineageRecord& record) {
+  LineageRecord unsigned_record = record;
+  unsigned_record.signature.clear();
+  return LineageJson(unsigned_record);
+}
+
+Result<std::string> SignedLineageJson(LineageRecord record, const LineageSigner& sign) {
+  if (sign) {
+    ASSIGN_OR_RETURN(record.signature, sign(LineageSigningBytes(record)));
+  }
+  return LineageJson(record);
+}
+
+namespace {
+
+void CompareJson(const Json& recorded, const Json& derived, const std::string& field,
+                 std::vector<LineageDifference>& out) {
+  if (recorded.is_object() && derived.is_object()) {
+    for (const auto& [key, value] : recorded.items()) {
+      const std::string name = field.empty() ? key : field + "." + key;
+      auto other = derived.find(key);
+      if (other == derived.end()) {
+        out.push_back({name, DumpJson(value, -1), "absent"});
+      } else {
+        CompareJson(value, *other, name, out);
+      }
+    }
+    for (const auto& [key, value] : derived.items()) {
+      if (!recorded.contains(key)) out.push_back({field.empty() ? key : field + "." + key, "absent", DumpJson(value, -1)});
+    }
+    return;
+  }
+  if (recorded != derived) out.push_back({field, DumpJson(recorded, -1), DumpJson(derived, -1)});
+}
+
+}  // namespace
+
+std::vector<LineageDifference> CompareLineageRecords(const LineageRecord& recorded,
+                                                     const LineageRecord& derived) {
+  // Through the JSON both are written as, so the field names are the record's own.
+  const std::string a = LineageJson(recorded);
+  const std::string b = LineageJson(derived);
+  std::vector<LineageDifference> out;
+  CompareJson(Json::parse(a, nullptr, false), Json::parse(b, nullptr, false), "", out);
+  return out;
 }
 
 Result<LineageRecord> ReadLineageRecord(const std::string& path) {

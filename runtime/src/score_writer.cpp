@@ -139,8 +139,9 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
     LineageFacts facts = *options_.lineage;
     if (facts.mappings.empty()) facts.mappings = options_.mappings;
     if (facts.tally_version.empty()) facts.tally_version = TALLY_VERSION;
+    ASSIGN_OR_RETURN(std::string text, SignedLineageJson(MakeLineageRecord(*options_.program, facts, s_), facts.sign));
     ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(s_.lineage_path));
-    RETURN_IF_ERROR(file.Write(LineageJson(MakeLineageRecord(*options_.program, facts, s_))));
+    RETURN_IF_ERROR(file.Write(text));
     record.emplace(std::move(file));
   }
   // Every fsync and check first, the renames last: output, rejects, lineage record.

@@ -84,7 +84,7 @@ TEST(LineageRecord, KeysInTheDocumentedOrder) {
                       "column_mappings", "input", "output", "rejects", "rows_read", "rows_scored",
                       "rows_rejected", "engine", "tally_version", "llvm_version", "target_triple",
                       "target_cpu", "target_features", "run_at", "expires_after_seconds",
-                      "valid_until"}));
+                      "valid_until", "signature"}));
   EXPECT_EQ(j["format"], "tally-lineage/1");
 }
 
@@ -138,6 +138,94 @@ TEST(LineageRecord, ReadLineageRecordFromAFile) {
   auto read = ReadLineageRecord(path);
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_EQ(*read, Sample());
+}
+
+TEST(LineageRecord, SignatureReadsBackAndAnOlderRecordIsUnsigned) {
+  LineageRecord r = Sample();
+  r.signature = "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n";
+  auto read = ParseLineageRecord(LineageJson(r), "x");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->signature, r.signature);
+  auto j = nlohmann::ordered_json::parse(LineageJson(r));
+  j.erase("signature");
+  auto older = ParseLineageRecord(j.dump(), "x");
+  ASSERT_TRUE(older.ok()) << older.error().message;
+  EXPECT_EQ(older->signature, "");
+  j["signature"] = 7;
+  auto bad = ParseLineageRecord(j.dump(), "x");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "x: not a lineage record: field \"signature\" is not a string or null");
+}
+
+// The signer sees exactly the record written with a null signature, and a reader gets the
+// same bytes back from the file whatever its layout.
+TEST(LineageRecord, SignedRecordsSignTheirCanonicalBytes) {
+  std::string seen;
+  LineageSigner sign = [&](std::string_view canonical) -> Result<std::string> {
+    seen = std::string(canonical);
+    return std::string("SIG");
+  };
+  auto text = SignedLineageJson(Sample(), sign);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_EQ(seen, LineageJson(Sample()));  // Sample() has no signature: null in its JSON
+  auto read = ParseLineageRecord(*text, "x");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->signature, "SIG");
+  EXPECT_EQ(LineageSigningBytes(*read), seen);
+  auto compact = ParseLineageRecord(nlohmann::ordered_json::parse(*text).dump(), "x");
+  ASSERT_TRUE(compact.ok()) << compact.error().message;
+  EXPECT_EQ(LineageSigningBytes(*compact), seen);
+  // No signer: unsigned; a signer that fails fails the write.
+  auto plain = SignedLineageJson(Sample(), LineageSigner{});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, LineageJson(Sample()));
+  auto failed = SignedLineageJson(Sample(), [](std::string_view) -> Result<std::string> { return Error{"no key"}; });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message, "no key");
+}
+
+TEST(LineageRecord, CompareNamesEveryFieldThatDiffers) {
+  LineageRecord recorded = Sample();
+  EXPECT_TRUE(CompareLineageRecords(recorded, Sample()).empty());
+  recorded.approvers = {"mallory"};
+  recorded.params[0].second = 0.9;
+  recorded.regional_overrides.push_back({"apac", {{"at_risk_below", 30.0}}});
+  recorded.output_rows = 99;
+  recorded.engine = "interpreter";
+  auto diffs = CompareLineageRecords(recorded, Sample());
+  std::vector<std::string> lines;
+  for (const auto& d : diffs) lines.push_back(d.field + ": " + d.recorded + " / " + d.derived);
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "approvers: [\"mallory\"] / [\"alice\",\"bob\"]",
+                       "params.weight: 0.9 / 0.5",
+                       "regional_overrides.apac: {\"at_risk_below\":30.0} / absent",
+                       "output.rows: 99 / 9",
+                       "engine: \"interpreter\" / \"jit\"",
+                   }));
+  // A field only the derived side has is named too.
+  auto reverse = CompareLineageRecords(Sample(), recorded);
+  ASSERT_EQ(reverse.size(), 5u);
+  EXPECT_EQ(reverse[2].field, "regional_overrides.apac");
+  EXPECT_EQ(reverse[2].recorded, "absent");
+}
+
+TEST(LineageRecord, ParseUtcIsFormatUtcsInverse) {
+  // Independently: calendar.timegm((2026, 3, 1, 12, 0, 0)) and (2024, 2, 29, 23, 59, 59).
+  EXPECT_EQ(ParseUtc("2026-03-01T12:00:00Z"), std::optional<int64_t>(1772366400));
+  EXPECT_EQ(ParseUtc("2024-02-29T23:59:59Z"), std::optional<int64_t>(1709251199));
+  for (const char* bad : {"", "2026-03-01 12:00:00Z", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z",
+                          "2026-03-01T12:00:00", "2026-03-01T12:00:00+00:00", "+026-03-01T12:00:00Z"}) {
+    EXPECT_EQ(ParseUtc(bad), std::nullopt) << bad;
+  }
+}
+
+// 1e999 would be infinity, which the writer could not write back: refused by the reader.
+TEST(LineageRecord, NonFiniteParamIsRefused) {
+  std::string text = LineageJson(Sample());
+  text.replace(text.find("\"weight\": 0.5"), 13, "\"weight\": 1e999");
+  auto r = ParseLineageRecord(text, "x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message.rfind("x: not a lineage record: not JSON: ", 0), 0u) << r.error().message;
 }
 
 }  // namespace

@@ -1,5 +1,11 @@
 // tally trace OUT.csv: verify a score file against its lineage record and the governed
 // history, and (with the input) recompute it and compare bit for bit.
+//
+// Every field trace can derive independently of the record (from the commit it names, the
+// definition at that commit, the gate's approvals of it, the policy there; with the input,
+// from a recompute) is derived and compared; any difference fails, naming the field and both
+// values. What it cannot derive is listed in TraceResult::unverified (docs/governance.md,
+// "What a lineage record proves").
 #pragma once
 
 #include <string>
@@ -13,10 +19,11 @@ namespace tally::governance {
 struct TraceOptions : RepoOptions {
   std::string output;  // the score file; its record is OUTPUT.lineage.json
   std::string input;   // optional: the input, to recompute the scores
+  std::vector<std::string> trusted_keys;  // public key files whose signatures are trusted too
 };
 
 struct TraceCheck {
-  std::string what;     // "output unchanged", "definition content", "approvals", "recompute"
+  std::string what;     // "output unchanged", "approvals", "field params.weight", "recompute", ...
   bool ok = false;
   std::string detail;
 };
@@ -28,6 +35,8 @@ struct TraceResult : Report {
   std::string commit;
   bool governed = false;
   std::vector<TraceCheck> checks;
+  std::string signed_by;                // the trusted signer of the record; empty: unsigned
+  std::vector<std::string> unverified;  // fields trace could not derive, and why
 };
 
 // The recomputation uses the reference interpreter, independently of the engine (JIT) that

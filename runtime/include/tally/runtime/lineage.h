@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@
 #include "tally/support/result.h"
 
 namespace tally::runtime {
+
+// Signs a record's canonical bytes (LineageSigningBytes) and returns an armored SSH
+// signature. The runtime knows nothing of keys: governance makes one (record_signing.h).
+using LineageSigner = std::function<Result<std::string>(std::string_view canonical)>;
 
 struct LineageFacts {
   std::string content_sha256;           // DefinitionInfo::content_sha256
@@ -37,6 +42,7 @@ struct LineageFacts {
   std::string target_features;
   std::optional<int64_t> expires_after_seconds;
   std::vector<ColumnMapping> mappings;  // --map in force
+  LineageSigner sign;                   // optional: signs the record (tally score --sign-key)
 };
 
 // A param's value as recorded (monostate: a string constant the program does not have).
@@ -79,6 +85,9 @@ struct LineageRecord {
   std::string run_at;  // UTC, "2026-03-01T12:00:00Z"
   std::optional<int64_t> expires_after_seconds;
   std::string valid_until;  // run_at + expires_after_seconds; empty when it does not expire
+  // An armored SSH signature ("tally-lineage" namespace) over LineageSigningBytes of this
+  // record, which hold the output's sha256; empty: unsigned. Absent in older records.
+  std::string signature;
   bool operator==(const LineageRecord&) const = default;
 };
 
@@ -95,6 +104,25 @@ LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& 
 // throws: bytes that are not UTF-8 (a path, say) are written as U+FFFD.
 std::string LineageJson(const LineageRecord& record);
 
+// The bytes a signature covers: LineageJson of the record with `signature` cleared. A reader
+// gets the same bytes back from a parsed record, whatever whitespace the file has.
+std::string LineageSigningBytes(const LineageRecord& record);
+
+// LineageJson of `record`, signed first by `sign` when it is set (see LineageFacts::sign).
+Result<std::string> SignedLineageJson(LineageRecord record, const LineageSigner& sign);
+
+// A field whose recorded value differs from the value derived independently (tally trace):
+// `field` is its JSON path ("params.weight", "output.rows"), the values are JSON text, or
+// "absent" when the key is missing on that side.
+struct LineageDifference {
+  std::string field;
+  std::string recorded;
+  std::string derived;
+};
+// Every field (at every depth) where the two records differ, in the record's key order.
+std::vector<LineageDifference> CompareLineageRecords(const LineageRecord& recorded,
+                                                     const LineageRecord& derived);
+
 // Reads a record back. Fails, naming `source_name` and the field, when the text is not JSON,
 // not format tally-lineage/1, or a field is missing or of the wrong type.
 Result<LineageRecord> ParseLineageRecord(std::string_view text, const std::string& source_name);
@@ -103,5 +131,7 @@ Result<LineageRecord> ReadLineageRecord(const std::string& path);
 
 // "2026-03-01T12:00:00Z" for a Unix time.
 std::string FormatUtc(int64_t unix_seconds);
+// The Unix time of "2026-03-01T12:00:00Z" (exactly FormatUtc's form), or nullopt.
+std::optional<int64_t> ParseUtc(std::string_view text);
 
 }  // namespace tally::runtime
