@@ -159,7 +159,10 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
                      std::strerror(errno));
     }
   }
-  if (record) RETURN_IF_ERROR(record->Stage(StagedLineagePath(s_.output_path, s_.output_sha256)));
+  // A record path that is a device (a link to /dev/null) is written in place: nothing to stage.
+  if (record && !record->in_place()) {
+    RETURN_IF_ERROR(record->Stage(StagedLineagePath(s_.output_path, s_.output_sha256)));
+  }
   RETURN_IF_ERROR(PublishAll({&out_->file(), rejects_ ? &*rejects_ : nullptr, record ? &*record : nullptr}));
   // Records staged by runs killed before their last rename describe no file now.
   if (regular_output) RemoveStagedLineageRecords(s_.output_path);

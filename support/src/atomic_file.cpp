@@ -217,7 +217,8 @@ Status AtomicFile::Prepare() {
 }
 
 Status AtomicFile::Stage(const std::string& staged_path) {
-  if (published_ || in_place_) return InternalError(path_ + ": staged after it was published");
+  if (in_place_) return InternalError(path_ + ": a device or pipe is written in place, not staged");
+  if (published_) return InternalError(path_ + ": staged after it was published");
   RETURN_IF_ERROR(Prepare());
   if (::rename(temp_.c_str(), staged_path.c_str()) != 0) return ErrnoError(path_);
   temp_ = staged_path;

@@ -738,5 +738,23 @@ TEST(ScoreFile, NextRunRemovesWhatKilledRunsLeft) {
   EXPECT_EQ(ReadAll(o.output_path), kExpectedOutput);
 }
 
+// A record path that is a link to a device is written in place, like a device output: there
+// is no file to stage under the output's hash (once an "internal error").
+TEST(ScoreFile, RecordLinkedToADeviceIsWrittenInPlace) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  o.lineage = LineageFacts{};
+  WriteAll(o.input_path, kInput);
+  std::filesystem::create_symlink("/dev/null", o.output_path + ".lineage.json");
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ReadAll(o.output_path), kExpectedOutput);
+  EXPECT_TRUE(std::filesystem::is_symlink(o.output_path + ".lineage.json"));
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 4u);  // input, output, rejects, the link
+}
+
 }  // namespace
 }  // namespace tally::runtime
