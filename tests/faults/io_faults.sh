@@ -16,9 +16,9 @@
 #   bash io_faults.sh TALLY SHIM SOURCE_DIR
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-tally=$1
-shim=$2
-root=$3
+tally=$(realpath "$1")
+shim=$(realpath "$2")
+root=$(realpath "$3")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -4,8 +4,8 @@
 # record intact, no temporary left. Needs `unshare -m` and mount (root); without them the
 # test reports itself skipped (exit 77, shown as "Skipped" by CTest), never passed.
 set -uo pipefail
-tally=$1
-root=$2
+tally=$(realpath "$1")
+root=$(realpath "$2")
 if [ -z "${TALLY_IN_NAMESPACE:-}" ]; then
   unshare -m true 2>/dev/null || { echo "SKIP: no private mount namespace here"; exit 77; }
   exec env TALLY_IN_NAMESPACE=1 unshare -m bash "$0" "$@"
