@@ -12,9 +12,9 @@
 #   bash kill_score.sh TALLY SHIM SOURCE_DIR      KILLS=60 SEED=9 ROWS=200000 (defaults)
 # The last line is the summary: kills, where they landed, failures (must be 0).
 set -uo pipefail
-tally=$1
-shim=$2
-root=$3
+tally=$(realpath "$1")
+shim=$(realpath "$2")
+root=$(realpath "$3")
 KILLS=${KILLS:-60}
 SEED=${SEED:-9}
 ROWS=${ROWS:-200000}
@@ -84,7 +84,7 @@ for ((i = 1; i <= KILLS; i++)); do
     pid=$!
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
     kill -9 "$pid" 2>/dev/null
-    wait "$pid"
+    wait "$pid" 2>/dev/null  # without bash's "Killed" line
     rc=$?
     how=timed
   else
@@ -96,7 +96,7 @@ for ((i = 1; i <= KILLS; i++)); do
       LD_PRELOAD=$shim "$tally" score customer.health --repo lib --input "$new.csv" --output run/out.csv \
       --rejects run/rejects.csv --progress never >/dev/null 2>run.err &
     pid=$!
-    wait "$pid"
+    wait "$pid" 2>/dev/null
     rc=$?
     how="$call #$nth"
   fi
@@ -148,6 +148,12 @@ done
 left=$(find run -name '*.tmp.*' -o -name 'out.csv.lineage.*.json' | wc -l)
 [ "$left" = 0 ] || { fail "the final run left $left temporaries or staged records"; find run >&2; }
 [ "$(sha run/out.csv)" = "${out_sha[a]}" ] || fail "the final run's output"
+
+# A mismatch made by hand (the other run's record beside this output): trace names it.
+cp ref_b/out.csv.lineage.json run/out.csv.lineage.json
+"$tally" trace run/out.csv --repo lib >trace.txt 2>&1 </dev/null && fail "trace passed a swapped record"
+grep -qE "^ +FAIL +output unchanged: file hashes to ${out_sha[a]}, record says ${out_sha[b]}" trace.txt ||
+  { fail "trace does not name the swapped record's mismatch"; cat trace.txt >&2; }
 
 summary="kills: $KILLS (seed $SEED, $ROWS rows);"
 for phase in "before publishing" "record staged, output not renamed" "output renamed, record not yet" \
