@@ -10,6 +10,7 @@
 #include "tally/governance/history.h"
 #include "tally/governance/record_signing.h"
 #include "tally/runtime/lineage.h"
+#include "tally/runtime/lineage_locate.h"
 #include "tally/runtime/score_source.h"
 #include "tally/runtime/sha256.h"
 #include "tally/support/atomic_file.h"
@@ -113,7 +114,9 @@ void ListUnverified(const TraceOptions& options, const runtime::LineageRecord& r
 
 // Unguarded: Trace below is the entry point.
 static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
-  auto read = runtime::ReadLineageRecord(runtime::LineagePath(options.output));
+  // The record that matches the output, even after a run was killed mid-publish.
+  auto located = runtime::LocateLineageRecord(options.output);
+  auto read = located ? runtime::ReadLineageRecord(*located) : Result<runtime::LineageRecord>(located.error());
   if (!read) {
     if (read.code() == ErrorCode::kNotFound) return NotFoundError("no lineage record: " + read.error().message);
     return read.error();

@@ -7,6 +7,7 @@
 
 #include "tally/runtime/csv_writer.h"
 #include "tally/runtime/lineage.h"
+#include "tally/runtime/lineage_locate.h"
 
 namespace tally::runtime {
 
@@ -144,7 +145,10 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
     RETURN_IF_ERROR(file.Write(text));
     record.emplace(std::move(file));
   }
-  // Every fsync and check first, the renames last: output, rejects, lineage record.
+  // Every fsync and check first, the renames last: the record staged under the output's
+  // hash, the output, the rejects, the record over OUT.csv.lineage.json. Killed between the
+  // output's rename and the record's, a reader (LocateLineageRecord) still finds the record
+  // that matches the output, never the previous run's.
   RETURN_IF_ERROR(out_->file().Prepare());
   if (rejects_) RETURN_IF_ERROR(rejects_->Prepare());
   if (record) RETURN_IF_ERROR(record->Prepare());
@@ -156,7 +160,13 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
                      std::strerror(errno));
     }
   }
+  // A record path that is a device (a link to /dev/null) is written in place: nothing to stage.
+  if (record && !record->in_place()) {
+    RETURN_IF_ERROR(record->Stage(StagedLineagePath(s_.output_path, s_.output_sha256)));
+  }
   RETURN_IF_ERROR(PublishAll({&out_->file(), rejects_ ? &*rejects_ : nullptr, record ? &*record : nullptr}));
+  // Records staged by runs killed before their last rename describe no file now.
+  if (regular_output) RemoveStagedLineageRecords(s_.output_path);
   s_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   return s_;
 }

@@ -4,10 +4,15 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <utility>
+#include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,7 +53,62 @@ Result<int> OpenInPlace(const std::string& path) {
   return fd;
 }
 
+// "<target>.tmp.<pid>.<random>": the writer's pid and a random number, both decimal.
+std::string TemporaryName(const std::string& path, unsigned random) {
+  return path + std::string(kTemporaryInfix) + std::to_string(::getpid()) + "." + std::to_string(random);
+}
+
+// The writer's pid if `name` is one of `base`'s temporaries, else 0.
+pid_t TemporaryWriter(std::string_view name, std::string_view base) {
+  const std::string prefix = std::string(base) + std::string(kTemporaryInfix);
+  if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) return 0;
+  std::string_view rest = name.substr(prefix.size());
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 9 || dot + 1 == rest.size()) return 0;
+  auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(rest.substr(0, dot)) || !digits(rest.substr(dot + 1))) return 0;
+  return static_cast<pid_t>(std::stol(std::string(rest.substr(0, dot))));
+}
+
+// A temporary is an orphan when its writer is gone: no process has its pid (ESRCH) and no
+// process holds the lock every writer keeps on its temporary (a pid alone could belong to a
+// writer in another pid namespace sharing the folder).
+bool RemoveIfOrphan(const std::string& temp, pid_t writer) {
+  if (writer == ::getpid()) return false;
+  if (::kill(writer, 0) == 0 || errno != ESRCH) return false;
+  int fd = ::open(temp.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool removed = false;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    removed = ::unlink(temp.c_str()) == 0;
+  }
+  ::close(fd);
+  return removed;
+}
+
 }  // namespace
+
+int RemoveOrphanedTemporaries(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base.empty()) return 0;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  std::vector<std::pair<std::string, pid_t>> orphans;
+  while (const dirent* e = ::readdir(d)) {
+    if (pid_t writer = TemporaryWriter(e->d_name, base); writer > 0) {
+      orphans.emplace_back(dir + "/" + e->d_name, writer);
+    }
+  }
+  ::closedir(d);
+  int removed = 0;
+  for (const auto& [temp, writer] : orphans) removed += RemoveIfOrphan(temp, writer) ? 1 : 0;
+  return removed;
+}
 
 Result<AtomicFile> AtomicFile::Create(const std::string& path) {
   RETURN_IF_ERROR(RefuseDirectory(path));
@@ -59,23 +119,33 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path) {
     file.in_place_ = true;
     return file;
   }
+  // A run killed before it published left its temporaries; this is the next writer of
+  // the same target, so it clears them (best effort: a failure here fails nothing).
+  RemoveOrphanedTemporaries(path);
   // Unique per writer, so two runs writing the same file never share a temporary file.
   std::random_device rd;
-  std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
+  std::string temp = TemporaryName(path, rd());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError(path);
-  return AtomicFile(path, std::move(temp), fd);
+  // The lock marks the temporary as having a live writer until it is published or removed;
+  // a second descriptor keeps it after Prepare closes the one written through.
+  int lock_fd = ::flock(fd, LOCK_EX | LOCK_NB) == 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+  AtomicFile file(path, std::move(temp), fd);
+  file.lock_fd_ = lock_fd;
+  return file;
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),
       fd_(other.fd_),
+      lock_fd_(other.lock_fd_),
       prepared_(other.prepared_),
       in_place_(other.in_place_),
       published_(other.published_),
       bytes_(other.bytes_) {
   other.fd_ = -1;
+  other.lock_fd_ = -1;
   other.temp_.clear();
 }
 
@@ -85,11 +155,13 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     path_ = std::move(other.path_);
     temp_ = std::move(other.temp_);
     fd_ = other.fd_;
+    lock_fd_ = other.lock_fd_;
     prepared_ = other.prepared_;
     in_place_ = other.in_place_;
     published_ = other.published_;
     bytes_ = other.bytes_;
     other.fd_ = -1;
+    other.lock_fd_ = -1;
     other.temp_.clear();
   }
   return *this;
@@ -102,6 +174,12 @@ void AtomicFile::Discard() {
   fd_ = -1;
   if (!published_ && !temp_.empty()) ::unlink(temp_.c_str());
   temp_.clear();
+  ReleaseLock();
+}
+
+void AtomicFile::ReleaseLock() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 Status AtomicFile::Write(std::string_view data) {
@@ -138,11 +216,21 @@ Status AtomicFile::Prepare() {
   return Status::Ok();
 }
 
+Status AtomicFile::Stage(const std::string& staged_path) {
+  if (in_place_) return InternalError(path_ + ": a device or pipe is written in place, not staged");
+  if (published_) return InternalError(path_ + ": staged after it was published");
+  RETURN_IF_ERROR(Prepare());
+  if (::rename(temp_.c_str(), staged_path.c_str()) != 0) return ErrnoError(path_);
+  temp_ = staged_path;
+  return Status::Ok();
+}
+
 Status AtomicFile::Publish() {
   if (published_) return Status::Ok();
   RETURN_IF_ERROR(Prepare());
   if (!in_place_ && ::rename(temp_.c_str(), path_.c_str()) != 0) return ErrnoError(path_);
   published_ = true;
+  ReleaseLock();
   return Status::Ok();
 }
 

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "test_util.h"
@@ -112,6 +117,98 @@ TEST(AtomicFile, PublishAllPublishesEveryFile) {
   EXPECT_EQ(ReadAll(dir.File("a")), "1");
   EXPECT_EQ(ReadAll(dir.File("b")), "2");
   EXPECT_EQ(FileCount(dir), 2u);
+}
+
+// A pid that no process has: a child that has exited and been reaped.
+pid_t DeadPid() {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+// A writer killed by kill -9 leaves "<target>.tmp.<pid>.<random>"; the next writer of the
+// same target removes it, and only it: a live writer's temporary (its pid alive, or its
+// lock held), another target's and a name of another shape stay.
+TEST(AtomicFile, NextWriterRemovesOrphanedTemporaries) {
+  TempDir dir;
+  const std::string path = dir.File("out.csv");
+  const std::string dead = std::to_string(DeadPid());
+  const std::string orphan = path + ".tmp." + dead + ".12345";
+  const std::string live = path + ".tmp." + std::to_string(::getppid()) + ".1";
+  const std::string locked = path + ".tmp." + dead + ".777";
+  const std::string other_target = dir.File("other.csv.tmp." + dead + ".1");
+  const std::string other_shape = path + ".tmp.x" + dead + ".1";
+  for (const auto& f : {orphan, live, locked, other_target, other_shape}) WriteAll(f, "partial");
+  int lock = ::open(locked.c_str(), O_RDONLY);
+  ASSERT_GE(lock, 0);
+  ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+
+  auto f = AtomicFile::Create(path);
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  ASSERT_TRUE(f->Write("new\n").ok());
+  ASSERT_TRUE(f->Publish().ok());
+  ::close(lock);
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(locked));
+  EXPECT_TRUE(fs::exists(other_target));
+  EXPECT_TRUE(fs::exists(other_shape));
+  EXPECT_EQ(FileCount(dir), 5u);  // out.csv and the four that are not orphans of it
+  // With the lock released and the pid dead, it is an orphan too.
+  EXPECT_EQ(RemoveOrphanedTemporaries(path), 1);
+  EXPECT_FALSE(fs::exists(locked));
+}
+
+// A writer's own temporary carries its pid and stays locked until published, so a
+// concurrent writer of the same target never removes it.
+TEST(AtomicFile, LiveWritersTemporaryIsNamedAndLocked) {
+  TempDir dir;
+  const std::string path = dir.File("out.csv");
+  auto f = AtomicFile::Create(path);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(f->Write("x").ok());
+  ASSERT_TRUE(f->Prepare().ok());
+  std::string temp;
+  for (auto& e : fs::directory_iterator(dir.path())) temp = e.path().string();
+  const std::string prefix = path + ".tmp." + std::to_string(::getpid()) + ".";
+  ASSERT_EQ(temp.rfind(prefix, 0), 0u) << temp;
+  int fd = ::open(temp.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  EXPECT_NE(::flock(fd, LOCK_EX | LOCK_NB), 0);  // held by the writer, even after Prepare
+  ::close(fd);
+  EXPECT_EQ(RemoveOrphanedTemporaries(path), 0);
+  ASSERT_TRUE(f->Publish().ok());
+  EXPECT_EQ(ReadAll(path), "x");
+}
+
+// Stage: the complete file under another name, the target untouched until Publish; a
+// staged file never published goes with its writer.
+TEST(AtomicFile, StageThenPublish) {
+  TempDir dir;
+  const std::string path = dir.File("rec.json");
+  const std::string staged = dir.File("rec.abc.json");
+  WriteAll(path, "old");
+  {
+    auto f = AtomicFile::Create(path);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE(f->Write("new").ok());
+    ASSERT_TRUE(f->Stage(staged).ok());
+    EXPECT_EQ(ReadAll(staged), "new");
+    EXPECT_EQ(ReadAll(path), "old");
+    EXPECT_EQ(FileCount(dir), 2u);
+  }
+  EXPECT_FALSE(fs::exists(staged));
+  EXPECT_EQ(ReadAll(path), "old");
+  auto f = AtomicFile::Create(path);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(f->Write("new").ok());
+  ASSERT_TRUE(f->Stage(staged).ok());
+  ASSERT_TRUE(f->Publish().ok());
+  EXPECT_EQ(ReadAll(path), "new");
+  EXPECT_FALSE(fs::exists(staged));
+  EXPECT_EQ(FileCount(dir), 1u);
 }
 
 }  // namespace

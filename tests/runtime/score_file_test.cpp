@@ -8,9 +8,13 @@
 #include <cmath>
 #include <random>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include "tally/runtime/lineage_locate.h"
+#include "tally/support/atomic_file.h"
 #include "test_util.h"
 
 namespace tally::runtime {
@@ -659,6 +663,97 @@ TEST(ScoreFile, FifoOutputIsWrittenInPlace) {
   EXPECT_TRUE(S_ISFIFO(st.st_mode));
   EXPECT_TRUE(s->lineage_path.empty());
   EXPECT_FALSE(std::filesystem::exists(LineagePath(o.output_path)));
+}
+
+// What a kill -9 between the output's rename and the record's leaves (docs/scoring.md): the
+// new output, the previous run's OUT.csv.lineage.json, and the new record staged under
+// OUT.csv.lineage.<sha256 prefix>.json. A reader is led to the staged record, which matches;
+// a record swapped by hand with no staged one is found as it is, for trace to refuse.
+TEST(ScoreFile, ReaderFindsTheRecordStagedForTheOutput) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  o.lineage = LineageFacts{};
+  WriteAll(o.input_path, kInput);
+  ASSERT_TRUE(ScoreFile(o).ok());
+  const std::string main = o.output_path + ".lineage.json";
+  const std::string old_record = ReadAll(main);
+  WriteAll(o.input_path, std::string(kInput) + "c9,7,1,,u\r\n");
+  auto second = ScoreFile(o);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  // Exactly the files a finished run leaves: nothing staged, no temporaries.
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 4u);  // input, output, rejects, record
+  const auto sha = FileSha256Hex(o.output_path);
+  ASSERT_TRUE(sha.ok());
+  auto located = LocateLineageRecord(o.output_path);
+  ASSERT_TRUE(located.ok()) << located.error().message;
+  EXPECT_EQ(*located, main);
+
+  // The killed publish: the new record back at its staged name, the old one in its place.
+  const std::string staged = o.output_path + ".lineage." + sha->substr(0, 16) + ".json";
+  std::filesystem::rename(main, staged);
+  WriteAll(main, old_record);
+  located = LocateLineageRecord(o.output_path);
+  ASSERT_TRUE(located.ok()) << located.error().message;
+  EXPECT_EQ(*located, staged);
+  auto record = ReadLineageRecord(*located);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->output.sha256, *sha);
+
+  // No staged record: the mismatched main record is what the reader gets.
+  std::filesystem::remove(staged);
+  located = LocateLineageRecord(o.output_path);
+  ASSERT_TRUE(located.ok());
+  EXPECT_EQ(*located, main);
+  EXPECT_NE(ReadLineageRecord(main)->output.sha256, *sha);
+  std::filesystem::remove(main);
+  EXPECT_EQ(LocateLineageRecord(o.output_path).code(), ErrorCode::kNotFound);
+}
+
+// The next run to the same output clears what killed runs left: staged records and
+// temporaries whose writer is gone, but not a live writer's temporary.
+TEST(ScoreFile, NextRunRemovesWhatKilledRunsLeft) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  o.lineage = LineageFacts{};
+  WriteAll(o.input_path, kInput);
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const std::string dead = std::to_string(child);
+  const std::vector<std::string> orphans = {
+      o.output_path + ".tmp." + dead + ".1", o.rejects_path + ".tmp." + dead + ".2",
+      o.output_path + ".lineage.json.tmp." + dead + ".3", o.output_path + ".lineage.0123456789abcdef.json"};
+  const std::string live = o.output_path + ".tmp." + std::to_string(::getppid()) + ".4";
+  for (const auto& f : orphans) WriteAll(f, "partial");
+  WriteAll(live, "partial");
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  for (const auto& f : orphans) EXPECT_FALSE(std::filesystem::exists(f)) << f;
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_EQ(ReadAll(o.output_path), kExpectedOutput);
+}
+
+// A record path that is a link to a device is written in place, like a device output: there
+// is no file to stage under the output's hash (once an "internal error").
+TEST(ScoreFile, RecordLinkedToADeviceIsWrittenInPlace) {
+  TempDir dir;
+  ir::Program p = TestProgram();
+  ScoreOptions o = Options(p, dir);
+  o.lineage = LineageFacts{};
+  WriteAll(o.input_path, kInput);
+  std::filesystem::create_symlink("/dev/null", o.output_path + ".lineage.json");
+  auto s = ScoreFile(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ReadAll(o.output_path), kExpectedOutput);
+  EXPECT_TRUE(std::filesystem::is_symlink(o.output_path + ".lineage.json"));
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 4u);  // input, output, rejects, the link
 }
 
 }  // namespace

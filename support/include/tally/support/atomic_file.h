@@ -37,6 +37,11 @@ class AtomicFile {
   Status Write(std::string_view data);
   // fsync + close; then no more writes. Fails when `path` has become a directory.
   Status Prepare();
+  // Prepares the file and renames the temporary to `staged_path` (in the same folder),
+  // where it stays, complete, until Publish renames it over `path`; removed like the
+  // temporary if never published. A lineage record is staged under a name bound to its
+  // output's hash before the output is published (docs/scoring.md).
+  Status Stage(const std::string& staged_path);
   // Renames the temporary over `path` (preparing it first if need be); in place, only prepares.
   Status Publish();
 
@@ -49,14 +54,23 @@ class AtomicFile {
   AtomicFile(std::string path, std::string temp, int fd)
       : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
   void Discard();
+  void ReleaseLock();
   std::string path_;
   std::string temp_;
   int fd_ = -1;
+  int lock_fd_ = -1;  // holds the writer's flock on the temporary until publish or discard
   bool prepared_ = false;
   bool in_place_ = false;
   bool published_ = false;
   int64_t bytes_ = 0;
 };
+
+// What follows the target's name in a temporary's name: "<target>.tmp.<pid>.<random>".
+inline constexpr std::string_view kTemporaryInfix = ".tmp.";
+
+// Removes the temporaries of `path` left by writers that are gone (see above); returns how
+// many. Best effort: a folder that cannot be read or a file that cannot be removed is left.
+int RemoveOrphanedTemporaries(const std::string& path);
 
 // Prepares every file, then publishes them in order. If a rename still fails, the files
 // this call already published are removed again, so the set never appears in part. Null
