@@ -12,6 +12,8 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm_error.h"
 #include "llvm_target.h"
@@ -169,6 +171,36 @@ Status LookUp(llvm::orc::LLJIT& lljit, LoadedCode& code, const std::vector<std::
   return Status::Ok();
 }
 
+// Refuses an object that was not compiled from the program with `key`: reads its
+// kKernelKeySymbol with LLVM's object reader (object_loader.cpp reads it on its own).
+Status CheckObjectKey(std::string_view object, const std::string& key) {
+  auto file = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(llvm::StringRef(object.data(), object.size()), "tally-kernel-object"));
+  if (!file) return FromLlvm(file.takeError(), "cannot read a cached kernel object");
+  if (!llvm::isa<llvm::object::ELFObjectFileBase>(file->get())) return Error{"not an ELF object"};
+  for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (*name != kKernelKeySymbol) continue;
+    llvm::Expected<llvm::object::section_iterator> section = symbol.getSection();
+    llvm::Expected<uint64_t> offset = symbol.getValue();
+    if (!section || !offset || *section == (*file)->section_end()) {
+      if (!section) llvm::consumeError(section.takeError());
+      if (!offset) llvm::consumeError(offset.takeError());
+      return CheckKernelKey(std::nullopt, key);
+    }
+    llvm::Expected<llvm::StringRef> contents = (*section)->getContents();
+    if (!contents) return FromLlvm(contents.takeError(), "cannot read a cached kernel object");
+    const uint64_t size = llvm::object::ELFSymbolRef(symbol).getSize();
+    if (*offset > contents->size() || contents->size() - *offset < size) return Error{"symbol lies outside its section"};
+    return CheckKernelKey(std::string_view(contents->data() + *offset, size), key);
+  }
+  return CheckKernelKey(std::nullopt, key);
+}
+
 }  // namespace
 
 Result<LoadedCode> Jit::AddModule(std::unique_ptr<llvm::LLVMContext> context,
@@ -198,7 +230,9 @@ Result<LoadedCode> Jit::AddModule(std::unique_ptr<llvm::LLVMContext> context,
   return code;
 }
 
-Result<LoadedCode> Jit::AddObject(std::string_view object, const std::vector<std::string>& symbols) {
+Result<LoadedCode> Jit::AddObject(std::string_view object, const std::string& key,
+                                  const std::vector<std::string>& symbols) {
+  if (Status s = CheckObjectKey(object, key); !s.ok()) return s.error();
   Result<LoadedCode> code = NewDylib(*impl_->lljit, impl_->next_id++);
   if (!code.ok()) return code;
   auto buffer = llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(object.data(), object.size()),

@@ -50,14 +50,18 @@ struct KernelOptions {
 struct KernelInfo {
   TargetInfo target;
   std::string cache_key;   // sha256 hex of everything that can change the machine code
-  std::string cache_path;  // the entry's file ("" when the cache is off)
+  std::string cache_path;  // the entry's file ("" when the cache is off or not trusted)
   bool from_cache = false; // true: object loaded from disk, the optimizer did not run
   // Who linked the code: "llvm" (compiled by the JIT, or a cached object LLVM had to link)
   // or "tally" (a cached object linked by the built-in loader: LLVM was not needed).
   std::string linked_by;
   double compile_ms = 0;   // wall time of CompileKernel (generate + optimize + codegen + link, or load)
   int opt_level = 1;
-  // Set when the cache could not be written (the kernel still works), for a warning.
+  // sha256 hex of the object file (the machine code) this kernel runs, cached or not: what
+  // the lineage record names as the code that ran. Empty only if the JIT gave no object.
+  std::string object_sha256;
+  // Set when a cache entry was refused and rebuilt, the cache directory is not trusted, or
+  // the cache could not be written (the kernel still works): show it as a warning.
   std::string cache_warning;
 };
 
