@@ -52,6 +52,28 @@ int OptLevelOf(const llvm::Module& module) {
   return flag ? static_cast<int>(flag->getZExtValue()) : 2;
 }
 
+// Machine code for a module: by LLVM's default code generator, or, for a very large kernel
+// (opt level 0, kernel.h), by its fast one (CodeGenOptLevel::None: fast instruction selection
+// and register allocation), whose time grows linearly with the code's size; the default one's
+// loop strength reduction grows faster. Same IEEE semantics either way.
+class TieredCompiler final : public llvm::orc::IRCompileLayer::IRCompiler {
+ public:
+  TieredCompiler(std::unique_ptr<llvm::TargetMachine> normal, std::unique_ptr<llvm::TargetMachine> fast,
+                 llvm::ObjectCache* capture)
+      : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(normal->Options)),
+        normal_(std::move(normal)), fast_(std::move(fast)), capture_(capture) {}
+
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
+    llvm::TargetMachine& machine = OptLevelOf(module) == 0 ? *fast_ : *normal_;
+    return llvm::orc::SimpleCompiler(machine, capture_)(module);
+  }
+
+ private:
+  std::unique_ptr<llvm::TargetMachine> normal_;
+  std::unique_ptr<llvm::TargetMachine> fast_;
+  llvm::ObjectCache* capture_;
+};
+
 }  // namespace
 
 struct Jit::Impl {
@@ -103,7 +125,10 @@ Result<Jit*> Jit::ForTarget(const TargetInfo& target) {
                   -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
                 auto machine = builder.createTargetMachine();
                 if (!machine) return machine.takeError();
-                return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*machine), capture);
+                builder.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+                auto fast = builder.createTargetMachine();
+                if (!fast) return fast.takeError();
+                return std::make_unique<TieredCompiler>(std::move(*machine), std::move(*fast), capture);
               })
           .create(),
       "cannot start the LLVM JIT");

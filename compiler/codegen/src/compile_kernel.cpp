@@ -66,13 +66,29 @@ std::vector<std::string> EntrySymbols(const ir::Program& program) {
   return {kMetricRowSymbol, kMetricFinalizeSymbol};
 }
 
+size_t InstructionCount(const ir::Program& program) { return program.row_code.size() + program.post_code.size(); }
+
+// Beyond kMaxKernelInstructions the JIT is not tried at all: its time and memory would be
+// unbounded in practice, and the interpreter runs any size.
+Status CheckKernelSize(const ir::Program& program) {
+  const size_t n = InstructionCount(program);
+  if (n <= kMaxKernelInstructions) return Status::Ok();
+  return Error{program.name + ": " + std::to_string(n) + " IR instructions, more than the JIT compiles (" +
+               std::to_string(kMaxKernelInstructions) + "); score it with --engine interpreter"};
+}
+
 // Warnings add up: "entry corrupt; rebuilt it" and then "kernel not cached" are both news.
 void Warn(KernelInfo& info, const std::string& warning) {
   if (warning.empty()) return;
   info.cache_warning += (info.cache_warning.empty() ? "" : "; ") + warning;
 }
 
-int OptLevel(const KernelOptions& options) { return std::clamp(options.opt_level, 1, 3); }
+// 0 (no IR passes, fast code generator: kernel.h) above kLargeKernelInstructions, else the
+// level asked for.
+int OptLevel(const ir::Program& program, const KernelOptions& options) {
+  if (InstructionCount(program) > kLargeKernelInstructions) return 0;
+  return std::clamp(options.opt_level, 1, 3);
+}
 
 std::string KeyFor(const ir::Program& program, const TargetInfo& target, const KernelOptions& options) {
   std::string material = "tally-kernel-cache 2\n";  // 2: position-independent objects
@@ -80,7 +96,7 @@ std::string KeyFor(const ir::Program& program, const TargetInfo& target, const K
   material += "codegen " TALLY_CODEGEN_SOURCE_HASH "\n";  // any change to the code generator's code
   material += "llvm " + target.llvm_version + "\n";
   material += "triple " + target.triple + "\ncpu " + target.cpu + "\nfeatures " + target.features + "\n";
-  material += "opt " + std::to_string(OptLevel(options)) + "\n";
+  material += "opt " + std::to_string(OptLevel(program, options)) + "\n";
   material += Fingerprint(program);
   return Sha256Hex(material);
 }
@@ -148,12 +164,13 @@ std::string CacheKey(const ir::Program& program, const KernelOptions& options) {
 Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, const KernelOptions& options) {
   auto start = std::chrono::steady_clock::now();
   if (Status s = ir::Verify(program); !s.ok()) return Error{s.message()};
+  RETURN_IF_ERROR(CheckKernelSize(program));
   Result<TargetInfo> target = TargetFor(options);
   if (!target.ok()) return target.error();
 
   KernelInfo info;
   info.target = *target;
-  info.opt_level = OptLevel(options);
+  info.opt_level = OptLevel(program, options);
   info.cache_key = KeyFor(program, *target, options);
   const std::string dir = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
   const std::vector<std::string> symbols = EntrySymbols(program);
@@ -201,11 +218,13 @@ Result<std::shared_ptr<const Kernel>> CompileKernel(const ir::Program& program, 
 
 Result<std::string> KernelIR(const ir::Program& program, bool optimized, const KernelOptions& options) {
   if (Status s = ir::Verify(program); !s.ok()) return Error{s.message()};
+  RETURN_IF_ERROR(CheckKernelSize(program));
   Result<TargetInfo> target = TargetFor(options);
   if (!target.ok()) return target.error();
   Result<Backend*> backend = LoadBackend();
   if (!backend.ok()) return backend.error();
-  return (*backend)->ModuleText(program, KeyFor(program, *target, options), *target, OptLevel(options), optimized);
+  return (*backend)->ModuleText(program, KeyFor(program, *target, options), *target, OptLevel(program, options),
+                                optimized);
 }
 
 }  // namespace tally::codegen
