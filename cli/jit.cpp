@@ -15,7 +15,10 @@ KernelFactory JitKernelFactory(const std::string& cache_dir) {
     std::shared_ptr<const codegen::Kernel> kernel = *k;
     if (!kernel->info().cache_warning.empty())
       std::fprintf(stderr, "tally: warning: %s\n", kernel->info().cache_warning.c_str());
-    return runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
+    runtime::KernelSet set =
+        runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
+    set.object_sha256 = kernel->info().object_sha256;
+    return set;
   };
 }
 

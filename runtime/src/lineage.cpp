@@ -108,6 +108,7 @@ LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& 
   r.rows_scored = summary.rows_scored;
   r.rows_rejected = summary.rows_rejected;
   r.engine = summary.engine;
+  r.kernel_object_sha256 = summary.kernel_object_sha256;
   r.tally_version = facts.tally_version;
   r.llvm_version = facts.llvm_version;
   r.target_triple = facts.target_triple;
@@ -174,6 +175,7 @@ std::string LineageJson(const LineageRecord& r) {
   j["rows_scored"] = r.rows_scored;
   j["rows_rejected"] = r.rows_rejected;
   j["engine"] = r.engine;
+  j["kernel_object_sha256"] = OrNull(r.kernel_object_sha256);
   j["tally_version"] = r.tally_version;
   j["llvm_version"] = OrNull(r.llvm_version);
   j["target_triple"] = OrNull(r.target_triple);
@@ -325,6 +327,7 @@ Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
   RETURN_IF_ERROR(f.Int(*rejects, "rejects", "rows", rejects_rows));
   if (rejects_rows != r.rows_rejected) return f.Bad("rejects.rows", "differs from rows_rejected");
   RETURN_IF_ERROR(f.String(j, "", "engine", r.engine));
+  RETURN_IF_ERROR(f.String(j, "", "kernel_object_sha256", r.kernel_object_sha256, true));
   RETURN_IF_ERROR(f.String(j, "", "tally_version", r.tally_version));
   RETURN_IF_ERROR(f.String(j, "", "llvm_version", r.llvm_version, true));
   RETURN_IF_ERROR(f.String(j, "", "target_triple", r.target_triple, true));

@@ -12,6 +12,8 @@ std::string RunSummary::ToJson() const {
   j["version"] = version;
   j["kind"] = kind;
   j["engine"] = engine;
+  j["kernel_object_sha256"] =
+      kernel_object_sha256.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(kernel_object_sha256);
   j["input"] = input_path;
   j["output"] = output_path;
   j["rejects"] = rejects_path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rejects_path);

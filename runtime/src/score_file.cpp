@@ -58,6 +58,7 @@ RunSummary Started(const ScoreOptions& o) {
   s.version = program.version;
   s.kind = program.kind == ir::Program::Kind::kMetric ? "metric" : "score";
   s.engine = o.kernels.engine;
+  s.kernel_object_sha256 = o.kernels.object_sha256;
   s.input_path = o.input_path;
   s.output_path = o.output_path;
   s.rejects_path = o.rejects_path;

@@ -21,6 +21,8 @@ class TempDir {
     std::random_device rd;
     path_ = std::filesystem::temp_directory_path() / ("tally-cache-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
     std::filesystem::create_directories(path_);
+    // Private whatever the umask: the cache refuses a directory its group can write.
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
   }
   ~TempDir() {
     std::error_code ec;

@@ -28,6 +28,9 @@ std::string ObjectOf(const std::string& entry) {
   return start == std::string::npos ? std::string() : entry.substr(start + 2);
 }
 
+// The cache key of Health(0.5), which its object carries.
+std::string HealthKey() { return CacheKey(Health(0.5)); }
+
 std::string CompiledObject() {
   TempDir dir;
   auto k = CompileKernel(Health(0.5), CacheIn(dir));
@@ -84,7 +87,7 @@ TEST(CodegenPlugin, ACacheHitInAFreshProcessLoadsNoLlvm) {
 TEST(CodegenPlugin, LoaderLinksTheJitsObject) {
   const std::string object = CompiledObject();
   ASSERT_FALSE(object.empty());
-  auto loaded = LoadedObject::Load(object, {"tally_score"});
+  auto loaded = LoadedObject::Load(object, {"tally_score"}, HealthKey());
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   std::vector<Column> in = {Ints({30, 0, 12}), Ints({30, 0, 40})};
   RunResult r = RunColumns(reinterpret_cast<TallyScoreKernelFn>((*loaded)->symbols()[0]), Health(0.5), in, 3,
@@ -93,7 +96,7 @@ TEST(CodegenPlugin, LoaderLinksTheJitsObject) {
   EXPECT_EQ(r.outputs[0].At<double>(0), 55.0);
   EXPECT_EQ(r.outputs[0].At<double>(1), 30.0);
   EXPECT_EQ(r.outputs[0].At<double>(2), 37.5);
-  auto missing = LoadedObject::Load(object, {"tally_metric_row"});
+  auto missing = LoadedObject::Load(object, {"tally_metric_row"}, HealthKey());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message, "kernel object does not define tally_metric_row");
 }
@@ -107,7 +110,7 @@ TEST(CodegenPlugin, LoaderRefusesWhatItCannotLink) {
   std::string shared = object;  // a shared object, not a relocatable one
   Elf64_Half dyn = ET_DYN;
   std::memcpy(shared.data() + offsetof(Elf64_Ehdr, e_type), &dyn, sizeof dyn);
-  auto r = LoadedObject::Load(shared, {"tally_score"});
+  auto r = LoadedObject::Load(shared, {"tally_score"}, HealthKey());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "not a relocatable x86-64 ELF object");
 
@@ -125,7 +128,7 @@ TEST(CodegenPlugin, LoaderRefusesWhatItCannotLink) {
     changed = true;
   }
   ASSERT_TRUE(changed) << "the object has no relocations to change";
-  r = LoadedObject::Load(absolute, {"tally_score"});
+  r = LoadedObject::Load(absolute, {"tally_score"}, HealthKey());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("unsupported relocation type 11"), std::string::npos) << r.error().message;
 }
@@ -136,7 +139,7 @@ TEST(CodegenPlugin, LoaderNeverCrashesOnADamagedObject) {
   int refused = 0, tried = 0;
   for (size_t n = 0; n < object.size(); n += 13) {  // every truncation, in steps
     ++tried;
-    refused += !LoadedObject::Load(object.substr(0, n), {"tally_score"}).ok();
+    refused += !LoadedObject::Load(object.substr(0, n), {"tally_score"}, HealthKey()).ok();
   }
   EXPECT_EQ(refused, tried) << "a truncated object must never load";
   // Random byte changes in the ELF header, the section headers, the relocation and symbol
@@ -166,7 +169,7 @@ TEST(CodegenPlugin, LoaderNeverCrashesOnADamagedObject) {
       default: at = rng() % damaged.size(); break;
     }
     damaged[at] = static_cast<char>(rng());
-    (void)LoadedObject::Load(damaged, {"tally_score"});
+    (void)LoadedObject::Load(damaged, {"tally_score"}, HealthKey());
   }
 }
 

@@ -37,6 +37,7 @@ LineageRecord Sample() {
   r.rows_scored = 9;
   r.rows_rejected = 1;
   r.engine = "jit";
+  r.kernel_object_sha256 = std::string(64, 'd');
   r.tally_version = "0.1.0";
   r.llvm_version = "19.1.7";
   r.target_triple = "x86_64-pc-linux-gnu";
@@ -58,6 +59,7 @@ TEST(LineageRecord, ReadsBackWhatWasWritten) {
   LineageRecord bare = Sample();
   bare.definition_file = bare.owner = bare.freeze = bare.rejects_path = "";
   bare.llvm_version = bare.target_triple = bare.target_cpu = bare.target_features = "";
+  bare.kernel_object_sha256 = "";
   bare.expires_after_seconds.reset();
   bare.valid_until = "";
   bare.params.clear();
@@ -67,6 +69,7 @@ TEST(LineageRecord, ReadsBackWhatWasWritten) {
   std::string text = LineageJson(bare);
   auto j = nlohmann::json::parse(text);
   EXPECT_TRUE(j["owner"].is_null());
+  EXPECT_TRUE(j["kernel_object_sha256"].is_null());
   EXPECT_TRUE(j["expires_after_seconds"].is_null());
   EXPECT_TRUE(j["rejects"]["path"].is_null());
   auto again = ParseLineageRecord(text, "x.lineage.json");
@@ -82,7 +85,7 @@ TEST(LineageRecord, KeysInTheDocumentedOrder) {
                       "format", "definition", "kind", "version", "content_sha256", "definition_file",
                       "owner", "commit", "approvers", "freeze", "params", "regional_overrides",
                       "column_mappings", "input", "output", "rejects", "rows_read", "rows_scored",
-                      "rows_rejected", "engine", "tally_version", "llvm_version", "target_triple",
+                      "rows_rejected", "engine", "kernel_object_sha256", "tally_version", "llvm_version", "target_triple",
                       "target_cpu", "target_features", "run_at", "expires_after_seconds",
                       "valid_until", "signature"}));
   EXPECT_EQ(j["format"], "tally-lineage/1");

@@ -26,33 +26,34 @@ class JitLoadedCode final : public JitCode {
 
 class LlvmBackend final : public Backend {
  public:
-  Result<std::unique_ptr<JitCode>> Compile(const ir::Program& program, const TargetInfo& target, int opt_level,
+  Result<std::unique_ptr<JitCode>> Compile(const ir::Program& program, const std::string& key,
+                                           const TargetInfo& target, int opt_level,
                                            const std::vector<std::string>& symbols, std::string* object) override {
     Result<Jit*> jit = Jit::ForTarget(target);
     if (!jit.ok()) return jit.error();
     auto context = std::make_unique<llvm::LLVMContext>();
-    Result<std::unique_ptr<llvm::Module>> module = EmitKernelModule(program, *context);
+    Result<std::unique_ptr<llvm::Module>> module = EmitKernelModule(program, key, *context);
     if (!module.ok()) return module.error();
     Result<LoadedCode> code = (*jit)->AddModule(std::move(context), std::move(*module), opt_level, symbols, object);
     if (!code.ok()) return code.error();
     return std::unique_ptr<JitCode>(std::make_unique<JitLoadedCode>(*jit, std::move(*code)));
   }
 
-  Result<std::unique_ptr<JitCode>> Load(std::string_view object, const TargetInfo& target,
+  Result<std::unique_ptr<JitCode>> Load(std::string_view object, const std::string& key, const TargetInfo& target,
                                         const std::vector<std::string>& symbols) override {
     Result<Jit*> jit = Jit::ForTarget(target);
     if (!jit.ok()) return jit.error();
-    Result<LoadedCode> code = (*jit)->AddObject(object, symbols);
+    Result<LoadedCode> code = (*jit)->AddObject(object, key, symbols);
     if (!code.ok()) return code.error();
     return std::unique_ptr<JitCode>(std::make_unique<JitLoadedCode>(*jit, std::move(*code)));
   }
 
-  Result<std::string> ModuleText(const ir::Program& program, const TargetInfo& target, int opt_level,
-                                 bool optimized) override {
+  Result<std::string> ModuleText(const ir::Program& program, const std::string& key, const TargetInfo& target,
+                                 int opt_level, bool optimized) override {
     Result<Jit*> jit = Jit::ForTarget(target);
     if (!jit.ok()) return jit.error();
     llvm::LLVMContext context;
-    Result<std::unique_ptr<llvm::Module>> module = EmitKernelModule(program, context);
+    Result<std::unique_ptr<llvm::Module>> module = EmitKernelModule(program, key, context);
     if (!module.ok()) return module.error();
     (*module)->setDataLayout((*jit)->data_layout());
     (*module)->setTargetTriple((*jit)->triple());

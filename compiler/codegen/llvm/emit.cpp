@@ -725,10 +725,15 @@ llvm::Value* StoreValues(Emitter& em, const std::vector<ir::ValueId>& values, co
 
 }  // namespace
 
-Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& program,
+Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& program, const std::string& key,
                                                        llvm::LLVMContext& context) {
   if (Status s = ir::Verify(program); !s.ok()) return Error{s.message()};
   auto module = std::make_unique<llvm::Module>("tally." + program.name, context);
+  // What the object is compiled from, readable by both linkers (backend.h). An exported
+  // constant: it lands in .rodata, and no optimizer pass may drop it.
+  llvm::Constant* key_bytes = llvm::ConstantDataArray::getString(context, key, /*AddNull=*/false);
+  new llvm::GlobalVariable(*module, key_bytes->getType(), /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+                           key_bytes, kKernelKeySymbol);
   Emitter e(program, context, *module);
   std::vector<ir::ValueId> output_values;
   for (const ir::Output& o : program.outputs) output_values.push_back(o.value);

@@ -20,9 +20,10 @@ inline constexpr const char* kExpSymbol = "tally_rt_exp";
 inline constexpr const char* kLogSymbol = "tally_rt_log";
 inline constexpr const char* kPowSymbol = "tally_rt_pow";
 
-// Builds the module for `program`. The module has no target set; the caller sets the data
+// Builds the module for `program`, with `key` (its cache key) as the constant
+// kKernelKeySymbol (backend.h). The module has no target set; the caller sets the data
 // layout and triple. Fails on a malformed program (bad operand index, arity, leaf index).
-Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& program,
+Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& program, const std::string& key,
                                                        llvm::LLVMContext& context);
 
 }  // namespace tally::codegen

@@ -12,6 +12,8 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm_error.h"
 #include "llvm_target.h"
@@ -49,6 +51,28 @@ int OptLevelOf(const llvm::Module& module) {
   auto* flag = llvm::mdconst::extract_or_null<llvm::ConstantInt>(module.getModuleFlag(kOptLevelFlag));
   return flag ? static_cast<int>(flag->getZExtValue()) : 2;
 }
+
+// Machine code for a module: by LLVM's default code generator, or, for a very large kernel
+// (opt level 0, kernel.h), by its fast one (CodeGenOptLevel::None: fast instruction selection
+// and register allocation), whose time grows linearly with the code's size; the default one's
+// loop strength reduction grows faster. Same IEEE semantics either way.
+class TieredCompiler final : public llvm::orc::IRCompileLayer::IRCompiler {
+ public:
+  TieredCompiler(std::unique_ptr<llvm::TargetMachine> normal, std::unique_ptr<llvm::TargetMachine> fast,
+                 llvm::ObjectCache* capture)
+      : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(normal->Options)),
+        normal_(std::move(normal)), fast_(std::move(fast)), capture_(capture) {}
+
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
+    llvm::TargetMachine& machine = OptLevelOf(module) == 0 ? *fast_ : *normal_;
+    return llvm::orc::SimpleCompiler(machine, capture_)(module);
+  }
+
+ private:
+  std::unique_ptr<llvm::TargetMachine> normal_;
+  std::unique_ptr<llvm::TargetMachine> fast_;
+  llvm::ObjectCache* capture_;
+};
 
 }  // namespace
 
@@ -101,7 +125,10 @@ Result<Jit*> Jit::ForTarget(const TargetInfo& target) {
                   -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
                 auto machine = builder.createTargetMachine();
                 if (!machine) return machine.takeError();
-                return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*machine), capture);
+                builder.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+                auto fast = builder.createTargetMachine();
+                if (!fast) return fast.takeError();
+                return std::make_unique<TieredCompiler>(std::move(*machine), std::move(*fast), capture);
               })
           .create(),
       "cannot start the LLVM JIT");
@@ -169,6 +196,36 @@ Status LookUp(llvm::orc::LLJIT& lljit, LoadedCode& code, const std::vector<std::
   return Status::Ok();
 }
 
+// Refuses an object that was not compiled from the program with `key`: reads its
+// kKernelKeySymbol with LLVM's object reader (object_loader.cpp reads it on its own).
+Status CheckObjectKey(std::string_view object, const std::string& key) {
+  auto file = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(llvm::StringRef(object.data(), object.size()), "tally-kernel-object"));
+  if (!file) return FromLlvm(file.takeError(), "cannot read a cached kernel object");
+  if (!llvm::isa<llvm::object::ELFObjectFileBase>(file->get())) return Error{"not an ELF object"};
+  for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (*name != kKernelKeySymbol) continue;
+    llvm::Expected<llvm::object::section_iterator> section = symbol.getSection();
+    llvm::Expected<uint64_t> offset = symbol.getValue();
+    if (!section || !offset || *section == (*file)->section_end()) {
+      if (!section) llvm::consumeError(section.takeError());
+      if (!offset) llvm::consumeError(offset.takeError());
+      return CheckKernelKey(std::nullopt, key);
+    }
+    llvm::Expected<llvm::StringRef> contents = (*section)->getContents();
+    if (!contents) return FromLlvm(contents.takeError(), "cannot read a cached kernel object");
+    const uint64_t size = llvm::object::ELFSymbolRef(symbol).getSize();
+    if (*offset > contents->size() || contents->size() - *offset < size) return Error{"symbol lies outside its section"};
+    return CheckKernelKey(std::string_view(contents->data() + *offset, size), key);
+  }
+  return CheckKernelKey(std::nullopt, key);
+}
+
 }  // namespace
 
 Result<LoadedCode> Jit::AddModule(std::unique_ptr<llvm::LLVMContext> context,
@@ -198,7 +255,9 @@ Result<LoadedCode> Jit::AddModule(std::unique_ptr<llvm::LLVMContext> context,
   return code;
 }
 
-Result<LoadedCode> Jit::AddObject(std::string_view object, const std::vector<std::string>& symbols) {
+Result<LoadedCode> Jit::AddObject(std::string_view object, const std::string& key,
+                                  const std::vector<std::string>& symbols) {
+  if (Status s = CheckObjectKey(object, key); !s.ok()) return s.error();
   Result<LoadedCode> code = NewDylib(*impl_->lljit, impl_->next_id++);
   if (!code.ok()) return code;
   auto buffer = llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(object.data(), object.size()),

@@ -41,8 +41,10 @@ class Jit {
   Result<LoadedCode> AddModule(std::unique_ptr<llvm::LLVMContext> context,
                                std::unique_ptr<llvm::Module> module, int opt_level,
                                const std::vector<std::string>& symbols, std::string* object);
-  // Links an object file produced by AddModule (for the same target).
-  Result<LoadedCode> AddObject(std::string_view object, const std::vector<std::string>& symbols);
+  // Links an object file produced by AddModule (for the same target), if it says it was
+  // compiled from the program with cache key `key` (kKernelKeySymbol).
+  Result<LoadedCode> AddObject(std::string_view object, const std::string& key,
+                               const std::vector<std::string>& symbols);
   // Unloads code; `code` is empty afterwards.
   void Remove(LoadedCode& code);
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel_key.h"  // kKernelKeySymbol, which every kernel object defines
 #include "tally/codegen/kernel.h"
 #include "tally/compiler/ir.h"
 #include "tally/support/result.h"
@@ -36,17 +37,18 @@ class Backend {
  public:
   virtual ~Backend() = default;
   // Generates, optimizes at `opt_level` and compiles `program` for `target`, and loads it
-  // into the JIT. `object`, when not null, receives the relocatable object file (ELF,
-  // position-independent) for the disk cache.
-  virtual Result<std::unique_ptr<JitCode>> Compile(const ir::Program& program, const TargetInfo& target,
-                                                   int opt_level, const std::vector<std::string>& symbols,
-                                                   std::string* object) = 0;
-  // Loads an object file that Compile produced into the JIT (where object_loader.h cannot).
-  virtual Result<std::unique_ptr<JitCode>> Load(std::string_view object, const TargetInfo& target,
-                                                const std::vector<std::string>& symbols) = 0;
+  // into the JIT. `key` (the cache key) is embedded as kKernelKeySymbol. `object`, when not
+  // null, receives the relocatable object file (ELF, position-independent) for the disk cache.
+  virtual Result<std::unique_ptr<JitCode>> Compile(const ir::Program& program, const std::string& key,
+                                                   const TargetInfo& target, int opt_level,
+                                                   const std::vector<std::string>& symbols, std::string* object) = 0;
+  // Loads an object file that Compile produced into the JIT (where object_loader.h cannot),
+  // refusing it unless its kKernelKeySymbol is `key`.
+  virtual Result<std::unique_ptr<JitCode>> Load(std::string_view object, const std::string& key,
+                                                const TargetInfo& target, const std::vector<std::string>& symbols) = 0;
   // The kernel module as LLVM IR text, before or after the optimizer.
-  virtual Result<std::string> ModuleText(const ir::Program& program, const TargetInfo& target, int opt_level,
-                                         bool optimized) = 0;
+  virtual Result<std::string> ModuleText(const ir::Program& program, const std::string& key, const TargetInfo& target,
+                                         int opt_level, bool optimized) = 0;
   // Every feature LLVM says `cpu` implies, "+a,+b,..." sorted (for tests/codegen/plugin_test.cpp).
   virtual Result<std::string> ImpliedFeatures(const std::string& triple, const std::string& cpu) = 0;
   // LLVM's version string, "19.1.7".

@@ -1,11 +1,15 @@
 #include "kernel_cache.h"
 
-#include <cstdlib>
-#include <filesystem>
-#include <system_error>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "tally/support/sha256.h"
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "cache_trust.h"
 #include "tally/support/atomic_file.h"
+#include "tally/support/sha256.h"
 
 namespace tally::codegen {
 namespace {
@@ -38,8 +42,15 @@ std::string CacheEntryPath(const std::string& dir, const std::string& key) {
 
 CacheLookup ReadCacheEntry(const std::string& path, const std::string& key) {
   auto corrupt = [](std::string why) {
-    return CacheLookup{CacheLookup::State::kCorrupt, {}, std::move(why)};
+    return CacheLookup{CacheLookup::State::kCorrupt, {}, std::move(why), {}};
   };
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return {};
+    return corrupt(path + ": " + std::strerror(errno));
+  }
+  // Machine code someone else could have written is never run.
+  if (std::string why = UntrustedEntryReason(st, ::geteuid()); !why.empty()) return corrupt(why);
   // Regular files only, bounded: a FIFO, a directory or /dev/zero in an entry's place is a
   // damaged entry (rebuilt), never a hang or an unbounded read.
   auto read = ReadFile(path, kMaxCacheEntryBytes);
@@ -61,19 +72,24 @@ CacheLookup ReadCacheEntry(const std::string& path, const std::string& key) {
   if (size_text != std::to_string(data.size() - pos)) return corrupt("object size does not match");
   std::string_view object(data.data() + pos, data.size() - pos);
   if (Sha256Hex(object) != object_sha) return corrupt("object checksum does not match");
-  return {CacheLookup::State::kHit, std::string(object), {}};
+  return {CacheLookup::State::kHit, std::string(object), {}, object_sha};
 }
 
 Status WriteCacheEntry(const std::string& dir, const std::string& key, std::string_view object) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Error{"cannot create kernel cache directory " + dir + ": " + ec.message()};
+  RETURN_IF_ERROR(CreateCacheDir(dir));
+  const std::string path = CacheEntryPath(dir, key);
+  // A FIFO, a device or a symbolic link in the entry's place is removed, not written through
+  // (AtomicFile writes devices and FIFOs in place, and a link to /dev/zero is one).
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && ::unlink(path.c_str()) != 0) {
+    return IoError("cannot replace " + path + ": " + std::strerror(errno));
+  }
   std::string entry(kMagic);
   entry += "key " + key + "\n";
   entry += "object-sha256 " + Sha256Hex(object) + "\n";
   entry += "object-size " + std::to_string(object.size()) + "\n\n";
   entry += object;
-  return WriteFileAtomically(CacheEntryPath(dir, key), entry);
+  return WriteFileAtomically(path, entry);
 }
 
 }  // namespace tally::codegen

@@ -11,6 +11,8 @@
 #include <map>
 #include <optional>
 
+#include "kernel_key.h"
+
 namespace tally::codegen {
 namespace {
 
@@ -97,6 +99,26 @@ struct Linker {
   }
 };
 
+// The bytes of the defined global `wanted` in the object file, or nullopt.
+std::optional<std::string_view> SymbolBytes(const Linker& linker, const std::string& wanted) {
+  const uint64_t count = linker.symtab->sh_size / sizeof(Elf64_Sym);
+  for (uint64_t i = 1; i < count; ++i) {
+    Result<Elf64_Sym> sym = linker.Symbol(i);
+    if (!sym.ok()) return std::nullopt;
+    if (ELF64_ST_BIND(sym->st_info) != STB_GLOBAL || sym->st_shndx == SHN_UNDEF) continue;
+    Result<std::string> name = linker.NameOf(*sym);
+    if (!name.ok() || *name != wanted) continue;
+    if (sym->st_shndx >= SHN_LORESERVE || sym->st_shndx >= linker.sections.size()) return std::nullopt;
+    const Elf64_Shdr& section = linker.sections[sym->st_shndx];
+    if (section.sh_type != SHT_PROGBITS || sym->st_value > section.sh_size ||
+        section.sh_size - sym->st_value < sym->st_size || !linker.elf.Contains(section.sh_offset, section.sh_size)) {
+      return std::nullopt;
+    }
+    return std::string_view(linker.elf.At(section.sh_offset + sym->st_value), sym->st_size);
+  }
+  return std::nullopt;
+}
+
 bool FitsInt32(int64_t v) { return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max(); }
 
 }  // namespace
@@ -105,7 +127,8 @@ LoadedObject::~LoadedObject() {
   if (memory_) munmap(memory_, size_);
 }
 
-Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object, const std::vector<std::string>& symbols) {
+Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object, const std::vector<std::string>& symbols,
+                                                         std::string_view key) {
   if (!kSupportedHost) return Error{"the built-in object loader supports only x86-64"};
   Elf elf(object);
   std::optional<Elf64_Ehdr> header = elf.Read<Elf64_Ehdr>(0);
@@ -291,6 +314,8 @@ Result<std::unique_ptr<LoadedObject>> LoadedObject::Load(std::string_view object
     if (!found) return Error{"kernel object does not define " + wanted};
     loaded->symbols_.push_back(found);
   }
+  // Last, so that every other check also runs on objects from elsewhere (the fuzzer's).
+  if (Status s = CheckKernelKey(SymbolBytes(linker, kKernelKeySymbol), key); !s.ok()) return s.error();
   if (mprotect(memory, size, PROT_READ | PROT_EXEC) != 0) {
     return Error{std::string("cannot make kernel code executable: ") + std::strerror(errno)};
   }

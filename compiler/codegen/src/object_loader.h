@@ -8,7 +8,9 @@
 // C library routines such as memset) through stubs in the same mapping. Anything else — a
 // writable or thread-local section, an absolute 32-bit relocation, an unknown relocation
 // type, a malformed header — is refused with a reason, and the caller falls back to LLVM's
-// own linker. The memory is writable only while being relocated, then read + execute.
+// own linker. So is an object whose kKernelKeySymbol (backend.h) is not the expected cache
+// key: another program's code under this program's name. The memory is writable only while
+// being relocated, then read + execute.
 #pragma once
 
 #include <memory>
@@ -22,8 +24,10 @@ namespace tally::codegen {
 
 class LoadedObject {
  public:
-  // Links `object` and looks up `symbols` (global functions defined in it).
-  static Result<std::unique_ptr<LoadedObject>> Load(std::string_view object, const std::vector<std::string>& symbols);
+  // Links `object` and looks up `symbols` (global functions defined in it), if the object
+  // says it was compiled from the program with cache key `key`.
+  static Result<std::unique_ptr<LoadedObject>> Load(std::string_view object, const std::vector<std::string>& symbols,
+                                                    std::string_view key);
 
   LoadedObject(const LoadedObject&) = delete;
   LoadedObject& operator=(const LoadedObject&) = delete;

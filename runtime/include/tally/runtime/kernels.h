@@ -24,6 +24,7 @@ struct KernelSet {
                          uint32_t* status)>;
 
   std::string engine;  // "interpreter" or "jit": recorded in the lineage record
+  std::string object_sha256;  // compiled code: sha256 of its object file, recorded in the lineage record
   ScoreFn score;                     // scores
   MetricRowFn metric_rows;           // metrics
   MetricFinalizeFn metric_finalize;  // metrics

@@ -77,6 +77,7 @@ struct LineageRecord {
   int64_t rows_scored = 0;
   int64_t rows_rejected = 0;
   std::string engine;
+  std::string kernel_object_sha256;  // sha256 of the machine code that ran; empty for the interpreter
   std::string tally_version;
   std::string llvm_version;
   std::string target_triple;

@@ -14,6 +14,7 @@ struct RunSummary {
   std::string version;
   std::string kind;    // "score" or "metric"
   std::string engine;  // "interpreter" or "jit"
+  std::string kernel_object_sha256;  // the machine code that ran (KernelSet::object_sha256); "" for the interpreter
   std::string input_path;
   std::string output_path;
   std::string rejects_path;  // empty when rejects were only counted

@@ -13,6 +13,7 @@
 // A Kernel's functions may be called concurrently on disjoint output buffers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,12 +36,21 @@ struct TargetInfo {
 // x86-64 that the host supports (other architectures: "generic").
 const TargetInfo& DefaultTarget();
 
+// Kernels of more IR instructions than this (row + post code) skip the IR optimizer and use
+// LLVM's fast code generator (opt level 0): compile time then grows with the size, where the
+// loop vectorizer's grows about as its cube (a 10,000-let chain did not finish in 25 minutes). Same results,
+// bit for bit; slower code per row. docs/codegen.md has the figures.
+inline constexpr size_t kLargeKernelInstructions = 1000;
+// CompileKernel refuses a program larger than this (an error naming it; the interpreter runs it).
+inline constexpr size_t kMaxKernelInstructions = 100000;
+
 struct KernelOptions {
   // Where compiled objects are cached. Empty: $XDG_CACHE_HOME/tally, else ~/.cache/tally.
   std::string cache_dir;
   bool use_cache = true;
   // 1: the kernel pipeline (a short list of LLVM passes that vectorizes the row loop),
-  // 2: LLVM's O2, 3: LLVM's O3. docs/performance.md compares them.
+  // 2: LLVM's O2, 3: LLVM's O3. docs/performance.md compares them. Ignored (0 is used) for
+  // kernels over kLargeKernelInstructions.
   int opt_level = 1;
   // Overrides DefaultTarget().cpu, e.g. "x86-64-v2" (must be supported by this host).
   std::string cpu;
@@ -50,14 +60,18 @@ struct KernelOptions {
 struct KernelInfo {
   TargetInfo target;
   std::string cache_key;   // sha256 hex of everything that can change the machine code
-  std::string cache_path;  // the entry's file ("" when the cache is off)
+  std::string cache_path;  // the entry's file ("" when the cache is off or not trusted)
   bool from_cache = false; // true: object loaded from disk, the optimizer did not run
   // Who linked the code: "llvm" (compiled by the JIT, or a cached object LLVM had to link)
   // or "tally" (a cached object linked by the built-in loader: LLVM was not needed).
   std::string linked_by;
   double compile_ms = 0;   // wall time of CompileKernel (generate + optimize + codegen + link, or load)
-  int opt_level = 1;
-  // Set when the cache could not be written (the kernel still works), for a warning.
+  int opt_level = 1;       // what was used: 0 for a very large kernel (see kLargeKernelInstructions)
+  // sha256 hex of the object file (the machine code) this kernel runs, cached or not: what
+  // the lineage record names as the code that ran. Empty only if the JIT gave no object.
+  std::string object_sha256;
+  // Set when a cache entry was refused and rebuilt, the cache directory is not trusted, or
+  // the cache could not be written (the kernel still works): show it as a warning.
   std::string cache_warning;
 };
 
