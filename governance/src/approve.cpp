@@ -71,6 +71,9 @@ static Result<ApproveResult> ApproveUnguarded(const ApproveOptions& opt) {
     if (st.ok()) {
       r.commit = git::ToHex(*id);
       done = true;
+    } else if (st.code() == ErrorCode::kIo) {
+      // A full disk or a read-only folder is not contention: retrying cannot help.
+      return Error{"could not record the approval: " + st.message(), st.code()};
     }
   }
   if (!done) return Refuse("could not record the approval: too much contention on " + ref);

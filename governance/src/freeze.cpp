@@ -63,14 +63,24 @@ static Result<FreezeResult> FreezeUnguarded(const FreezeOptions& opt) {
   if (!sig) return sig.error();
   auto tag_id = ws->repo.WriteObject(tag + *sig, GIT_OBJECT_TAG);
   if (!tag_id) return tag_id.error();
-  if (Status st = ws->repo.CreateRef(ref, *tag_id, "tally freeze"); !st.ok())
-    return Refuse("freeze " + opt.name + " already exists; a freeze never moves");
+  if (Status st = ws->repo.CreateRef(ref, *tag_id, "tally freeze"); !st.ok()) {
+    if (ws->repo.RefIfExists(ref)) return Refuse("freeze " + opt.name + " already exists; a freeze never moves");
+    return Error{"could not create " + ref + ": " + st.message(), st.code()};
+  }
   if (Status st = store::AppendLog(ws->repo, "freeze",
                                    {{"Tally-Freeze", opt.name}, {"Tally-Tag", git::ToHex(*tag_id)},
                                     {"Tally-Commit", git::ToHex(ws->governed.tip)}},
                                    person->name, email, now, *key);
-      !st.ok())
-    return Error{"froze " + opt.name + " but could not record it: " + st.message()};
+      !st.ok()) {
+    // An unlogged freeze never resolves (--as-of reads gate-logged freezes only): remove it.
+    if (Status undo = ws->repo.DeleteRef(ref, *tag_id); !undo.ok())
+      return Error{"froze " + opt.name + " but could not record it (" + st.message() + ") nor remove " + ref + " (" +
+                       undo.message() + ")",
+                   st.code()};
+    return Error{"could not record freeze " + opt.name + " in " + store::kLogRef + ": " + st.message() +
+                     "; nothing was frozen",
+                 st.code()};
+  }
 
   FreezeResult r;
   r.tag = ref;

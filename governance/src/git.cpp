@@ -104,6 +104,16 @@ Status Repo::MoveRef(const std::string& name, const git_oid& expected, const git
   return Status::Ok();
 }
 
+Status Repo::DeleteRef(const std::string& name, const git_oid& expected) const {
+  git_reference* ref = nullptr;
+  if (git_reference_lookup(&ref, repo_.get(), name.c_str()) != 0) return LastError("reading " + name);
+  RefPtr owned(ref);
+  const git_oid* target = git_reference_target(ref);
+  if (target == nullptr || !git_oid_equal(target, &expected)) return Error{name + " moved; not removing it"};
+  if (git_reference_delete(ref) != 0) return LastError("removing " + name);
+  return Status::Ok();
+}
+
 Result<CommitPtr> Repo::Commit(const git_oid& id) const {
   git_commit* c = nullptr;
   if (git_commit_lookup(&c, repo_.get(), &id) != 0) return LastError("reading commit " + ToHex(id));

@@ -59,6 +59,8 @@ class Repo {
   Result<std::vector<std::string>> ListRefs(const std::string& prefix) const;
   // Creates `name` only if it does not exist.
   Status CreateRef(const std::string& name, const git_oid& id, const std::string& log) const;
+  // Removes `name` if it still points at `expected` (undoing this process's own CreateRef).
+  Status DeleteRef(const std::string& name, const git_oid& expected) const;
   // Moves `name` from `expected` to `id`, failing if someone else moved it first.
   Status MoveRef(const std::string& name, const git_oid& expected, const git_oid& id,
                  const std::string& log) const;

@@ -23,6 +23,30 @@ InitResult Refuse(std::string why) {
   return r;
 }
 
+// A failed init removes what it made, so that `tally init` can simply be run again: the whole
+// folder when init created it, else only its .git (nothing else was there to lose).
+class UndoInitUnlessKept {
+ public:
+  explicit UndoInitUnlessKept(std::string dir) : dir_(std::move(dir)) {
+    std::error_code ec;
+    folder_existed_ = std::filesystem::exists(dir_, ec);
+  }
+  ~UndoInitUnlessKept() {
+    if (kept_) return;
+    std::error_code ec;
+    if (folder_existed_) std::filesystem::remove_all(std::filesystem::path(dir_) / ".git", ec);
+    else std::filesystem::remove_all(dir_, ec);
+  }
+  UndoInitUnlessKept(const UndoInitUnlessKept&) = delete;
+  UndoInitUnlessKept& operator=(const UndoInitUnlessKept&) = delete;
+  void Keep() { kept_ = true; }
+
+ private:
+  std::string dir_;
+  bool folder_existed_ = false;
+  bool kept_ = false;
+};
+
 }  // namespace
 
 // Unguarded: InitRepository below is the entry point.
@@ -68,6 +92,7 @@ static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   for (auto& [p, t] : files) any_metrics = any_metrics || p.rfind("metrics/", 0) == 0;
   if (!any_metrics) files["metrics/.gitkeep"] = "";
 
+  UndoInitUnlessKept undo(opt.dir);
   auto repo = git::Repo::Init(opt.dir, policy->governed_branch);
   if (!repo) return Refuse(repo.error().message);
   auto tree = repo->WriteTree(files);
@@ -112,6 +137,7 @@ static Result<InitResult> InitRepositoryUnguarded(const InitOptions& opt) {
   git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
   co.checkout_strategy = GIT_CHECKOUT_FORCE;
   if (git_checkout_head(repo->get(), &co) != 0) return git::LastError("checking out the root commit");
+  undo.Keep();
 
   LogAction(git_repository_path(repo->get()), "init",
             {{"root", git::ToHex(*root)}, {"repository", *repository_id}, {"policy_sha256", policy_sha}, {"policy_version", std::to_string(policy->version)},

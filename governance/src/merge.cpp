@@ -112,8 +112,15 @@ static Result<MergeResult> MergeUnguarded(const MergeOptions& opt) {
   if (Status st = store::AppendLog(ws->repo, "merge",
                                    {{"Tally-Commit", git::ToHex(*merge)}, {"Tally-Previous", git::ToHex(cr->base)}, {"Tally-CR", cr->id}},
                                    "tally-gate", "gate@tally.invalid", now, *gate_key);
-      !st.ok())
-    return Error{"merged " + git::ToHex(*merge) + " but could not record it in " + store::kLogRef + ": " + st.message()};
+      !st.ok()) {
+    // An unlogged merge would be a violation in every audit: put the branch back.
+    if (Status undo = ws->repo.MoveRef(ws->governed.branch_ref, *merge, cr->base, "tally merge " + cr->id + " undone");
+        !undo.ok())
+      return Error{"merged " + git::ToHex(*merge) + " but could not record it in " + store::kLogRef + " (" +
+                       st.message() + ") nor undo it (" + undo.message() + ")",
+                   st.code()};
+    return Error{"could not record the merge in " + store::kLogRef + ": " + st.message() + "; nothing was merged", st.code()};
+  }
 
   // Bring the index along when the working tree is on the governed branch, like
   // `git reset --mixed`: files are left as they are (they usually hold exactly what was

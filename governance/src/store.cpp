@@ -258,7 +258,7 @@ Status AppendLog(const git::Repo& repo, const std::string& kind,
     if (!id) return id.error();
     Status st = old ? repo.MoveRef(kLogRef, *old, *id, "tally: " + kind)
                     : repo.CreateRef(kLogRef, *id, "tally: " + kind);
-    if (st.ok()) return st;
+    if (st.ok() || st.code() == ErrorCode::kIo) return st;  // an I/O error is not contention
   }
   return Error{"could not append to " + kLogRef + ": too much contention"};
 }

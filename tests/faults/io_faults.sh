@@ -147,22 +147,13 @@ state() {  # refs, HEAD and the working tree's status: what a failed command mus
   cat repo/.git/HEAD
   git -C repo status --porcelain
 }
-# Known gaps in governance/src (reported in issue 9, not fixed here): counted, and the test
-# fails once a gap shows in no case, so that its check is made strict when it is fixed.
-#   init-partial     a failed init leaves the half-made repository; init refuses to redo it
-#   freeze-message   an I/O error in freeze is reported as "freeze NAME already exists"
-#   freeze-unlogged  every rename failing: the freeze tag is made, the gate log entry is not
-#                    ("could not append to refs/tally/log: too much contention")
-declare -A gaps=([init-partial]=0 [freeze-message]=0 [freeze-unlogged]=0)
+# A failed governance command names the operating system's error (not "already exists", not
+# "contention") and leaves refs and HEAD as they were: a merge or freeze whose gate-log entry
+# cannot be written is undone, a failed init removes what it made.
 gov_check() {
   local rc=$1 errno=$2 what=$3
   no_crash "$rc" "$what"
-  if [ "$rc" = 1 ] && grep -q "already exists; a freeze never moves" err.txt; then
-    gaps[freeze-message]=$((${gaps[freeze-message]} + 1))
-    [ "$(state)" = "$state_before" ] || fail "$what: failed, but refs or HEAD changed"
-  elif [ "$rc" = 1 ] && grep -q "froze .* but could not record it" err.txt; then
-    gaps[freeze-unlogged]=$((${gaps[freeze-unlogged]} + 1))
-  elif [ "$rc" = 1 ]; then
+  if [ "$rc" = 1 ]; then
     grep -qF "${errtext[$errno]}" err.txt || { fail "$what: the error does not say '${errtext[$errno]}'"; cat err.txt >&2; }
     [ "$(state)" = "$state_before" ] || fail "$what: failed, but refs or HEAD changed"
   elif [ "$rc" = 0 ]; then
@@ -190,14 +181,16 @@ check() {
   [ "$rc" = 1 ] || { fail "$what: exit $rc, wanted 1"; cat out.txt err.txt >&2; }
   grep -qF "${errtext[$errno]}" err.txt || { fail "$what: the error does not say '${errtext[$errno]}'"; cat err.txt >&2; }
   if [ -e repo ]; then
-    init >/dev/null 2>&1 || gaps[init-partial]=$((${gaps[init-partial]} + 1))
+    init >/dev/null 2>&1 || fail "$what: a failed init left $(ls -A repo | head -3 | tr '\n' ' ')and init cannot run again"
   fi
 }
 each_fault "$work/repo" init
 check() { gov_check "$@"; }
 
 rm -rf repo && init >/dev/null 2>&1 || { echo "FAIL: init" >&2; exit 1; }
-sed -i 's/version 1.0.0/version 1.1.0/; s/let support    = 1 - min(open_tickets, 10) \/ 10/let support    = 1 - min(open_tickets, 10) \/ 10 + 0/' \
+# A patch: the same normalised computation (the operands of a commutative product swapped),
+# which the gate can prove equal.
+sed -i 's/version 1.0.0/version 1.0.1/; s/let support    = 1 - min(open_tickets, 10) \/ 10/let support    = 1 - min(10, open_tickets) \/ 10/' \
   repo/metrics/customer/health.tally
 rm -rf pristine && cp -a repo pristine
 setup() { rm -rf repo && cp -a pristine repo; }
@@ -218,14 +211,10 @@ state_before=$(setup; state)
 each_fault "$work/repo/.git/" "$tally" merge CR-1 --repo repo --key keys/gate
 
 setup
-"$tally" merge CR-1 --repo repo --key keys/gate >/dev/null 2>&1 || { echo "FAIL: merge" >&2; exit 1; }
+"$tally" merge CR-1 --repo repo --key keys/gate >out.txt 2>&1 || { cat out.txt >&2; echo "FAIL: merge" >&2; exit 1; }
 rm -rf pristine && cp -a repo pristine
 state_before=$(setup; state)
 each_fault "$work/repo/.git/" "$tally" freeze 2026-Q4-close --repo repo --key keys/alice
 
-for gap in "${!gaps[@]}"; do
-  echo "known gap $gap: ${gaps[$gap]} cases"
-  [ "${gaps[$gap]}" -gt 0 ] || fail "known gap $gap shows in no case any more: make its check strict"
-done
 echo "$cases faults injected, $failures failures"
 [ "$failures" = 0 ]
