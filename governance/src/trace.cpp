@@ -95,6 +95,9 @@ void ListUnverified(const TraceOptions& options, const runtime::LineageRecord& r
   u.push_back("run_at, tally_version, llvm_version, target_triple, target_cpu, target_features and the paths "
               "(input.path, output.path, rejects.path): stated by the run, nothing to derive them from");
   u.push_back("engine: only its agreement with llvm_version is checked");
+  if (!record.kernel_object_sha256.empty())
+    u.push_back("kernel_object_sha256: the hash of the machine code the run linked, stated by the run (the kernel "
+                "cache checks an object's embedded key when it loads it)");
   if (record.freeze.empty()) u.push_back("freeze: a record may omit the freeze a run was pinned to; its commit is checked");
   if (options.input.empty()) {
     u.push_back("input.sha256, input.bytes, rows_read, rows_scored, rows_rejected, output.rows: without --input only "

@@ -327,7 +327,9 @@ Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
   RETURN_IF_ERROR(f.Int(*rejects, "rejects", "rows", rejects_rows));
   if (rejects_rows != r.rows_rejected) return f.Bad("rejects.rows", "differs from rows_rejected");
   RETURN_IF_ERROR(f.String(j, "", "engine", r.engine));
-  RETURN_IF_ERROR(f.String(j, "", "kernel_object_sha256", r.kernel_object_sha256, true));
+  // Records written before the object's hash was recorded have no such field.
+  if (j.contains("kernel_object_sha256"))
+    RETURN_IF_ERROR(f.String(j, "", "kernel_object_sha256", r.kernel_object_sha256, true));
   RETURN_IF_ERROR(f.String(j, "", "tally_version", r.tally_version));
   RETURN_IF_ERROR(f.String(j, "", "llvm_version", r.llvm_version, true));
   RETURN_IF_ERROR(f.String(j, "", "target_triple", r.target_triple, true));

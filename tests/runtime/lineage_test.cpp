@@ -160,6 +160,21 @@ TEST(LineageRecord, SignatureReadsBackAndAnOlderRecordIsUnsigned) {
   EXPECT_EQ(bad.error().message, "x: not a lineage record: field \"signature\" is not a string or null");
 }
 
+TEST(LineageRecord, AnOlderRecordWithoutTheObjectHashReads) {
+  LineageRecord r = Sample();
+  r.kernel_object_sha256 = std::string(64, 'a');
+  auto j = nlohmann::ordered_json::parse(LineageJson(r));
+  EXPECT_EQ(j["kernel_object_sha256"], std::string(64, 'a'));
+  j.erase("kernel_object_sha256");
+  auto older = ParseLineageRecord(j.dump(), "x");
+  ASSERT_TRUE(older.ok()) << older.error().message;
+  EXPECT_EQ(older->kernel_object_sha256, "");
+  j["kernel_object_sha256"] = 7;
+  auto bad = ParseLineageRecord(j.dump(), "x");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "x: not a lineage record: field \"kernel_object_sha256\" is not a string or null");
+}
+
 // The signer sees exactly the record written with a null signature, and a reader gets the
 // same bytes back from the file whatever its layout.
 TEST(LineageRecord, SignedRecordsSignTheirCanonicalBytes) {
