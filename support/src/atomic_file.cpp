@@ -288,40 +288,46 @@ Result<int> OpenRegularFile(const std::string& path, struct stat& st) {
 
 }  // namespace
 
+namespace {
+
+// Closes a descriptor on every path out of a reader.
+struct ClosingFd {
+  int fd;
+  ~ClosingFd() { ::close(fd); }
+};
+
+// One read(2), retried when a signal interrupts it; 0 at end of file.
+Result<size_t> ReadSome(int fd, char* into, size_t size, const std::string& path) {
+  for (;;) {
+    ssize_t n = ::read(fd, into, size);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR) return ErrnoError(path);
+  }
+}
+
+}  // namespace
+
 Result<std::string> ReadFile(const std::string& path, int64_t max_bytes) {
   struct stat st {};
   ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, st));
+  ClosingFd closing{fd};
   auto too_large = [&] {
     return Error{path + ": larger than the " + std::to_string(max_bytes) + "-byte limit for this file",
                  ErrorCode::kBadInput};
   };
-  if (st.st_size > max_bytes) {
-    ::close(fd);
-    return too_large();
-  }
-  std::string data;
-  data.resize(static_cast<size_t>(st.st_size));
+  if (st.st_size > max_bytes) return too_large();
+  std::string data(static_cast<size_t>(st.st_size), '\0');
   size_t used = 0;
   // Read until end of file, not st_size: the file may grow or shrink while it is read.
   for (;;) {
     if (used == data.size()) {
-      if (static_cast<int64_t>(data.size()) > max_bytes) {
-        ::close(fd);
-        return too_large();
-      }
+      if (static_cast<int64_t>(data.size()) > max_bytes) return too_large();
       data.resize(std::max<size_t>(4096, data.size() * 2));
     }
-    ssize_t n = ::read(fd, data.data() + used, data.size() - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Error e = ErrnoError(path);
-      ::close(fd);
-      return e;
-    }
+    ASSIGN_OR_RETURN(size_t n, ReadSome(fd, data.data() + used, data.size() - used, path));
     if (n == 0) break;
-    used += static_cast<size_t>(n);
+    used += n;
   }
-  ::close(fd);
   if (static_cast<int64_t>(used) > max_bytes) return too_large();
   data.resize(used);
   return data;
@@ -330,20 +336,14 @@ Result<std::string> ReadFile(const std::string& path, int64_t max_bytes) {
 Result<std::string> FileSha256Hex(const std::string& path) {
   struct stat st {};
   ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, st));
+  ClosingFd closing{fd};
   Sha256 hash;
   std::string buffer(1 << 20, '\0');
   for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Error e = ErrnoError(path);
-      ::close(fd);
-      return e;
-    }
+    ASSIGN_OR_RETURN(size_t n, ReadSome(fd, buffer.data(), buffer.size(), path));
     if (n == 0) break;
-    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    hash.Update(std::string_view(buffer.data(), n));
   }
-  ::close(fd);
   return hash.HexDigest();
 }
 
