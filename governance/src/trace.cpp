@@ -118,7 +118,8 @@ void ListUnverified(const TraceOptions& options, const runtime::LineageRecord& r
 // Unguarded: Trace below is the entry point.
 static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
   // The record that matches the output, even after a run was killed mid-publish.
-  auto located = runtime::LocateLineageRecord(options.output);
+  std::string located_output_sha;
+  auto located = runtime::LocateLineageRecord(options.output, &located_output_sha);
   auto read = located ? runtime::ReadLineageRecord(*located) : Result<runtime::LineageRecord>(located.error());
   if (!read) {
     if (read.code() == ErrorCode::kNotFound) return NotFoundError("no lineage record: " + read.error().message);
@@ -142,7 +143,8 @@ static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
   }
 
   std::string error;
-  std::string output_sha = FileSha256(options.output, error);
+  // Already hashed to find the record; hashed again only if that failed, for its message.
+  std::string output_sha = located_output_sha.empty() ? FileSha256(options.output, error) : located_output_sha;
   checks.Add("output unchanged", error.empty() && output_sha == recorded_output,
              error.empty() ? (output_sha == recorded_output ? "sha256 " + output_sha.substr(0, 16) + "…"
                                                             : "file hashes to " + output_sha + ", record says " + recorded_output)

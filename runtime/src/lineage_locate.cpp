@@ -33,10 +33,11 @@ std::string StagedLineagePath(const std::string& output_path, std::string_view o
   return output_path + ".lineage." + std::string(output_sha256.substr(0, kStagedHashDigits)) + ".json";
 }
 
-Result<std::string> LocateLineageRecord(const std::string& output_path) {
+Result<std::string> LocateLineageRecord(const std::string& output_path, std::string* output_sha256) {
   const std::string main = LineagePath(output_path);
   const bool main_exists = IsRegularFile(main);
   auto sha = FileSha256Hex(output_path);
+  if (output_sha256 != nullptr) *output_sha256 = sha ? *sha : std::string();
   if (!sha) {
     if (main_exists) return main;  // the caller reports the unreadable output
     return NotFoundError(main + ": " + sha.error().message);

@@ -24,8 +24,10 @@ std::string StagedLineagePath(const std::string& output_path, std::string_view o
 // when its output sha256 matches the file (or the file cannot be hashed, for the caller to
 // report), else the staged record bound to the file's hash when there is one that matches,
 // else LineagePath(output_path) again (a mismatch the caller reports, e.g. trace's "output
-// unchanged"). kNotFound when neither record exists.
-Result<std::string> LocateLineageRecord(const std::string& output_path);
+// unchanged"). kNotFound when neither record exists. The output's sha256, which finding the
+// record needs, goes to `*output_sha256` when given ("" when the file cannot be hashed), so a
+// caller that checks the output does not hash a large file twice.
+Result<std::string> LocateLineageRecord(const std::string& output_path, std::string* output_sha256 = nullptr);
 
 // Removes every staged record of `output_path`; called once a run has published (its own
 // staged record renamed away), so those left belong to runs killed mid-publish. Runs to the
