@@ -108,6 +108,7 @@ void AddGovernance(CLI::App& app, GlobalOptions& global, int& exit_code) {
     cmd->add_option("output", o->output, "The score file (its record is OUTPUT.lineage.json)")->required();
     cmd->add_option("--input", o->input, "The input it was scored from, to recompute and compare");
     cmd->add_option("--trusted-key", o->trusted_keys, "A public key file whose signatures on records are trusted (besides the policy's keys)");
+    cmd->add_option("--lineage", o->lineage, "The lineage record, when it is not OUTPUT.lineage.json (a run with --output - and --lineage FILE)");
     AddRepoFlags(cmd, global);
     cmd->callback([&global, &exit_code, o] {
       o->repo = RepositoryOf(global);

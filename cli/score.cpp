@@ -32,7 +32,36 @@ struct ScoreArgs {
   bool allow_all_rejected = false;
   std::string progress = "auto";
   std::string sign_key;
+  // Inputs as they come: unset unless given (the definition's layout fills the rest).
+  std::string format;
+  std::string delimiter;
+  std::string header;
+  std::string columns;
+  bool no_header = false;
+  std::string lineage;
 };
+
+// The input flags as runtime settings; a usage error names the flag.
+Result<runtime::InputSettings> InputSettingsOf(const ScoreArgs& args) {
+  runtime::InputSettings in;
+  if (!args.format.empty()) in.format = runtime::ParseInputFormat(args.format);  // checked by CLI11
+  if (!args.delimiter.empty()) {
+    auto d = runtime::ParseDelimiter(args.delimiter);
+    if (!d) return Error{"--delimiter: " + d.error().message};
+    in.delimiter = *d;
+  }
+  if (!args.header.empty()) in.header = runtime::ParseHeaderRule(args.header);
+  if (args.no_header && !args.header.empty() && args.header != "none") {
+    return Error{"--no-header and --header " + args.header + " contradict each other"};
+  }
+  if (args.no_header) in.header = runtime::HeaderRule::kNone;
+  if (!args.columns.empty()) {
+    auto c = runtime::ParseColumnList(args.columns);
+    if (!c) return Error{"--columns: " + c.error().message};
+    in.columns = *c;
+  }
+  return in;
+}
 
 // CLI11 reads "" as 0 and "-1" as a number; a count must be written out, digits only, and fit.
 CLI::Validator WholeNumber(int64_t min, int64_t max) {
@@ -56,9 +85,15 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
   paths.input_path = args.input;
   paths.output_path = args.output;
   paths.rejects_path = args.rejects;
+  paths.lineage_path = args.lineage;
   if (!args.no_lineage) paths.lineage.emplace();
   if (Status st = runtime::CheckPaths(paths); !st.ok()) {
     std::fprintf(stderr, "tally: %s\n", st.message().c_str());
+    return 2;
+  }
+  auto input = InputSettingsOf(args);
+  if (!input) {
+    std::fprintf(stderr, "tally: %s\n", input.error().message.c_str());
     return 2;
   }
   auto source = LoadDefinitions(global, args.name, args.as_of);
@@ -70,6 +105,8 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
   options.input_path = args.input;
   options.output_path = args.output;
   options.rejects_path = args.rejects;
+  options.lineage_path = args.lineage;
+  options.input = *input;
   for (const auto& spec : args.maps) {
     auto mapping = runtime::ParseColumnMapping(spec);
     if (!mapping) {
@@ -110,21 +147,24 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     std::fprintf(stderr, "tally: %s\n", summary.error().message.c_str());
     return 1;
   }
+  // With --output -, standard output holds the scores and nothing else: the summary goes to
+  // stderr.
+  FILE* report = args.output == "-" ? stderr : stdout;
   if (global.json) {
-    std::printf("%s\n", summary->ToJson().c_str());
+    std::fprintf(report, "%s\n", summary->ToJson().c_str());
   } else {
-    std::printf("scored %s %s (%s, %s) in %.2f s\n", summary->definition.c_str(), summary->version.c_str(),
+    std::fprintf(report, "scored %s %s (%s, %s) in %.2f s\n", summary->definition.c_str(), summary->version.c_str(),
                 summary->engine.c_str(), source->commit.empty() ? "ungoverned" : ("commit " + source->commit.substr(0, 12)).c_str(),
                 summary->seconds);
-    std::printf("  rows read %lld = scored %lld + rejected %lld; %lld output rows\n",
+    std::fprintf(report, "  rows read %lld = scored %lld + rejected %lld; %lld output rows\n",
                 static_cast<long long>(summary->rows_read), static_cast<long long>(summary->rows_scored),
                 static_cast<long long>(summary->rows_rejected), static_cast<long long>(summary->output_rows));
-    std::printf("  output  %s\n", summary->output_path.c_str());
-    if (!summary->rejects_path.empty()) std::printf("  rejects %s\n", summary->rejects_path.c_str());
-    if (!summary->lineage_path.empty()) std::printf("  lineage %s\n", summary->lineage_path.c_str());
+    std::fprintf(report, "  output  %s\n", summary->output_path.c_str());
+    if (!summary->rejects_path.empty()) std::fprintf(report, "  rejects %s\n", summary->rejects_path.c_str());
+    if (!summary->lineage_path.empty()) std::fprintf(report, "  lineage %s\n", summary->lineage_path.c_str());
     if (summary->rejects_path.empty()) {
       for (const auto& r : summary->first_rejects) {
-        std::printf("  rejected row %lld: %s%s%s\n", static_cast<long long>(r.row), r.column.c_str(),
+        std::fprintf(report, "  rejected row %lld: %s%s%s\n", static_cast<long long>(r.row), r.column.c_str(),
                     r.column.empty() ? "" : ": ", r.reason.c_str());
       }
     }
@@ -138,9 +178,17 @@ void AddScore(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto* cmd = app.add_subcommand("score", "Score a CSV file with a definition");
   auto args = std::make_shared<ScoreArgs>();
   cmd->add_option("name", args->name, "Definition, NAME or NAME@MAJOR")->required();
-  cmd->add_option("--input", args->input, "Input CSV")->required();
-  cmd->add_option("--output", args->output, "Output CSV (written atomically; a device or FIFO such as /dev/null in place)")->required();
+  cmd->add_option("--input", args->input, "Input CSV (- reads standard input)")->required();
+  cmd->add_option("--output", args->output, "Output CSV (written atomically; a device or FIFO such as /dev/null in place; - writes standard output)")->required();
   cmd->add_option("--map", args->maps, "Bind an input to a differently named column: input=column");
+  cmd->add_option("--format", args->format, "csv (default) or whitespace (fields separated by runs of blanks, no quoting)")
+      ->check(CLI::IsMember({"csv", "whitespace"}));
+  cmd->add_option("--delimiter", args->delimiter, "The byte between CSV fields (default ','): ';', '|', tab (\"tab\" or \"\\t\"), ...");
+  cmd->add_option("--columns", args->columns, "Name the input's columns in order: a,b,c (then the file has no header line, unless --header skip)");
+  cmd->add_option("--header", args->header, "names (the first line names the columns), none (no header line) or skip (drop it; --columns names them)")
+      ->check(CLI::IsMember({"names", "none", "skip"}));
+  cmd->add_flag("--no-header", args->no_header, "The input has no header line (--header none)");
+  cmd->add_option("--lineage", args->lineage, "Write the lineage record here: for --output - (standard output), which has no file to put it beside");
   cmd->add_option("--rejects", args->rejects, "Write rows that could not be scored here, with row, column and reason");
   cmd->add_option("--max-rejects", args->max_rejects, "Fail the run when more rows than this are rejected (default: unlimited)")
       ->check(WholeNumber(0, std::numeric_limits<int64_t>::max()));

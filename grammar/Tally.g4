@@ -26,6 +26,12 @@ member
     | 'output' name ':' typeRef '=' expr                     # outputMember
     | 'group' 'by' name (',' name)*                         # groupMember
     | 'test' STRING '{' testStep* '}'                         # testMember
+    // Inputs as they come: how the raw file is read, and columns copied through unchanged.
+    | 'format' ident                                          # formatMember
+    | 'delimiter' STRING                                      # delimiterMember
+    | 'header' ident                                          # headerMember
+    | 'columns' name (',' name)*                              # columnsMember
+    | 'carry' name (',' name)*                                # carryMember
     ;
 
 overrideItem : name '=' literal ;
@@ -84,6 +90,7 @@ name
 memberKeyword
     : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'
     | 'param' | 'require' | 'let' | 'output' | 'group' | 'test' | 'given' | 'expect'
+    | 'format' | 'delimiter' | 'header' | 'columns' | 'carry'
     ;
 
 VERSION_LIT  : DIGITS '.' DIGITS '.' DIGITS ('-' [0-9A-Za-z.-]+)? ;

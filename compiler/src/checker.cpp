@@ -50,6 +50,7 @@ void DefinitionChecker::Run() {
   CollectReferences();
   for (size_t i = 0; i < ast_.params.size(); ++i) CheckParam(i);
   CheckKeysAndGroups();
+  CheckInputLayout();
   // Members in source order, so "used before defined" follows the text.
   struct Member { uint32_t offset; std::function<void()> check; };
   std::vector<Member> members;

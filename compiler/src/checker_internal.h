@@ -8,6 +8,7 @@
 //   check_tests.cpp         test blocks
 //   check_overrides.cpp     regional overrides (after every definition is checked)
 //   check_rules.cpp         the small rules they share
+//   check_input_layout.cpp  how the raw file is read, carried columns
 #pragma once
 
 #include <cstdint>
@@ -98,6 +99,10 @@ class DefinitionChecker {
 
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
+
+  // ---- inputs as they come (check_input_layout.cpp) --------------------------
+  // `format`, `delimiter`, `header`, `columns` and `carry`; keys named twice.
+  void CheckInputLayout();
 
   // ---- tests (check_tests.cpp) ----------------------------------------------
   void CheckTest(const ast::Test& test);

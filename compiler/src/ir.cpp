@@ -91,6 +91,15 @@ std::string Program::ToString() const {
   }
   for (auto k : key_inputs) out += "key " + std::to_string(k) + "\n";
   for (auto g : group_keys) out += "group_key " + std::to_string(g) + "\n";
+  for (auto c : carried_inputs) out += "carry " + std::to_string(c) + "\n";
+  if (!layout.format.empty()) out += "layout format " + layout.format + "\n";
+  if (!layout.delimiter.empty()) out += "layout delimiter " + std::to_string(static_cast<unsigned char>(layout.delimiter[0])) + "\n";
+  if (!layout.header.empty()) out += "layout header " + layout.header + "\n";
+  if (!layout.columns.empty()) {
+    out += "layout columns";
+    for (const auto& c : layout.columns) out += " " + c;
+    out += "\n";
+  }
   out += "variants:";
   for (const auto& v : variants) out += " " + Quote(v);
   out += "\nregion_input " + std::to_string(region_input) + "\n";

@@ -27,6 +27,22 @@ class Lowering {
   Lowering(const CheckedModule& module, const CheckedDefinition& def)
       : module_(module), def_(def), ast_(*def.ast) {}
 
+  // Inputs as they come: the layout as written (the checker allows each member once), and
+  // each carried column as a string? input after the declared ones that no instruction reads.
+  void LowerInputLayout() {
+    if (!ast_.formats.empty()) p_.layout.format = ast_.formats[0].value;
+    if (!ast_.delimiters.empty()) p_.layout.delimiter = ast_.delimiters[0].value;
+    if (!ast_.headers.empty()) p_.layout.header = ast_.headers[0].value;
+    if (!ast_.column_lists.empty()) {
+      for (const auto& c : ast_.column_lists[0].value) p_.layout.columns.push_back(c.value);
+      if (p_.layout.header.empty()) p_.layout.header = "none";  // `columns` alone: no header line
+    }
+    for (const auto& c : ast_.carried) {
+      p_.carried_inputs.push_back(static_cast<uint32_t>(p_.inputs.size()));
+      p_.inputs.push_back({c.value, ir::Type::kString, true});
+    }
+  }
+
   // The source range of each reason, by reason id.
   std::vector<SourceRange> reason_ranges_;
 
@@ -42,6 +58,7 @@ class Lowering {
     }
     for (const auto& k : ast_.keys) p_.key_inputs.push_back(InputIndex(k.value));
     for (const auto& g : ast_.group_by) p_.group_keys.push_back(InputIndex(g.value));
+    LowerInputLayout();
     LowerParams();
 
     // Requirements come first among reasons, in source order.

@@ -212,7 +212,9 @@ class TokenScanner {
     static const char* kSoft[] = {"score", "metric", "override", "for", "region", "version", "owner",
                                   "description", "key", "tags", "expires_after", "input", "param",
                                   "regional", "require", "let", "output", "group", "by", "test",
-                                  "given", "expect", "rejected", "within"};
+                                  "given", "expect", "rejected", "within",
+                                  // inputs as they come
+                                  "format", "delimiter", "header", "columns", "carry"};
     for (const char* k : kSoft) {
       if (literal == k) return true;
     }
@@ -389,6 +391,24 @@ class AstBuilder {
     }
     if (auto* c = dynamic_cast<TallyParser::TestMemberContext*>(m)) {
       d.tests.push_back(BuildTest(c));
+      return;
+    }
+    BuildInputLayoutMember(m, d);
+  }
+
+  // Inputs as they come: `format`, `delimiter`, `header`, `columns`, `carry`.
+  void BuildInputLayoutMember(TallyParser::MemberContext* m, ast::Definition& d) {
+    if (auto* f = dynamic_cast<TallyParser::FormatMemberContext*>(m)) {
+      if (f->ident()) d.formats.push_back({Name(f->ident()), Range(f->ident())});
+    } else if (auto* del = dynamic_cast<TallyParser::DelimiterMemberContext*>(m)) {
+      if (del->STRING()) d.delimiters.push_back({Unquote(del->STRING()), Range(del->STRING())});
+    } else if (auto* h = dynamic_cast<TallyParser::HeaderMemberContext*>(m)) {
+      if (h->ident()) d.headers.push_back({Name(h->ident()), Range(h->ident())});
+    } else if (auto* cols = dynamic_cast<TallyParser::ColumnsMemberContext*>(m)) {
+      d.column_lists.push_back({{}, Range(cols)});
+      for (auto* ident : cols->name()) d.column_lists.back().value.push_back({Name(ident), Range(ident)});
+    } else if (auto* carry = dynamic_cast<TallyParser::CarryMemberContext*>(m)) {
+      for (auto* ident : carry->name()) d.carried.push_back({Name(ident), Range(ident)});
     }
   }
 

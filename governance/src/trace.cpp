@@ -54,6 +54,8 @@ void DeriveDefinitionFields(const ir::Program& program, const DefinitionInfo& in
   derived.version = from_program.version;
   derived.params = from_program.params;
   derived.regional_overrides = from_program.regional_overrides;
+  // Older records do not list the output's columns; a newer one's list is derived.
+  if (derived.output_columns) derived.output_columns = from_program.output_columns;
   derived.content_sha256 = info.content_sha256;
   derived.definition_file = info.file;
   derived.owner = info.owner;
@@ -105,6 +107,7 @@ void ListUnverified(const TraceOptions& options, const runtime::LineageRecord& r
     u.push_back("output.sha256: proves only that the file matches the record, not that the record is true; "
                 "pass --input to recompute it");
     u.push_back("column_mappings: used by a recompute (--input), not derived");
+    u.push_back("input_format: used by a recompute (--input), not derived");
   }
   if (!result.signed_by.empty()) {
     u.push_back("the fields above are attested by the signature of " + result.signed_by + ", not re-derived");
@@ -119,7 +122,8 @@ void ListUnverified(const TraceOptions& options, const runtime::LineageRecord& r
 static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
   // The record that matches the output, even after a run was killed mid-publish.
   std::string located_output_sha;
-  auto located = runtime::LocateLineageRecord(options.output, &located_output_sha);
+  auto located = options.lineage.empty() ? runtime::LocateLineageRecord(options.output, &located_output_sha)
+                                         : Result<std::string>(options.lineage);
   auto read = located ? runtime::ReadLineageRecord(*located) : Result<runtime::LineageRecord>(located.error());
   if (!read) {
     if (read.code() == ErrorCode::kNotFound) return NotFoundError("no lineage record: " + read.error().message);
@@ -240,6 +244,13 @@ static Result<TraceResult> TraceUnguarded(const TraceOptions& options) {
     score.output_path = tmp;
     score.progress = runtime::ProgressMode::kNever;
     score.mappings = record.column_mappings;
+    // Read as the run read it (a record from before input formats: CSV with a header). The
+    // definition's own layout must agree, or the recompute fails saying which flag differs.
+    const runtime::InputLayout layout = record.input_layout.value_or(runtime::InputLayout{});
+    score.input.format = layout.format;
+    if (layout.format == runtime::InputFormat::kCsv) score.input.delimiter = layout.delimiter;
+    score.input.header = layout.header;
+    if (!layout.columns.empty()) score.input.columns = layout.columns;
     // The recompute is compared byte for byte with the recorded output; whether a run that
     // rejected every row was acceptable was decided when it ran (--allow-all-rejected).
     score.allow_all_rejected = true;

@@ -45,6 +45,48 @@ std::vector<InterfaceItem> Items(const std::vector<FieldOutline>& fields) {
   return out;
 }
 
+// Inputs as they come: `format`, `delimiter`, `header` and `columns` decide which value
+// every input reads, so changing how the file is read is major; `carry` shapes the output:
+// a new carried column is an addition, one removed breaks its readers.
+template <typename Raise>
+void InputLayoutFindings(const DefinitionOutline& before, const DefinitionOutline& after, const Raise& raise) {
+  auto texts = [](const DefinitionOutline& d, const std::string& kind) {
+    std::vector<std::string> out;
+    for (const auto& m : d.members)
+      if (m.kind == kind) out.push_back(m.text);
+    return out;
+  };
+  for (const char* kind : {"format", "delimiter", "header", "columns"}) {
+    if (texts(before, kind) != texts(after, kind)) {
+      raise(Bump::kMajor, std::string("how the input file is read changes (`") + kind + "`)");
+    }
+  }
+  auto carried = [&](const DefinitionOutline& d) {
+    std::vector<std::string> names;
+    for (const std::string& text : texts(d, "carry")) {
+      std::string rest = text.substr(std::min(text.size(), sizeof("carry") - 1));
+      std::string name;
+      for (char c : rest + ",") {
+        if (c == ',') {
+          if (!name.empty()) names.push_back(name);
+          name.clear();
+        } else if (c != ' ' && c != '\t') {
+          name += c;
+        }
+      }
+    }
+    return names;
+  };
+  const std::vector<std::string> a = carried(before), b = carried(after);
+  for (const auto& name : a)
+    if (std::find(b.begin(), b.end(), name) == b.end()) raise(Bump::kMajor, "carried column " + name + " is removed");
+  for (const auto& name : b)
+    if (std::find(a.begin(), a.end(), name) == a.end()) raise(Bump::kMinor, "new carried column " + name);
+  if (a != b && std::is_permutation(a.begin(), a.end(), b.begin(), b.end())) {
+    raise(Bump::kMajor, "the carried columns change order");
+  }
+}
+
 }  // namespace
 
 Interface ReadInterface(const DefinitionOutline& d) {
@@ -90,6 +132,7 @@ VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOut
   }
   for (const auto& in : a.inputs)
     if (!FindItem(b.inputs, in.name)) raise(Bump::kMinor, "input " + in.name + " is no longer read");
+  InputLayoutFindings(before, after, raise);
 
   Members na = Computational(before), nb = Computational(after);
   if (Same(na, nb)) {

@@ -270,7 +270,9 @@ void BatchBuilder::Add(const CsvRecord& record) {
 
 Result<bool> BatchBuilder::ReadFrom(CsvReader& reader) {
   const char delim = reader.options().delimiter;
-  const bool plain = delim != '"' && delim != '\r' && delim != '\n' &&
+  // Whitespace-separated records always take the general path (CsvReader::ReadBlankSeparated).
+  const bool plain = reader.options().format == InputFormat::kCsv &&
+                     delim != '"' && delim != '\r' && delim != '\n' &&
                      !binding_.header.empty() && reader.header_fields() == binding_.header.size();
   while (!full()) {
     if (plain) {

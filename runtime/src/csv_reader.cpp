@@ -48,7 +48,9 @@ struct CsvReader::Source {
 Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, CsvOptions options) {
   auto source = std::make_unique<Source>();
   source->path = path;
-  source->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // "-" is standard input (a pipe, usually): read through a descriptor of its own, so that
+  // closing it leaves fd 0 alone.
+  source->fd = path == "-" ? ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (source->fd < 0) return Error{path + ": " + std::strerror(errno)};
   struct stat st {};
   int64_t size = -1;
@@ -75,6 +77,12 @@ CsvReader::CsvReader(std::unique_ptr<Source> source, CsvOptions options)
   if (options_.chunk_bytes == 0) options_.chunk_bytes = 1;
   if (options_.max_record_bytes == 0) options_.max_record_bytes = 1;
   for (char c : {options_.delimiter, '"', '\n', '\r'}) special_[static_cast<uint8_t>(c)] = 1;
+  if (options_.format == InputFormat::kWhitespace) {
+    // No delimiter: blanks separate fields (the delimiter's entry is irrelevant, TryFastRecord
+    // is not used in this format).
+    special_[static_cast<uint8_t>(options_.delimiter)] = 0;
+    for (char c : {' ', '\t', '"', '\n', '\r'}) special_[static_cast<uint8_t>(c)] = 1;
+  }
 }
 
 CsvReader::~CsvReader() = default;
@@ -161,7 +169,7 @@ namespace {
 // the last record (or blank line) that ends at or before `limit`, or nullptr. [begin, end) is
 // all the data there is so far; `at_eof`: nothing follows `end`.
 const char* LastRecordEnd(const char* begin, const char* end, const char* limit, bool at_eof,
-                          char delim) {
+                          char delim, bool quoting) {
   // A line end outside quotes ends a record; a CR's LF belongs to it.
   auto after = [&](const char* q) -> const char* {
     if (*q == '\n') return q + 1;
@@ -169,8 +177,8 @@ const char* LastRecordEnd(const char* begin, const char* end, const char* limit,
     return at_eof ? q + 1 : nullptr;  // the LF may still come
   };
   const char* stop = limit < end ? limit + 1 : end;  // the byte after `limit` tells CRLF
-  if (std::memchr(begin, '"', static_cast<size_t>(stop - begin)) == nullptr) {
-    // No quote: every line end ends a record. The last one is at most a record back.
+  if (!quoting || std::memchr(begin, '"', static_cast<size_t>(stop - begin)) == nullptr) {
+    // No quote (or a format without quoting): every line end ends a record. The last one is at most a record back.
     for (const char* q = limit; q > begin;) {
       --q;
       if (*q != '\n' && *q != '\r') continue;
@@ -224,9 +232,16 @@ int64_t CountLines(const char* b, const char* e) {
 
 Result<SpanStatus> CsvReader::NextSpan(RecordSpan& span) {
   const char delim = options_.delimiter;
-  if (delim == '"' || delim == '\r' || delim == '\n') {
+  const bool quoting = options_.format == InputFormat::kCsv;
+  if (quoting && (delim == '"' || delim == '\r' || delim == '\n')) {
     rows_ = 0;
     return SpanStatus::kSequential;
+  }
+  if (first_chunk_) {
+    // No header was read (its columns are named elsewhere): the first chunk's BOM is skipped
+    // here, as ReadHeader would have.
+    auto first = Fill();
+    if (!first.ok()) return first.error();
   }
   const size_t max = options_.max_record_bytes;
   for (;;) {
@@ -239,7 +254,7 @@ Result<SpanStatus> CsvReader::NextSpan(RecordSpan& span) {
       // At most max_record_bytes per span: then no record in it is longer, and none is
       // skipped to its line end, the one thing that moves boundaries off the quote states.
       const char* limit = pos_ + std::min(pending, max);
-      const char* cut = LastRecordEnd(pos_, end_, limit, eof_, delim);
+      const char* cut = LastRecordEnd(pos_, end_, limit, eof_, delim, quoting);
       if (cut == nullptr && eof_ && pending <= max) cut = end_;  // the last record
       if (cut != nullptr) {
         span.owner = chunk_;
@@ -334,6 +349,7 @@ bool CsvReader::TryFastRecord(CsvRecord& record) {
 }
 
 Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
+  if (options_.format == InputFormat::kWhitespace) return ReadBlankSeparated(record);
   if (TryFastRecord(record)) return true;
   state_ = State::kFieldStart;
   started_ = false;

@@ -100,6 +100,13 @@ LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& 
     r.regional_overrides.emplace_back(program.variants[v], std::move(region));
   }
   r.column_mappings = facts.mappings;
+  r.input_layout = facts.input_layout;
+  LineageRecord::OutputColumns columns;
+  const bool metric = program.kind == ir::Program::Kind::kMetric;
+  for (uint32_t k : metric ? program.group_keys : program.key_inputs) columns.keys.push_back(program.inputs[k].name);
+  for (uint32_t c : program.carried_inputs) columns.carried.push_back(program.inputs[c].name);
+  for (const ir::Output& o : program.outputs) columns.outputs.push_back(o.name);
+  r.output_columns = std::move(columns);
   r.input = {summary.input_path, summary.input_sha256, summary.input_bytes};
   r.output = {summary.output_path, summary.output_sha256, summary.output_bytes};
   r.output_rows = summary.output_rows;
@@ -165,6 +172,19 @@ std::string LineageJson(const LineageRecord& r) {
   Json mappings = Json::object();
   for (const ColumnMapping& m : r.column_mappings) mappings[m.input] = m.column;
   j["column_mappings"] = std::move(mappings);
+  if (r.input_layout) {
+    const InputLayout& l = *r.input_layout;
+    Json columns = l.columns.empty() ? Json(nullptr) : Json(l.columns);
+    j["input_format"] = {{"format", FormatName(l.format)},
+                         {"delimiter", l.format == InputFormat::kCsv ? Json(DelimiterText(l.delimiter)) : Json(nullptr)},
+                         {"header", HeaderRuleName(l.header)},
+                         {"columns", std::move(columns)}};
+  }
+  if (r.output_columns) {
+    j["output_columns"] = {{"keys", r.output_columns->keys},
+                           {"carried", r.output_columns->carried},
+                           {"outputs", r.output_columns->outputs}};
+  }
   j["input"] = {{"path", r.input.path}, {"sha256", r.input.sha256}, {"bytes", r.input.bytes}};
   j["output"] = {{"path", r.output.path},
                  {"sha256", r.output.sha256},
@@ -282,6 +302,57 @@ Status ReadSignature(const Json& j, const FieldReader& f, LineageRecord& r) {
   return f.String(j, "", "signature", r.signature, true);
 }
 
+Status ReadNames(const Json& object, const std::string& field, const FieldReader& f,
+                 std::vector<std::string>& out) {
+  if (!object.is_array()) return f.Bad(field, "is not an array");
+  for (const Json& name : object) {
+    if (!name.is_string()) return f.Bad(field, "holds something that is not a string");
+    out.push_back(name.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// Records written before input formats existed have no "input_format": they read CSV.
+Status ReadInputFormat(const Json& j, const FieldReader& f, LineageRecord& r) {
+  if (!j.contains("input_format")) return Status::Ok();
+  ASSIGN_OR_RETURN(const Json* in, f.Object(j, "", "input_format"));
+  InputLayout l;
+  std::string text;
+  RETURN_IF_ERROR(f.String(*in, "input_format", "format", text));
+  auto format = ParseInputFormat(text);
+  if (!format) return f.Bad("input_format.format", "is \"" + text + "\", not csv or whitespace");
+  l.format = *format;
+  RETURN_IF_ERROR(f.String(*in, "input_format", "delimiter", text, true));
+  if (l.format == InputFormat::kCsv) {
+    auto delimiter = text.empty() ? Result<char>(Error{""}) : ParseDelimiter(text);
+    if (!delimiter) return f.Bad("input_format.delimiter", "is not one delimiter byte");
+    l.delimiter = *delimiter;
+  }
+  RETURN_IF_ERROR(f.String(*in, "input_format", "header", text));
+  auto header = ParseHeaderRule(text);
+  if (!header) return f.Bad("input_format.header", "is \"" + text + "\", not names, none or skip");
+  l.header = *header;
+  ASSIGN_OR_RETURN(const Json* columns, f.Get(*in, "input_format", "columns"));
+  if (!columns->is_null()) RETURN_IF_ERROR(ReadNames(*columns, "input_format.columns", f, l.columns));
+  r.input_layout = std::move(l);
+  return Status::Ok();
+}
+
+// Records written before output columns were recorded have no "output_columns".
+Status ReadOutputColumns(const Json& j, const FieldReader& f, LineageRecord& r) {
+  if (!j.contains("output_columns")) return Status::Ok();
+  ASSIGN_OR_RETURN(const Json* out, f.Object(j, "", "output_columns"));
+  LineageRecord::OutputColumns c;
+  ASSIGN_OR_RETURN(const Json* keys, f.Get(*out, "output_columns", "keys"));
+  RETURN_IF_ERROR(ReadNames(*keys, "output_columns.keys", f, c.keys));
+  ASSIGN_OR_RETURN(const Json* carried, f.Get(*out, "output_columns", "carried"));
+  RETURN_IF_ERROR(ReadNames(*carried, "output_columns.carried", f, c.carried));
+  ASSIGN_OR_RETURN(const Json* outputs, f.Get(*out, "output_columns", "outputs"));
+  RETURN_IF_ERROR(ReadNames(*outputs, "output_columns.outputs", f, c.outputs));
+  r.output_columns = std::move(c);
+  return Status::Ok();
+}
+
 Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
   if (!j.is_object()) return f.Bad("", "not a JSON object");
   std::string format;
@@ -315,6 +386,8 @@ Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
     if (!column.is_string()) return f.Bad("column_mappings." + input, "is not a string");
     r.column_mappings.push_back({input, column.get<std::string>()});
   }
+  RETURN_IF_ERROR(ReadInputFormat(j, f, r));
+  RETURN_IF_ERROR(ReadOutputColumns(j, f, r));
   RETURN_IF_ERROR(f.File(j, "input", r.input));
   ASSIGN_OR_RETURN(const Json* output, f.File(j, "output", r.output));
   RETURN_IF_ERROR(f.Int(*output, "output", "rows", r.output_rows));

@@ -3,7 +3,7 @@
 namespace tally::runtime {
 
 Result<std::unique_ptr<AtomicOutputFile>> AtomicOutputFile::Create(const std::string& path) {
-  ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
+  ASSIGN_OR_RETURN(AtomicFile file, path == "-" ? AtomicFile::StandardOutput() : AtomicFile::Create(path));
   return std::unique_ptr<AtomicOutputFile>(new AtomicOutputFile(std::move(file)));
 }
 

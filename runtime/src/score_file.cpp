@@ -2,6 +2,8 @@
 // (execution.h) scores it into a ScoreWriter (score_writer.h), which publishes last.
 #include "tally/runtime/score_file.h"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <filesystem>
 
@@ -26,11 +28,38 @@ Status CheckOptions(const ScoreOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// "-" (a standard stream), a device or a FIFO: written in place, with no record beside it.
+bool InPlaceOutput(const std::string& path) {
+  if (path == "-") return true;
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
+}  // namespace
+
 Status CheckPaths(const ScoreOptions& o) {
   if (o.output_path.empty()) return Error{"no output file given"};
-  // The same file under two spellings ("in.csv", "./in.csv", a link) counts as the same.
+  if (o.rejects_path == "-") {
+    return Error{"--rejects -: the rejects go to a file (standard output is for --output -)"};
+  }
+  if (o.lineage_path == "-") return Error{"--lineage -: the lineage record goes to a file"};
+  if (!o.lineage_path.empty()) {
+    if (!o.lineage) return Error{"--lineage " + o.lineage_path + " and --no-lineage contradict each other"};
+    if (!InPlaceOutput(o.output_path)) {
+      return Error{"--lineage " + o.lineage_path + ": the record of --output " + o.output_path +
+                   " is its own " + LineagePath(o.output_path) + ", where tally trace finds it; --lineage "
+                   "is for --output - (or a device or FIFO)"};
+    }
+  } else if (o.lineage && o.output_path == "-") {
+    return Error{"--output - writes to standard output, where no lineage record can sit beside the scores: "
+                 "name one with --lineage FILE (tally trace SAVED.csv --lineage FILE reads it), or pass --no-lineage"};
+  }
+  // The same file under two spellings ("in.csv", "./in.csv", a link) counts as the same;
+  // "-" is a stream, not a file.
   auto same_file = [](const std::string& a, const std::string& b) {
-    if (a.empty() || b.empty()) return false;
+    if (a.empty() || b.empty() || a == "-" || b == "-") return false;
     std::error_code ec;
     return a == b || std::filesystem::equivalent(a, b, ec);
   };
@@ -41,9 +70,19 @@ Status CheckPaths(const ScoreOptions& o) {
     return Error{"--rejects " + o.rejects_path + " and --output " + o.output_path +
                  " are the same file: the output and the rejects file must differ"};
   }
-  if (o.lineage && same_file(o.rejects_path, LineagePath(o.output_path))) {
+  if (o.lineage && o.lineage_path.empty() && same_file(o.rejects_path, LineagePath(o.output_path))) {
     return Error{"--rejects " + o.rejects_path + " is the lineage record of --output " + o.output_path +
                  ": the rejects file must differ (or pass --no-lineage)"};
+  }
+  if (!o.lineage_path.empty()) {
+    const std::pair<const char*, const std::string*> others[] = {
+        {"--input", &o.input_path}, {"--output", &o.output_path}, {"--rejects", &o.rejects_path}};
+    for (const auto& [flag, path] : others) {
+      if (same_file(o.lineage_path, *path)) {
+        return Error{"--lineage " + o.lineage_path + " and " + flag + " " + *path +
+                     " are the same file: the lineage record must differ"};
+      }
+    }
   }
   return Status::Ok();
 }
@@ -74,19 +113,34 @@ std::vector<std::string> OutputColumns(const ir::Program& program) {
   for (uint32_t k : metric ? program.group_keys : program.key_inputs) {
     names.push_back(program.inputs[k].name);
   }
+  for (uint32_t c : program.carried_inputs) names.push_back(program.inputs[c].name);
   for (const ir::Output& o : program.outputs) names.push_back(o.name);
   return names;
 }
 
-Result<RunSummary> Run(const ScoreOptions& o) {
-  RETURN_IF_ERROR(CheckOptions(o));
+// The options with the input layout decided (the definition's, completed by the caller's):
+// the reader's format and delimiter, and the lineage record's account of them.
+Result<ScoreOptions> WithLayout(const ScoreOptions& asked, InputLayout& layout) {
+  ASSIGN_OR_RETURN(layout, ResolveInputLayout(*asked.program, asked.input, asked.csv.delimiter,
+                                              !asked.mappings.empty()));
+  ScoreOptions o = asked;
+  o.csv.format = layout.format;
+  o.csv.delimiter = layout.delimiter;
+  if (o.lineage) o.lineage->input_layout = layout;
+  return o;
+}
+
+Result<RunSummary> Run(const ScoreOptions& asked) {
+  RETURN_IF_ERROR(CheckOptions(asked));
+  InputLayout layout;
+  ASSIGN_OR_RETURN(const ScoreOptions o, WithLayout(asked, layout));
   RunSummary started = Started(o);
   // Everything that can be wrong with the command is found before any row is read.
   ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Open(o.input_path, o.csv));
   std::unique_ptr<Execution> execution = ChooseExecution(o);
   StreamHashes hashes(execution->hashing());
   hashes.WatchInput(*reader);
-  auto header = reader->ReadHeader();
+  auto header = ReadColumnNames(*reader, layout);
   if (!header.ok()) return Error{o.input_path + ": " + header.error().message, header.code()};
   ASSIGN_OR_RETURN(Binding binding, BindColumns(*o.program, std::move(*header), o.mappings, o.input_path));
   ASSIGN_OR_RETURN(std::unique_ptr<ScoreWriter> writer,

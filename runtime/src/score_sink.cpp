@@ -64,6 +64,10 @@ class ScoreSink : public BatchSink {
     for (uint32_t k : program_.key_inputs) {
       columns_.push_back(Column{program_.inputs[k].type, inputs_[k], &program_.inputs[k].name, true});
     }
+    // Carried columns: string inputs holding each field's text as read.
+    for (uint32_t c : program_.carried_inputs) {
+      columns_.push_back(Column{program_.inputs[c].type, inputs_[c], &program_.inputs[c].name, true});
+    }
     for (size_t o = 0; o < outputs_.size(); ++o) {
       columns_.push_back(Column{program_.outputs[o].type, output_views_[o], &program_.outputs[o].name, false});
     }

@@ -134,9 +134,12 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
   s_.output_bytes = out_->bytes_written();
   // A device or pipe output (/dev/null) has no file to trace, so it gets no record.
   const bool regular_output = !out_->file().in_place();
+  // Its record goes beside a regular output; one written in place (stdout, a pipe) gets one
+  // only where --lineage names it (CheckPaths allows that only for such an output).
+  const bool named_record = !options_.lineage_path.empty();
   std::optional<AtomicFile> record;
-  if (options_.lineage && regular_output) {
-    s_.lineage_path = LineagePath(s_.output_path);
+  if (options_.lineage && (regular_output || named_record)) {
+    s_.lineage_path = named_record ? options_.lineage_path : LineagePath(s_.output_path);
     LineageFacts facts = *options_.lineage;
     if (facts.mappings.empty()) facts.mappings = options_.mappings;
     if (facts.tally_version.empty()) facts.tally_version = TALLY_VERSION;
@@ -161,7 +164,7 @@ Result<RunSummary> ScoreWriter::Publish(int64_t input_bytes) {
     }
   }
   // A record path that is a device (a link to /dev/null) is written in place: nothing to stage.
-  if (record && !record->in_place()) {
+  if (record && !record->in_place() && !named_record) {
     RETURN_IF_ERROR(record->Stage(StagedLineagePath(s_.output_path, s_.output_sha256)));
   }
   RETURN_IF_ERROR(PublishAll({&out_->file(), rejects_ ? &*rejects_ : nullptr, record ? &*record : nullptr}));

@@ -135,6 +135,14 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path) {
   return file;
 }
 
+Result<AtomicFile> AtomicFile::StandardOutput() {
+  int fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return ErrnoError("-");
+  AtomicFile file("-", std::string(), fd);
+  file.in_place_ = true;
+  return file;
+}
+
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),

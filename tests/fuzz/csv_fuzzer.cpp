@@ -10,7 +10,8 @@
 //   - the plain-record path (ReadFrom) builds exactly the batches of the general path
 //     (Next + Add): rows, values, validity, string texts, variants, row and line numbers, rejects.
 // The program is built from the header: each distinct column name is an input, its type
-// cycling through string, int, float, bool and a region.
+// cycling through string, int, float, bool and a region. Each input is read three ways, with
+// the same invariants: CSV with commas, CSV with semicolons, and the whitespace format.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -49,8 +50,8 @@ void Collect(CsvReader& reader, std::vector<Rec>& out) {
   }
 }
 
-CsvOptions Options(size_t chunk, size_t max_record) {
-  CsvOptions options;
+CsvOptions Options(size_t chunk, size_t max_record, const CsvOptions& base) {
+  CsvOptions options = base;
   options.chunk_bytes = chunk;
   options.max_record_bytes = max_record;
   return options;
@@ -75,6 +76,14 @@ bool ReadRecords(const std::string& text, const CsvOptions& options, std::vector
     FUZZ_CHECK(records[i].fields.size() == records[i].quoted.size());
     // A record with the wrong field count must say so.
     if (records[i].fields.size() != header.size()) FUZZ_CHECK(!records[i].error.empty());
+    // Whitespace format: a field is a non-empty run of bytes other than blanks and line ends,
+    // never quoted.
+    if (options.format == InputFormat::kWhitespace) {
+      for (const std::string& f : records[i].fields) {
+        FUZZ_CHECK(!f.empty() && f.find_first_of(" \t\r\n") == std::string::npos);
+      }
+      for (uint8_t q : records[i].quoted) FUZZ_CHECK(q == 0);
+    }
   }
   return true;
 }
@@ -218,36 +227,32 @@ void CheckSameBatches(const std::vector<InputBatch>& want, const std::vector<Inp
   }
 }
 
-}  // namespace
-}  // namespace tally::runtime
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace tally::runtime;
-  const std::string text(reinterpret_cast<const char*>(data), size);
+// Every invariant of the file comment, for one format and delimiter.
+void CheckFormat(const std::string& text, const CsvOptions& format) {
   constexpr size_t kWhole = size_t{1} << 20;
   constexpr size_t kUnbounded = size_t{8} << 20;
 
   std::vector<std::string> header;
   std::vector<Rec> reference;
-  if (!ReadRecords(text, Options(kWhole, kUnbounded), header, reference)) return 0;
+  if (!ReadRecords(text, Options(kWhole, kUnbounded, format), header, reference)) return;
   // A small max_record_bytes rejects and skips long records: its own reference.
   std::vector<std::string> short_header;
   std::vector<Rec> short_reference;
   // (Its header may differ: a long header is rejected. Then only the reader is compared.)
-  const bool short_header_ok = ReadRecords(text, Options(kWhole, 40), short_header, short_reference);
+  const bool short_header_ok = ReadRecords(text, Options(kWhole, 40, format), short_header, short_reference);
   const bool short_same_header = short_header_ok && short_header == header;
 
   for (size_t chunk : {size_t{1}, size_t{7}, size_t{64}}) {
     std::vector<std::string> h;
     std::vector<Rec> got;
-    FUZZ_CHECK(ReadRecords(text, Options(chunk, kUnbounded), h, got));
+    FUZZ_CHECK(ReadRecords(text, Options(chunk, kUnbounded, format), h, got));
     FUZZ_CHECK(h == header && got == reference);
-    FUZZ_CHECK(ReadSpans(text, Options(chunk, kUnbounded)) == reference);
+    FUZZ_CHECK(ReadSpans(text, Options(chunk, kUnbounded, format)) == reference);
     if (short_header_ok) {
       got.clear();
-      FUZZ_CHECK(ReadRecords(text, Options(chunk, 40), h, got));
+      FUZZ_CHECK(ReadRecords(text, Options(chunk, 40, format), h, got));
       FUZZ_CHECK(h == short_header && got == short_reference);
-      FUZZ_CHECK(ReadSpans(text, Options(chunk, 40)) == short_reference);
+      FUZZ_CHECK(ReadSpans(text, Options(chunk, 40, format)) == short_reference);
     }
   }
 
@@ -265,10 +270,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                            Setting{7, kUnbounded, 1000, DictionaryScope::kPerRun},
                            Setting{100, 40, 2, DictionaryScope::kPerBatch}}) {
     if (b.max_record != kUnbounded && !short_same_header) continue;
-    const CsvOptions options = Options(b.chunk, b.max_record);
+    const CsvOptions options = Options(b.chunk, b.max_record, format);
     auto general = Build(program, *binding, text, options, b.batch_rows, b.scope, false);
     CheckReconciles(general, b.max_record == kUnbounded ? reference : short_reference, b.batch_rows);
     CheckSameBatches(general, Build(program, *binding, text, options, b.batch_rows, b.scope, true));
   }
+}
+
+}  // namespace
+}  // namespace tally::runtime
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace tally::runtime;
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  CsvOptions comma;
+  CsvOptions semicolon;
+  semicolon.delimiter = ';';
+  CsvOptions whitespace;
+  whitespace.format = InputFormat::kWhitespace;
+  for (const CsvOptions& format : {comma, semicolon, whitespace}) CheckFormat(text, format);
   return 0;
 }

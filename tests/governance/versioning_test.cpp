@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 
 #include "governed_repo.h"
 #include "tally/governance/evidence.h"
@@ -68,6 +70,24 @@ TEST(VersioningTest, InterfaceChanges) {
   // A rewritten formula: a patch when the normalised IR proves it the same.
   EXPECT_EQ(bump(With(kBase, "0.5 * logins", "logins * 0.5")), Bump::kPatch);
   EXPECT_EQ(bump(With(kBase, "0.5 * logins", "0.6 * logins")), Bump::kMajor);
+}
+
+// Inputs as they come: how the file is read decides every value (major); a carried column is
+// part of the output's shape (new: minor; removed or reordered: major).
+TEST(VersioningTest, InputLayoutAndCarriedColumns) {
+  const std::string carried = With(kBase, "  key account_id\n", "  key account_id\n  carry email\n");
+  const VersionVerdict added = Verdict(kBase, carried);
+  EXPECT_EQ(added.required, Bump::kMinor);
+  EXPECT_NE(std::find(added.reasons.begin(), added.reasons.end(), "new carried column email (minor)"), added.reasons.end());
+  EXPECT_EQ(Verdict(carried, kBase).required, Bump::kMajor);
+  const std::string two = With(carried, "carry email", "carry email, plan");
+  EXPECT_EQ(Verdict(two, With(carried, "carry email", "carry plan, email")).required, Bump::kMajor);
+  const std::string semicolons = With(kBase, "  key account_id\n", "  key account_id\n  delimiter \";\"\n");
+  const VersionVerdict read = Verdict(kBase, semicolons);
+  EXPECT_EQ(read.required, Bump::kMajor);
+  EXPECT_NE(std::find(read.reasons.begin(), read.reasons.end(),
+                      "how the input file is read changes (`delimiter`) (major)"),
+            read.reasons.end());
 }
 
 TEST(VersioningTest, EvidenceRaisesTheClassAndNeverLowersIt) {

@@ -101,6 +101,13 @@ struct Definition {
   std::vector<Require> requirements;
   std::vector<Test> tests;
   std::vector<SourceRange> members;  // every member's whole range, in source order (outline.h)
+  // Inputs as they come (docs/language.md): how the raw file is read, each member at most
+  // once (the checker says so), and the columns copied through to the output unchanged.
+  std::vector<Located<std::string>> formats;     // `format csv` / `format whitespace`
+  std::vector<Located<std::string>> delimiters;  // `delimiter ";"`: the string's value
+  std::vector<Located<std::string>> headers;     // `header names` / `none` / `skip`
+  std::vector<Located<std::vector<Located<std::string>>>> column_lists;  // `columns a, b`
+  std::vector<Located<std::string>> carried;     // `carry email, plan` (all such members)
 };
 
 struct OverrideItem { std::string name; SourceRange name_range; Literal value; };

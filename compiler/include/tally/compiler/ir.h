@@ -177,6 +177,22 @@ struct Program {
   std::vector<Aggregate> aggregates;
   std::vector<Instruction> post_code;
 
+  // Inputs as they come (docs/language.md, "Inputs as they come"): how the definition says
+  // its raw file is read, each field empty when the definition leaves it to the command line
+  // (runtime/input_layout.h merges the two). Plain text: the compiler knows no reader.
+  struct InputLayout {
+    std::string format;                // "", "csv" or "whitespace"
+    std::string delimiter;             // "" or the one byte between csv fields
+    std::string header;                // "", "names", "none" or "skip"
+    std::vector<std::string> columns;  // the file's columns by position; empty: the header's
+    bool operator==(const InputLayout&) const = default;
+  };
+  InputLayout layout;
+  // Scores: inputs that are columns carried through to the output unchanged (`carry`):
+  // appended after the declared inputs, string?, read by no instruction, and written after
+  // the keys and before the outputs.
+  std::vector<uint32_t> carried_inputs;
+
   // Canonical text of the whole program (used by --dump-ir and as part of cache keys).
   std::string ToString() const;
 };

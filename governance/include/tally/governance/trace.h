@@ -20,6 +20,9 @@ struct TraceOptions : RepoOptions {
   std::string output;  // the score file; its record is OUTPUT.lineage.json
   std::string input;   // optional: the input, to recompute the scores
   std::vector<std::string> trusted_keys;  // public key files whose signatures are trusted too
+  // The record, when it is not beside the output: a run with --output - wrote it where its
+  // --lineage said, and `output` is the scores saved from its standard output.
+  std::string lineage;
 };
 
 struct TraceCheck {

@@ -20,12 +20,19 @@
 
 namespace tally::runtime {
 
+// How fields are split. kCsv: RFC 4180 around `delimiter`. kWhitespace: fields are runs of
+// bytes other than space and tab, separated by runs of them; blanks at either end of a line
+// are ignored, a line of blanks is skipped like an empty one, and there is no quoting (a
+// quote is an error of its record). Line ends are LF, CRLF or a lone CR in both.
+enum class InputFormat : uint8_t { kCsv, kWhitespace };
+
 struct CsvOptions {
-  char delimiter = ',';
+  char delimiter = ',';  // kCsv only
   size_t chunk_bytes = size_t{1} << 20;
   // A longer record is rejected and skipped up to the next line end, so an unterminated
   // quote near the start of a huge file costs neither unbounded memory nor the whole file.
   size_t max_record_bytes = size_t{8} << 20;
+  InputFormat format = InputFormat::kCsv;  // last, so positional initializers keep their meaning
 };
 
 struct CsvError {
@@ -85,6 +92,9 @@ class CsvReader {
   // The first record. Fails on an empty input or a malformed header. Afterwards, every data
   // record with a different field count is flagged as an error.
   Result<std::vector<std::string>> ReadHeader();
+  // Instead of (or after) ReadHeader, for a file whose columns are named elsewhere: every
+  // data record must have `fields` fields.
+  void SetHeaderFields(size_t fields) { header_fields_ = fields; }
 
   // The next data record: true, or false at end of input. Fails only on an I/O error.
   Result<bool> Next(CsvRecord& record);
@@ -126,6 +136,8 @@ class CsvReader {
   // Reads up to chunk_bytes more after the unread bytes [pos_, end_), into one new chunk.
   Result<bool> Extend();
   Result<bool> ReadRecord(CsvRecord& record);
+  // ReadRecord for InputFormat::kWhitespace (csv_reader_whitespace.cpp).
+  Result<bool> ReadBlankSeparated(CsvRecord& record);
   bool TryFastRecord(CsvRecord& record);
   void EndField();
   void SetError(int32_t field, std::string reason);

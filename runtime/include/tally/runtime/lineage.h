@@ -19,6 +19,7 @@
 
 #include "tally/compiler/ir.h"
 #include "tally/runtime/binding.h"
+#include "tally/runtime/input_layout.h"
 #include "tally/runtime/run_summary.h"
 #include "tally/support/result.h"
 
@@ -42,6 +43,7 @@ struct LineageFacts {
   std::string target_features;
   std::optional<int64_t> expires_after_seconds;
   std::vector<ColumnMapping> mappings;  // --map in force
+  std::optional<InputLayout> input_layout;  // how the input was read (ScoreFile sets it)
   LineageSigner sign;                   // optional: signs the record (tally score --sign-key)
 };
 
@@ -69,6 +71,18 @@ struct LineageRecord {
   LineageValues params;                                           // global values
   std::vector<std::pair<std::string, LineageValues>> regional_overrides;  // region -> changes
   std::vector<ColumnMapping> column_mappings;
+  // How the input was read ("input_format"), which trace's recompute reads it with again.
+  // Absent in records written before formats existed: those read CSV with a header.
+  std::optional<InputLayout> input_layout;
+  // The output's columns by origin ("output_columns"): keys (a metric's group keys), carried
+  // columns, outputs, from the program. Absent in records written before it was recorded.
+  struct OutputColumns {
+    std::vector<std::string> keys;
+    std::vector<std::string> carried;
+    std::vector<std::string> outputs;
+    bool operator==(const OutputColumns&) const = default;
+  };
+  std::optional<OutputColumns> output_columns;
   File input;
   File output;
   int64_t output_rows = 0;

@@ -26,6 +26,7 @@
 #include "tally/compiler/ir.h"
 #include "tally/runtime/binding.h"
 #include "tally/runtime/csv_reader.h"
+#include "tally/runtime/input_layout.h"
 #include "tally/runtime/kernels.h"
 #include "tally/runtime/lineage.h"
 #include "tally/runtime/run_summary.h"
@@ -53,17 +54,27 @@ struct ScoreOptions {
   int threads = 2;  // 1: read and score on the calling thread (the hasher has its own)
   ProgressMode progress = ProgressMode::kAuto;
   std::optional<LineageFacts> lineage;  // set: writes LineagePath(output_path)
-  CsvOptions csv;
+  CsvOptions csv;  // its delimiter is the default when neither definition nor `input` gives one
+  // How the input is read, as the caller asks (input_layout.h): completed by the
+  // definition's layout, and refused where it contradicts it.
+  InputSettings input;
+  // Where the lineage record goes when the output is not a regular file ("-" for stdout, a
+  // device, a FIFO), which has no place beside it; empty: LineagePath(output_path), and no
+  // record for such an output. Must be empty for a regular output file.
+  std::string lineage_path;
 };
 
 // Fails (writing no output) on: unreadable input, a missing or ambiguous column, too many
 // rejects, every row rejected (unless allow_all_rejected), a metric overflow, an I/O error.
-// Rejected rows alone are not a failure.
+// Rejected rows alone are not a failure. `input_path` "-" reads standard input and
+// `output_path` "-" writes standard output (in place, like a device).
 Result<RunSummary> ScoreFile(const ScoreOptions& options);
 
 // The part of ScoreFile's checks that is about the paths alone (ScoreFile runs it too), for
 // callers that want a path mistake before anything else: the output, rejects file, input and
-// lineage record must be different files. The message names the flags (--output, ...).
+// lineage record must be different files (the standard streams, "-", are not files: the
+// rejects file and the record cannot be one, and a record for "-" needs lineage_path). The
+// message names the flags (--output, ...).
 Status CheckPaths(const ScoreOptions& options);
 
 }  // namespace tally::runtime

@@ -28,6 +28,10 @@ class AtomicFile {
   // Fails when the folder cannot take a new file or `path` is a directory; opens a device or
   // FIFO `path` itself (in_place()), failing at once when a FIFO has no reader.
   static Result<AtomicFile> Create(const std::string& path);
+  // Standard output (`--output -`), written in place through a descriptor of its own, like
+  // a device: whatever it is (a pipe, a terminal, a redirected file), nothing is renamed.
+  // Its path, in messages, is "-".
+  static Result<AtomicFile> StandardOutput();
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&& other) noexcept;
   AtomicFile(const AtomicFile&) = delete;
