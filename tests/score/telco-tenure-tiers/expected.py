@@ -5,11 +5,14 @@ Quantiles by Hyndman-Fan type 7 as docs/language.md writes it (h = (n-1)*p,
 v[i] + (h-i)*(v[i+1]-v[i])); the sample standard deviation over the sorted values, two-pass.
 Floats are printed as Python's repr (the shortest round-trip text, what Tally writes), with a
 trailing ".0" dropped. Run: python3 expected.py > expected.csv
+With a path (the real ../shared/data/telco-churn/Telco-Customer-Churn.csv), the same for
+that file: real-data.sh compares it with Tally's output.
 """
 import csv
 import math
 import os
 import statistics
+import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -52,7 +55,8 @@ def tier(tenure):
 
 
 groups = {}
-with open(os.path.join(here, "input.csv"), newline="") as f:
+path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "input.csv")
+with open(path, newline="") as f:
     for row in csv.DictReader(f):
         if int(row["tenure"]) < 0:  # `require tenure >= 0` rejects it
             continue
