@@ -216,10 +216,15 @@ void DefinitionChecker::CheckKeysAndGroups() {
   auto check_input = [&](const ast::Located<std::string>& name, const char* what) {
     auto it = def_.symbols.find(name.value);
     if (it == def_.symbols.end() || it->second.kind != Symbol::Kind::kInput) {
+      // A group key may also be a let (computed per row); a key may not.
+      const bool group = std::string(what) == "group key";
       std::vector<std::string> inputs;
       for (const auto& in : ast_.inputs) inputs.push_back(in.name);
+      if (group)
+        for (const auto& l : ast_.lets) inputs.push_back(l.name);
       diagnostics_.Error("E-unknown-input", name.range,
-                         std::string(what) + " `" + name.value + "` is not an input", Suggest(name.value, inputs));
+                         std::string(what) + " `" + name.value + "` is not an input" + (group ? " or a let" : ""),
+                         Suggest(name.value, inputs));
       return;
     }
     it->second.used = true;
