@@ -168,6 +168,7 @@ CheckedType DefinitionChecker::CheckAggregate(const ast::Expr& e, const Aggregat
   }
   auto& info = module_.info[&e];
   info.is_aggregate = true;
+  if (spec.shape != AggregateSpec::Shape::kClassic) return CheckRicherAggregate(e, spec);
   size_t positional = 0;
   const ast::Expr* weight = nullptr;
   for (size_t i = 0; i < e.args.size(); ++i) {

@@ -216,10 +216,15 @@ void DefinitionChecker::CheckKeysAndGroups() {
   auto check_input = [&](const ast::Located<std::string>& name, const char* what) {
     auto it = def_.symbols.find(name.value);
     if (it == def_.symbols.end() || it->second.kind != Symbol::Kind::kInput) {
+      // A group key may also be a let (computed per row); a key may not.
+      const bool group = std::string(what) == "group key";
       std::vector<std::string> inputs;
       for (const auto& in : ast_.inputs) inputs.push_back(in.name);
+      if (group)
+        for (const auto& l : ast_.lets) inputs.push_back(l.name);
       diagnostics_.Error("E-unknown-input", name.range,
-                         std::string(what) + " `" + name.value + "` is not an input", Suggest(name.value, inputs));
+                         std::string(what) + " `" + name.value + "` is not an input" + (group ? " or a let" : ""),
+                         Suggest(name.value, inputs));
       return;
     }
     it->second.used = true;
@@ -231,9 +236,29 @@ void DefinitionChecker::CheckKeysAndGroups() {
   for (const auto& k : ast_.keys) check_input(k, "key");
   std::set<std::string> seen;
   for (const auto& g : ast_.group_by) {
-    check_input(g, "group key");
+    // A group key may also be a let, computed per row (its type is checked with the lets:
+    // CheckComputedGroupKeys).
+    auto let = def_.symbols.find(g.value);
+    if (let != def_.symbols.end() && let->second.kind == Symbol::Kind::kLet) {
+      let->second.used = true;
+    } else {
+      check_input(g, "group key");
+    }
     if (!seen.insert(g.value).second)
       diagnostics_.Error("E-duplicate-name", g.range, "`" + g.value + "` is grouped by twice");
+  }
+}
+
+// After the lets are checked: a let group key's type, with the rule of input keys (floats
+// are allowed but warned about).
+void DefinitionChecker::CheckComputedGroupKeys() {
+  for (const auto& g : ast_.group_by) {
+    auto it = def_.symbols.find(g.value);
+    if (it == def_.symbols.end() || it->second.kind != Symbol::Kind::kLet) continue;
+    if (it->second.type.kind == K::kFloat) {
+      diagnostics_.Warning("W-float-key", g.range,
+                           "group key `" + g.value + "` is a float; equal-looking values may differ");
+    }
   }
 }
 

@@ -73,11 +73,11 @@ CheckedType DefinitionChecker::CheckName(const ast::Expr& e, Where where) {
   if (s.kind == Symbol::Kind::kLet) nonzero = s.nonzero;
   if (is_metric_) {
     if (where == Where::kGroup) {
-      bool key = s.kind == Symbol::Kind::kInput &&
+      bool key = (s.kind == Symbol::Kind::kInput || s.kind == Symbol::Kind::kLet) &&
                  std::any_of(ast_.group_by.begin(), ast_.group_by.end(),
                              [&](const auto& g) { return g.value == e.name; });
       if (key) module_.info[&e].group_key = true;
-      if ((s.kind == Symbol::Kind::kInput && !key) || s.kind == Symbol::Kind::kLet) {
+      if ((s.kind == Symbol::Kind::kInput || s.kind == Symbol::Kind::kLet) && !key) {
         diagnostics_.Error("E-not-grouped", e.range,
                            "`" + e.name + "` has a value per row, not per group",
                            "use it inside an aggregate, e.g. sum(" + e.name + "), or add it to `group by`");

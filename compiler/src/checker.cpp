@@ -64,6 +64,7 @@ void DefinitionChecker::Run() {
   std::sort(members.begin(), members.end(),
             [](const Member& a, const Member& b) { return a.offset < b.offset; });
   for (auto& m : members) m.check();
+  if (is_metric_) CheckComputedGroupKeys();
   if (ast_.outputs.empty()) {
     diagnostics_.Error("E-no-outputs", ast_.name_range,
                        "`" + ast_.name + "` has no outputs", "add `output NAME : TYPE = EXPR`");

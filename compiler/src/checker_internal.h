@@ -5,6 +5,7 @@
 //   check_members.cpp       lets, outputs and requires in source order; unused-name warnings
 //   check_expressions.cpp   expressions and operators (the divisor rule)
 //   check_calls.cpp         built-in functions and aggregates, from the registry (functions.h)
+//   check_aggregates.cpp    the richer aggregates' arguments (count_distinct, quantile, min_by, ...)
 //   check_tests.cpp         test blocks
 //   check_overrides.cpp     regional overrides (after every definition is checked)
 //   check_rules.cpp         the small rules they share
@@ -69,6 +70,7 @@ class DefinitionChecker {
   bool Reaches(const std::string& from, const std::string& target, std::set<std::string>& seen, std::vector<std::string>& path);
   void CheckParam(size_t i);
   void CheckKeysAndGroups();
+  void CheckComputedGroupKeys();
 
   // ---- members (check_members.cpp) ------------------------------------------
   enum class Where : uint8_t { kRow, kGroup, kAggregateArg };
@@ -96,6 +98,7 @@ class DefinitionChecker {
   void CheckDomain(const ast::Expr& e, const FunctionSpec& f);
   bool ProvesNonzero(const ast::Expr& e, const FunctionSpec& f);
   CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where);
+  CheckedType CheckRicherAggregate(const ast::Expr& e, const AggregateSpec& spec);
 
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();

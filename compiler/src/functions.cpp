@@ -45,12 +45,27 @@ const std::vector<AggregateSpec>& AllAggregates() {
   using K = ir::Aggregate::Kind;
   using A = AggregateSpec::Argument;
   using R = AggregateSpec::Result;
+  using S = AggregateSpec::Shape;
   static const std::vector<AggregateSpec> kAggregates = {
       {"count", K::kCountIf, K::kCount, std::nullopt, A::kBool, R::kInt, true, "count() or count(condition)"},
       {"sum", K::kSum, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "sum(x)"},
       {"avg", K::kAvg, std::nullopt, K::kWeightedAvg, A::kNumeric, R::kFloat, false, "avg(x[, weight = w])"},
       {"min", K::kMin, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "min(x)"},
       {"max", K::kMax, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "max(x)"},
+      // Richer aggregates (docs/language.md, "Richer aggregates and computed group keys").
+      {"count_distinct", K::kCountDistinct, std::nullopt, std::nullopt, A::kNumeric, R::kInt, false,
+       "count_distinct(x)", S::kAnyValue},
+      {"median", K::kQuantile, std::nullopt, std::nullopt, A::kNumeric, R::kFloat, false, "median(x)", S::kNumber, 0.5},
+      {"quantile", K::kQuantile, std::nullopt, std::nullopt, A::kNumeric, R::kFloat, false,
+       "quantile(x, p) with p a literal in [0, 1]", S::kQuantile},
+      {"variance", K::kVariance, std::nullopt, std::nullopt, A::kNumeric, R::kFloat, false, "variance(x)", S::kNumber},
+      {"variance_pop", K::kVariancePop, std::nullopt, std::nullopt, A::kNumeric, R::kFloat, false, "variance_pop(x)",
+       S::kNumber},
+      {"stddev", K::kStddev, std::nullopt, std::nullopt, A::kNumeric, R::kFloat, false, "stddev(x)", S::kNumber},
+      {"stddev_pop", K::kStddevPop, std::nullopt, std::nullopt, A::kNumeric, R::kFloat, false, "stddev_pop(x)",
+       S::kNumber},
+      {"min_by", K::kMinBy, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "min_by(x, key)", S::kBy},
+      {"max_by", K::kMaxBy, std::nullopt, std::nullopt, A::kNumeric, R::kArgument, false, "max_by(x, key)", S::kBy},
   };
   return kAggregates;
 }

@@ -67,7 +67,8 @@ const FunctionSpec* FindFunction(const std::string& name);
 const std::vector<FunctionSpec>& AllFunctions();
 
 // Aggregates (metrics only): count(), count(cond), sum(x), avg(x), avg(x, weight = w),
-// min(x), max(x). A name that is also a function (min, max) is the aggregate when called
+// min(x), max(x), and the richer ones: count_distinct, median, quantile, variance(_pop),
+// stddev(_pop), min_by, max_by. A name that is also a function (min, max) is the aggregate when called
 // with fewer arguments than the function takes.
 struct AggregateSpec {
   const char* name;
@@ -82,6 +83,16 @@ struct AggregateSpec {
   } result;
   bool no_argument_nonzero;  // count() counts accepted rows, so a group's count is >= 1
   const char* signature;
+  // The richer aggregates take arguments of other shapes (check_aggregates.cpp); kClassic is
+  // everything above.
+  enum class Shape : uint8_t {
+    kClassic,
+    kAnyValue,  // count_distinct(x): x of any type; int, never null
+    kNumber,    // median, variance, stddev...: one number, read as float; float?, null as ir.h says
+    kQuantile,  // quantile(x, p): a number and a literal p in [0, 1]; float?
+    kBy,        // min_by(x, key): x of any type, a numeric ordering key; x's type, nullable
+  } shape = Shape::kClassic;
+  double p = 0.5;  // kNumber with kind kQuantile (median): its fixed p
 };
 
 const AggregateSpec* FindAggregate(const std::string& name);

@@ -329,7 +329,7 @@ void RunMetricRows(const ir::Program& program, int64_t rows, const TallyColumnVi
   std::vector<ir::ValueId> checked;
   for (const auto& a : program.aggregates) {
     if (a.kind != ir::Aggregate::Kind::kCount) checked.push_back(a.arg);
-    if (a.kind == ir::Aggregate::Kind::kWeightedAvg) checked.push_back(a.weight);
+    if (ir::HasSecondArgument(a.kind)) checked.push_back(a.weight);
   }
   for (int64_t r = 0; r < rows; ++r) {
     eval.Run(inputs, r, variants ? variants[r] : 0, {});
@@ -339,7 +339,7 @@ void RunMetricRows(const ir::Program& program, int64_t rows, const TallyColumnVi
       if (a.kind != ir::Aggregate::Kind::kCount) {
         WriteColumn(aggregate_args[2 * i], program.row_code[a.arg].type, r, eval[a.arg]);
       }
-      if (a.kind == ir::Aggregate::Kind::kWeightedAvg) {
+      if (ir::HasSecondArgument(a.kind)) {
         WriteColumn(aggregate_args[2 * i + 1], program.row_code[a.weight].type, r, eval[a.weight]);
       }
     }

@@ -25,6 +25,15 @@ const char* AggregateName(Aggregate::Kind kind) {
     case Aggregate::Kind::kMin: return "min";
     case Aggregate::Kind::kMax: return "max";
     case Aggregate::Kind::kWeightedAvg: return "weighted_avg";
+    case Aggregate::Kind::kCountDistinct: return "count_distinct";
+    case Aggregate::Kind::kQuantile: return "quantile";
+    case Aggregate::Kind::kVariance: return "variance";
+    case Aggregate::Kind::kVariancePop: return "variance_pop";
+    case Aggregate::Kind::kStddev: return "stddev";
+    case Aggregate::Kind::kStddevPop: return "stddev_pop";
+    case Aggregate::Kind::kMinBy: return "min_by";
+    case Aggregate::Kind::kMaxBy: return "max_by";
+    case Aggregate::Kind::kKey: return "key";
   }
   return "?";
 }
@@ -118,10 +127,15 @@ std::string Program::ToString() const {
   PrintCode(out, "row", row_code);
   for (const auto& a : aggregates) {
     out += "aggregate " + std::string(AggregateName(a.kind));
-    if (a.kind != Aggregate::Kind::kCount) out += " %" + std::to_string(a.arg);
+    if (HasArgument(a.kind)) out += " %" + std::to_string(a.arg);
     if (a.kind == Aggregate::Kind::kWeightedAvg) out += " weight %" + std::to_string(a.weight);
+    if (a.kind == Aggregate::Kind::kMinBy || a.kind == Aggregate::Kind::kMaxBy) out += " by %" + std::to_string(a.weight);
+    if (a.kind == Aggregate::Kind::kQuantile) out += " p " + Float(a.p);
     out += " : " + std::string(TypeName(a.type)) + (a.nullable ? "?" : "") + "  // " + a.text + "\n";
   }
+  for (const auto& k : computed_keys)
+    out += "computed_key " + k.name + " aggregate " + std::to_string(k.aggregate) + " position " +
+           std::to_string(k.position) + "\n";
   if (kind == Kind::kMetric) PrintCode(out, "group", post_code);
   for (const auto& r : requirements)
     out += "require %" + std::to_string(r.condition) + " reason " + std::to_string(r.reason) + "\n";

@@ -62,8 +62,29 @@ std::string ParamText(const Program& p, const Param& param) {
 Key AggregateKey(const Aggregate& a, const std::vector<uint32_t>& row) {
   std::vector<uint32_t> args;
   if (a.kind != Aggregate::Kind::kCount) args.push_back(row[a.arg]);
-  if (a.kind == Aggregate::Kind::kWeightedAvg) args.push_back(row[a.weight]);
-  return {Op::kAggregate, a.type, false, static_cast<int64_t>(a.kind), 0, "aggregate", std::move(args)};
+  if (HasSecondArgument(a.kind)) args.push_back(row[a.weight]);
+  // A quantile's p is part of what it computes: quantile(x, 0.5) and quantile(x, 0.9) differ.
+  uint64_t p_bits = a.kind == Aggregate::Kind::kQuantile ? Bits(a.p) : 0;
+  return {Op::kAggregate, a.type, false, static_cast<int64_t>(a.kind), p_bits, "aggregate", std::move(args)};
+}
+
+// What the group key at each position of `group by` is: an input by name, or a computed
+// key by its value's class (so renaming a `let` is not a change, changing its formula is).
+std::vector<Key> GroupKeyKeys(const Program& p, const std::vector<uint32_t>& row) {
+  std::vector<Key> out(p.group_keys.size() + p.computed_keys.size());
+  std::vector<bool> computed(out.size(), false);
+  for (const ComputedKey& k : p.computed_keys) {
+    out[k.position] = AggregateKey(p.aggregates[k.aggregate], row);
+    computed[k.position] = true;
+  }
+  size_t next = 0;
+  for (size_t j = 0; j < out.size(); ++j) {
+    if (computed[j]) continue;
+    out[j] = {Op::kInput, p.inputs[p.group_keys[next]].type, false, 0, 0,
+              "input " + Quoted(p.inputs[p.group_keys[next]].name), {}};
+    ++next;
+  }
+  return out;
 }
 
 bool Commutative(const Instruction& inst) {
@@ -114,6 +135,7 @@ std::vector<uint32_t> Classify(const Program& p, const std::vector<Instruction>&
             Key k = AggregateKey(p.aggregates[inst.index], row);
             leaf = "aggregate";
             imm = std::get<3>(k);
+            bits = std::get<4>(k);
             args = std::get<6>(k);
             break;
           }
@@ -289,7 +311,7 @@ std::vector<ValueId> RowRoots(const Program& p) {
   for (const Require& r : p.requirements) roots.push_back(r.condition);
   for (const Aggregate& a : p.aggregates) {
     if (a.kind != Aggregate::Kind::kCount) roots.push_back(a.arg);
-    if (a.kind == Aggregate::Kind::kWeightedAvg) roots.push_back(a.weight);
+    if (HasSecondArgument(a.kind)) roots.push_back(a.weight);
   }
   if (p.kind == Program::Kind::kScore)
     for (const Output& o : p.outputs) roots.push_back(o.value);
@@ -357,18 +379,26 @@ std::vector<std::string> CompareComputations(const Program& a, const Program& b)
   for (const Aggregate& g : b.aggregates) b_aggregates.insert(AggregateKey(g, br.classes));
   auto rows_covered = [](const Aggregate& g, const Side& s, const Side& other) {
     bool ok = g.kind == Aggregate::Kind::kCount || ErrorsCovered(s, g.arg, other);
-    return ok && (g.kind != Aggregate::Kind::kWeightedAvg || ErrorsCovered(s, g.weight, other));
+    return ok && (!HasSecondArgument(g.kind) || ErrorsCovered(s, g.weight, other));
   };
   for (const Aggregate& g : b.aggregates) {
     if (a_aggregates.count(AggregateKey(g, br.classes))) continue;
     if (!rows_covered(g, br, ar))
       findings.push_back("new aggregate " + g.text + " can raise an error on rows the old version aggregated");
-    if (g.kind == Aggregate::Kind::kSum || g.kind == Aggregate::Kind::kAvg || g.kind == Aggregate::Kind::kWeightedAvg)
+    if (g.kind == Aggregate::Kind::kSum || g.kind == Aggregate::Kind::kAvg || g.kind == Aggregate::Kind::kWeightedAvg ||
+        g.kind == Aggregate::Kind::kQuantile || g.kind == Aggregate::Kind::kVariance ||
+        g.kind == Aggregate::Kind::kVariancePop || g.kind == Aggregate::Kind::kStddev ||
+        g.kind == Aggregate::Kind::kStddevPop)
       findings.push_back("new aggregate " + g.text + " can overflow on data the old version aggregated");
   }
   for (const Aggregate& g : a.aggregates)
     if (!b_aggregates.count(AggregateKey(g, ar.classes)) && !rows_covered(g, ar, br))
       findings.push_back("aggregate " + g.text + " of the old version is gone: rows it rejected may be aggregated");
+
+  // Metrics: which rows form a group, and the order groups are written in.
+  if (metric && GroupKeyKeys(a, ar.classes) != GroupKeyKeys(b, br.classes))
+    findings.push_back("the group keys change (`group by` names other keys, in another order, or a computed key "
+                       "is computed differently): rows fall into other groups");
   return findings;
 }
 

@@ -138,6 +138,26 @@ Status CheckCode(const Program& p, const std::vector<Instruction>& code, Code wh
   return Status::Ok();
 }
 
+// Computed keys: each names a distinct kKey aggregate, every kKey aggregate is named once, and
+// the positions of input and computed keys together are 0..n-1, each once.
+Status VerifyComputedKeys(const Program& p) {
+  auto bad = [&](const std::string& what) { return Error{"malformed IR for " + p.name + ": " + what}; };
+  size_t total = p.group_keys.size() + p.computed_keys.size();
+  std::vector<bool> position_used(total, false);
+  std::vector<bool> aggregate_named(p.aggregates.size(), false);
+  for (const ComputedKey& k : p.computed_keys) {
+    if (k.aggregate >= p.aggregates.size() || p.aggregates[k.aggregate].kind != Aggregate::Kind::kKey ||
+        aggregate_named[k.aggregate] || k.position >= total || position_used[k.position])
+      return bad("bad computed key " + k.name);
+    aggregate_named[k.aggregate] = true;
+    position_used[k.position] = true;
+  }
+  for (size_t i = 0; i < p.aggregates.size(); ++i) {
+    if (p.aggregates[i].kind == Aggregate::Kind::kKey && !aggregate_named[i]) return bad("key aggregate without a name");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Verify(const Program& p) {
@@ -154,13 +174,15 @@ Status Verify(const Program& p) {
   }
   if (p.kind == Program::Kind::kMetric) {
     for (const Aggregate& a : p.aggregates) {
-      bool uses_arg = a.kind != Aggregate::Kind::kCount;
+      bool uses_arg = HasArgument(a.kind);
       if (uses_arg && a.arg >= p.row_code.size()) return bad("bad aggregate argument");
-      if (a.kind == Aggregate::Kind::kWeightedAvg && a.weight >= p.row_code.size()) return bad("bad aggregate weight");
+      if (HasSecondArgument(a.kind) && a.weight >= p.row_code.size()) return bad("bad aggregate weight");
+      if (a.kind == Aggregate::Kind::kQuantile && !(a.p >= 0.0 && a.p <= 1.0)) return bad("bad quantile p");
     }
     for (uint32_t k : p.group_keys) {
       if (k >= p.inputs.size()) return bad("bad group key");
     }
+    if (Status s = VerifyComputedKeys(p); !s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <map>
 
+#include "aggregate_args.h"
 #include "functions.h"
 #include "tally/compiler/ir_ops.h"
 
@@ -57,7 +58,9 @@ class Lowering {
       if (in.name == "region" && s.type.kind == K::kString) p_.region_input = static_cast<int32_t>(p_.inputs.size() - 1);
     }
     for (const auto& k : ast_.keys) p_.key_inputs.push_back(InputIndex(k.value));
-    for (const auto& g : ast_.group_by) p_.group_keys.push_back(InputIndex(g.value));
+    for (const auto& g : ast_.group_by) {
+      if (def_.symbols.at(g.value).kind == Symbol::Kind::kInput) p_.group_keys.push_back(InputIndex(g.value));
+    }
     LowerInputLayout();
     LowerParams();
 
@@ -70,6 +73,7 @@ class Lowering {
     for (size_t i = 0; i < ast_.requirements.size(); ++i) {
       p_.requirements.push_back({Lower(*ast_.requirements[i].condition).id, static_cast<uint32_t>(i)});
     }
+    if (is_metric_) LowerComputedKeys();
     if (is_metric_) code_ = &p_.post_code;
     for (size_t i = 0; i < ast_.outputs.size(); ++i) {
       const auto& o = ast_.outputs[i];
@@ -262,6 +266,7 @@ class Lowering {
         return Emit(std::move(inst), false, {}, "");
       }
       case Symbol::Kind::kLet:
+        if (is_metric_ && code_ == &p_.post_code) return ComputedKeyValue(s.index);
         if (!let_values_.count(s.index)) LowerLet(s.index);
         return let_values_.at(s.index);
       case Symbol::Kind::kOutput: return output_values_.at(s.index);
@@ -426,20 +431,56 @@ class Lowering {
     return Emit(std::move(inst), false, {}, "");
   }
 
+  // `group by` keys that are lets: each a kKey aggregate of the let's row value, at its
+  // position among all keys. Row code; the checker allowed only lets here.
+  void LowerComputedKeys() {
+    for (uint32_t position = 0; position < ast_.group_by.size(); ++position) {
+      const Symbol& s = def_.symbols.at(ast_.group_by[position].value);
+      if (s.kind != Symbol::Kind::kLet) continue;
+      if (!let_values_.count(s.index)) LowerLet(s.index);
+      const Value v = let_values_.at(s.index);
+      ir::Aggregate agg;
+      agg.kind = ir::Aggregate::Kind::kKey;
+      agg.type = v.type;
+      agg.nullable = v.nullable;
+      agg.arg = v.id;
+      agg.text = ast_.group_by[position].value;
+      p_.aggregates.push_back(agg);
+      const uint32_t index = static_cast<uint32_t>(p_.aggregates.size() - 1);
+      p_.computed_keys.push_back({ast_.group_by[position].value, index, position});
+      computed_key_aggregates_[s.index] = index;
+    }
+  }
+
+  // A computed key read per group: its key aggregate's result.
+  Value ComputedKeyValue(uint32_t let) {
+    const ir::Aggregate& agg = p_.aggregates.at(computed_key_aggregates_.at(let));
+    ir::Instruction inst;
+    inst.op = ir::Op::kAggregate;
+    inst.type = agg.type;
+    inst.nullable = agg.nullable;
+    inst.index = computed_key_aggregates_.at(let);
+    return Emit(std::move(inst), false, {}, "");
+  }
+
   // An aggregate's argument (and weight) are row code; a float aggregate (avg) reads them
-  // as floats. The group code reads the result.
+  // as floats. The group code reads the result. min_by/max_by's second argument (the
+  // ordering key) goes where avg's weight does; quantile's p is a literal, not row code.
   Value LowerAggregate(const ast::Expr& e, const ExprInfo& info) {
-    const bool as_float = FindAggregate(e.name)->result == AggregateSpec::Result::kFloat;
+    const AggregateSpec& spec = *FindAggregate(e.name);
+    const bool as_float = spec.result == AggregateSpec::Result::kFloat;
     ir::Aggregate agg;
     agg.kind = info.aggregate;
     agg.type = info.type.ToIr();
     agg.nullable = info.type.nullable;
     agg.text = Text(e.range);
+    if (agg.kind == ir::Aggregate::Kind::kQuantile) agg.p = QuantileP(e, spec).value_or(0.5);
     std::vector<ir::Instruction>* saved = code_;
     code_ = &p_.row_code;
     for (size_t i = 0; i < e.args.size(); ++i) {
+      if (spec.shape == AggregateSpec::Shape::kQuantile && i == 1) continue;
       Value v = Lower(*e.args[i]);
-      bool is_weight = !e.arg_names[i].empty();
+      bool is_weight = !e.arg_names[i].empty() || (spec.shape == AggregateSpec::Shape::kBy && i == 1);
       if (as_float) v = Coerce(v, ir::Type::kFloat);
       if (is_weight) agg.weight = v.id;
       else agg.arg = v.id;
@@ -462,6 +503,7 @@ class Lowering {
   std::vector<ir::Instruction>* code_ = nullptr;
   std::map<std::string, uint32_t> string_ids_;
   std::map<uint32_t, Value> let_values_;
+  std::map<uint32_t, uint32_t> computed_key_aggregates_;  // let index -> its kKey aggregate
   std::map<size_t, Value> output_values_;
 };
 

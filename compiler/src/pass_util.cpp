@@ -31,7 +31,7 @@ std::vector<ValueId> Roots(const Program& p, const std::vector<Instruction>& cod
     for (const Require& r : p.requirements) roots.push_back(r.condition);
     for (const Aggregate& a : p.aggregates) {
       if (a.kind != Aggregate::Kind::kCount) roots.push_back(a.arg);
-      if (a.kind == Aggregate::Kind::kWeightedAvg) roots.push_back(a.weight);
+      if (HasSecondArgument(a.kind)) roots.push_back(a.weight);
     }
   }
   if (row == (p.kind == Program::Kind::kScore)) {
@@ -57,7 +57,7 @@ void RewriteRoots(Program& p, const std::vector<Instruction>& code, const Replac
     for (Require& r : p.requirements) r.condition = replacement[r.condition];
     for (Aggregate& a : p.aggregates) {
       if (a.kind != Aggregate::Kind::kCount) a.arg = replacement[a.arg];
-      if (a.kind == Aggregate::Kind::kWeightedAvg) a.weight = replacement[a.weight];
+      if (HasSecondArgument(a.kind)) a.weight = replacement[a.weight];
     }
   }
   if (row == (p.kind == Program::Kind::kScore)) {

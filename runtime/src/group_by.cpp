@@ -2,6 +2,8 @@
 // fixed by the input, never by batch size or threads, so float sums are reproducible.
 #include "tally/runtime/group_by.h"
 
+#include "held_aggregates.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -45,9 +47,31 @@ void ResetAggregateArgs(const ir::Program& program, size_t rows, std::vector<Own
     const ir::Aggregate& a = program.aggregates[i];
     using AK = ir::Aggregate::Kind;
     args[2 * i].Reset(a.kind == AK::kCount ? ir::Type::kBool : program.row_code[a.arg].type, rows);
-    args[2 * i + 1].Reset(a.kind == AK::kWeightedAvg ? program.row_code[a.weight].type : ir::Type::kBool,
+    args[2 * i + 1].Reset(ir::HasSecondArgument(a.kind) ? program.row_code[a.weight].type : ir::Type::kBool,
                           rows);
   }
+}
+
+std::vector<GroupKeyColumn> GroupKeyColumns(const ir::Program& program) {
+  std::vector<GroupKeyColumn> out(program.group_keys.size() + program.computed_keys.size());
+  std::vector<bool> computed(out.size(), false);
+  for (const ir::ComputedKey& k : program.computed_keys) {
+    const ir::Aggregate& a = program.aggregates[k.aggregate];
+    out[k.position] = {k.name, a.type, a.nullable, true, k.aggregate};
+    computed[k.position] = true;
+  }
+  uint32_t next = 0;
+  for (size_t j = 0; j < out.size(); ++j) {
+    if (computed[j]) continue;
+    const ir::Column& c = program.inputs[program.group_keys[next]];
+    out[j] = {c.name, c.type, c.nullable, false, next};
+    ++next;
+  }
+  return out;
+}
+
+const OwnedColumn& GroupAggregator::Groups::Column(const GroupKeyColumn& key) const {
+  return key.computed ? aggregates[key.index] : keys[key.index];
 }
 
 namespace {
@@ -79,6 +103,7 @@ struct Accumulator {
   bool has_extreme = false;
   int64_t int_extreme = 0;
   double float_extreme = 0.0;
+  std::unique_ptr<HeldState> held;  // the richer aggregates only (held_aggregates.h)
 };
 
 bool Valid(const TallyColumnView& c, int64_t r) { return c.valid == nullptr || c.valid[r] != 0; }
@@ -88,14 +113,17 @@ bool Valid(const TallyColumnView& c, int64_t r) { return c.valid == nullptr || c
 struct GroupAggregator::Impl {
   const ir::Program& program;
   std::vector<ir::Type> arg_types;  // per aggregate: the argument's type
+  std::vector<ir::Type> key_types;  // per aggregate: min_by/max_by's ordering key's type
+  std::vector<GroupKeyColumn> key_columns;  // in `group by` order
   std::unordered_map<std::vector<KeyPart>, size_t, KeyHash> index;
   std::vector<std::vector<KeyPart>> keys;
   std::vector<std::vector<Accumulator>> accumulators;  // [group][aggregate]
   std::string error;
 
-  explicit Impl(const ir::Program& p) : program(p) {
+  explicit Impl(const ir::Program& p) : program(p), key_columns(GroupKeyColumns(p)) {
     for (const auto& a : p.aggregates) {
       arg_types.push_back(a.kind == ir::Aggregate::Kind::kCount ? ir::Type::kInt : p.row_code[a.arg].type);
+      key_types.push_back(ir::HasSecondArgument(a.kind) ? p.row_code[a.weight].type : ir::Type::kBool);
     }
   }
 };
@@ -107,15 +135,17 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
                                  const TallyColumnView* aggregate_args, const uint32_t* status) {
   Impl& s = *impl_;
   const auto& p = s.program;
-  std::vector<KeyPart> key(p.group_keys.size());
+  std::vector<KeyPart> key(s.key_columns.size());
   for (int64_t r = 0; r < rows; ++r) {
     if (status[r] != 0) continue;
-    for (size_t k = 0; k < p.group_keys.size(); ++k) {
-      const auto& col = group_keys[k];
+    for (size_t k = 0; k < s.key_columns.size(); ++k) {
+      const GroupKeyColumn& source = s.key_columns[k];
+      // An input key from its column, a computed key from its aggregate's argument slot.
+      const auto& col = source.computed ? aggregate_args[2 * source.index] : group_keys[source.index];
       key[k].valid = Valid(col, r);
       key[k].bits = 0;
       if (!key[k].valid) continue;
-      switch (p.inputs[p.group_keys[k]].type) {
+      switch (source.type) {
         case ir::Type::kBool: key[k].bits = static_cast<const uint8_t*>(col.values)[r]; break;
         case ir::Type::kInt: key[k].bits = static_cast<const int64_t*>(col.values)[r]; break;
         case ir::Type::kFloat: {
@@ -138,6 +168,12 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
       using AK = ir::Aggregate::Kind;
       if (agg.kind == AK::kCount) {
         ++acc.count;
+        continue;
+      }
+      if (agg.kind == AK::kKey) continue;  // its value is the group's key
+      if (IsHeldKind(agg.kind)) {
+        if (!acc.held) acc.held = std::make_unique<HeldState>();
+        AddHeld(*acc.held, agg, s.arg_types[i], s.key_types[i], aggregate_args[2 * i], aggregate_args[2 * i + 1], r);
         continue;
       }
       const TallyColumnView& arg = aggregate_args[2 * i];
@@ -184,7 +220,7 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
           acc.weight_sum += wv;
           break;
         }
-        case AK::kCount: break;
+        default: break;  // kCount, kKey and the held kinds are handled above
       }
     }
   }
@@ -192,12 +228,12 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
 }
 
 // "segment = \"smb\", tier = null": names a group in messages.
-static std::string GroupLabel(const ir::Program& p, const std::vector<KeyPart>& key,
+static std::string GroupLabel(const std::vector<GroupKeyColumn>& columns, const std::vector<KeyPart>& key,
                               const std::vector<std::string>& strings) {
-  if (p.group_keys.empty()) return "(all rows)";
+  if (columns.empty()) return "(all rows)";
   std::string out;
-  for (size_t k = 0; k < p.group_keys.size(); ++k) {
-    const auto& column = p.inputs[p.group_keys[k]];
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const auto& column = columns[k];
     out += (k ? ", " : "") + column.name + " = ";
     if (!key[k].valid) { out += "null"; continue; }
     switch (column.type) {
@@ -217,12 +253,12 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
   std::vector<size_t> order(s.keys.size());
   std::iota(order.begin(), order.end(), 0);
   auto less = [&](size_t x, size_t y) {
-    for (size_t k = 0; k < p.group_keys.size(); ++k) {
+    for (size_t k = 0; k < s.key_columns.size(); ++k) {
       const KeyPart& a = s.keys[x][k];
       const KeyPart& b = s.keys[y][k];
       if (a.valid != b.valid) return !a.valid;  // nulls first
       if (!a.valid || a.bits == b.bits) continue;
-      switch (p.inputs[p.group_keys[k]].type) {
+      switch (s.key_columns[k].type) {
         case ir::Type::kFloat: {
           double da, db;
           std::memcpy(&da, &a.bits, sizeof da);
@@ -245,8 +281,13 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
   Groups out;
   out.count = static_cast<int64_t>(order.size());
   size_t n = order.size();
-  for (size_t k = 0; k < p.group_keys.size(); ++k) {
-    OwnedColumn col(p.inputs[p.group_keys[k]].type, n);
+  // Key columns: input keys into `keys` (what kGroupKey reads), computed keys into their
+  // kKey aggregate's column (what kAggregate reads).
+  out.keys.resize(p.group_keys.size());
+  out.aggregates.resize(p.aggregates.size());
+  for (size_t k = 0; k < s.key_columns.size(); ++k) {
+    const GroupKeyColumn& key = s.key_columns[k];
+    OwnedColumn col(key.type, n);
     for (size_t g = 0; g < n; ++g) {
       const KeyPart& part = s.keys[order[g]][k];
       col.valid[g] = part.valid;
@@ -257,18 +298,26 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
         case ir::Type::kString: col.codes[g] = static_cast<int32_t>(part.bits); break;
       }
     }
-    out.keys.push_back(std::move(col));
+    (key.computed ? out.aggregates : out.keys)[key.index] = std::move(col);
   }
   using AK = ir::Aggregate::Kind;
   for (size_t i = 0; i < p.aggregates.size(); ++i) {
     const auto& agg = p.aggregates[i];
+    if (agg.kind == AK::kKey) continue;  // filled with the keys above
     OwnedColumn col(agg.type, n);
     for (size_t g = 0; g < n; ++g) {
-      const Accumulator& acc = s.accumulators[order[g]][i];
+      Accumulator& acc = s.accumulators[order[g]][i];
       auto fail = [&](const char* what) {
         return Error{"metric " + p.name + ": " + what + " in `" + agg.text + "` for group " +
-                     GroupLabel(p, s.keys[order[g]], strings)};
+                     GroupLabel(s.key_columns, s.keys[order[g]], strings)};
       };
+      if (IsHeldKind(agg.kind)) {
+        HeldState none;  // a group whose rows all had a null argument
+        std::string why = FinishHeld(acc.held ? *acc.held : none, agg, s.arg_types[i], strings, col, g);
+        if (!why.empty()) return fail(why.c_str());
+        acc.held.reset();
+        continue;
+      }
       switch (agg.kind) {
         case AK::kCount:
         case AK::kCountIf: col.ints[g] = acc.count; break;
@@ -299,9 +348,10 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
           col.floats[g] = acc.float_sum / acc.weight_sum;
           if (!std::isfinite(col.floats[g])) return fail("float overflow");
           break;
+        default: break;
       }
     }
-    out.aggregates.push_back(std::move(col));
+    out.aggregates[i] = std::move(col);
   }
   return out;
 }

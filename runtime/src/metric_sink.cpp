@@ -75,11 +75,11 @@ class MetricSink : public BatchSink {
                      why.reason + (why.location.empty() ? "" : " (" + why.location.ToString() + ")")};
       }
       bool first = true;
-      for (size_t k = 0; k < keys.size(); ++k) {
+      for (const GroupKeyColumn& key : key_columns_) {
         if (!first) out += ',';
         first = false;
-        const ir::Type type = program_.inputs[program_.group_keys[k]].type;
-        if (!AppendValue(out, type, keys[k], static_cast<int64_t>(g), *strings_)) {
+        TallyColumnView view = key.computed ? aggregates[key.index] : keys[key.index];
+        if (!AppendValue(out, key.type, view, static_cast<int64_t>(g), *strings_)) {
           return Error{"metric " + program_.name + ": a group key cannot be written"};
         }
       }
@@ -103,6 +103,7 @@ class MetricSink : public BatchSink {
   const KernelSet& kernels_;
   std::shared_ptr<const StringDictionary> strings_;
   GroupAggregator groups_;
+  std::vector<GroupKeyColumn> key_columns_ = GroupKeyColumns(program_);
   std::vector<TallyColumnView> inputs_;
   std::vector<ColumnData> args_;
   std::vector<TallyColumnView> arg_views_;

@@ -110,8 +110,10 @@ RunSummary Started(const ScoreOptions& o) {
 std::vector<std::string> OutputColumns(const ir::Program& program) {
   std::vector<std::string> names;
   const bool metric = program.kind == ir::Program::Kind::kMetric;
-  for (uint32_t k : metric ? program.group_keys : program.key_inputs) {
-    names.push_back(program.inputs[k].name);
+  if (metric) {
+    for (const GroupKeyColumn& k : GroupKeyColumns(program)) names.push_back(k.name);
+  } else {
+    for (uint32_t k : program.key_inputs) names.push_back(program.inputs[k].name);
   }
   for (uint32_t c : program.carried_inputs) names.push_back(program.inputs[c].name);
   for (const ir::Output& o : program.outputs) names.push_back(o.name);

@@ -368,9 +368,8 @@ class MetricTest {
       if (a.row_status[r] != 0) continue;
       for (size_t i = 0; i < p_.aggregates.size(); ++i) {
         const ir::Aggregate& agg = p_.aggregates[i];
-        using AK = ir::Aggregate::Kind;
         for (size_t slot = 2 * i; slot < 2 * i + 2; ++slot) {
-          bool used = slot % 2 == 0 ? agg.kind != AK::kCount : agg.kind == AK::kWeightedAvg;
+          bool used = slot % 2 == 0 ? ir::HasArgument(agg.kind) : ir::HasSecondArgument(agg.kind);
           if (!used || SameBits(a.args[slot], b.args[slot], r)) continue;
           rows_agree = false;
           std::string what = std::string(slot % 2 == 0 ? "the argument" : "the weight") + " of `" + agg.text + "`";
@@ -415,11 +414,11 @@ class MetricTest {
  private:
   // "segment = "smb"", or "(all rows)" for a metric without `group by`.
   std::string KeyLabel(const GroupAggregator::Groups& groups, size_t g) const {
-    if (p_.group_keys.empty()) return "(all rows)";
+    if (key_columns_.empty()) return "(all rows)";
     std::string label;
-    for (size_t k = 0; k < p_.group_keys.size(); ++k) {
-      const ir::Column& column = p_.inputs[p_.group_keys[k]];
-      label += (k ? ", " : "") + column.name + " = " + Show(Get(groups.keys[k], g), column.type, dict_);
+    for (size_t k = 0; k < key_columns_.size(); ++k) {
+      const GroupKeyColumn& column = key_columns_[k];
+      label += (k ? ", " : "") + column.name + " = " + Show(Get(groups.Column(column), g), column.type, dict_);
     }
     return label;
   }
@@ -429,11 +428,10 @@ class MetricTest {
     int64_t found = -1;
     for (int64_t g = 0; g < run.groups.count && found < 0; ++g) {
       bool all = true;
-      for (size_t k = 0; k < p_.group_keys.size(); ++k) {
-        const ir::Column& column = p_.inputs[p_.group_keys[k]];
+      for (const GroupKeyColumn& column : key_columns_) {
         for (const auto& b : step.bindings) {
           if (b.name != column.name) continue;
-          Cell actual = Get(run.groups.keys[k], static_cast<size_t>(g));
+          Cell actual = Get(run.groups.Column(column), static_cast<size_t>(g));
           if (!Matches(actual, FromLiteral(b.value, dict_), column.type, 0.0)) all = false;
         }
       }
@@ -441,11 +439,10 @@ class MetricTest {
     }
     std::string label;
     for (const auto& b : step.bindings) {
-      if (IndexOf(p_.outputs, b.name) >= 0) continue;
-      int c = IndexOf(p_.inputs, b.name);
-      if (c < 0) continue;
-      ir::Type type = p_.inputs[static_cast<size_t>(c)].type;
-      label += (label.empty() ? "" : ", ") + b.name + " = " + Show(FromLiteral(b.value, dict_), type, dict_);
+      for (const GroupKeyColumn& column : key_columns_) {
+        if (column.name != b.name) continue;
+        label += (label.empty() ? "" : ", ") + b.name + " = " + Show(FromLiteral(b.value, dict_), column.type, dict_);
+      }
     }
     if (found < 0) {
       failures.push_back({where, "no group with " + (label.empty() ? "these keys" : label)});
@@ -464,6 +461,7 @@ class MetricTest {
   StringDictionary& dict_;
   std::vector<const ast::TestStep*> givens_;
   Rows rows_;
+  std::vector<GroupKeyColumn> key_columns_ = GroupKeyColumns(p_);
 };
 
 // One engine's kernels for one definition, or why there are none.

@@ -54,6 +54,16 @@ class RandomProgram {
       b_.Aggregate(K::kSum, Type::kFloat, true, x);
       b_.Aggregate(K::kWeightedAvg, Type::kFloat, true, Recent(Type::kFloat), x);
       b_.Aggregate(K::kMax, Type::kInt, true, Recent(Type::kInt));
+      // The richer aggregates: the row kernel computes their arguments (and min_by's key)
+      // like any other; a computed group key is one more argument slot.
+      b_.Aggregate(K::kCountDistinct, Type::kInt, false, Recent(AnyType()));
+      uint32_t q = b_.Aggregate(K::kQuantile, Type::kFloat, true, Recent(Type::kFloat));
+      b_.mutable_program().aggregates[q].p = Pick(std::vector<double>{0.0, 0.25, 0.5, 0.9, 1.0});
+      b_.Aggregate(Chance(0.5) ? K::kVariance : K::kStddevPop, Type::kFloat, true, Recent(Type::kFloat));
+      ValueId by_x = Recent(AnyType());
+      b_.Aggregate(Chance(0.5) ? K::kMinBy : K::kMaxBy, b_.program().row_code[by_x].type, true, by_x,
+                   Recent(Chance(0.5) ? Type::kInt : Type::kFloat));
+      if (Chance(0.5)) b_.GroupByValue("key0", Recent(Chance(0.5) ? Type::kString : Type::kBool), 0);
     }
     return b_.program();
   }

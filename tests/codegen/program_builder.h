@@ -127,6 +127,13 @@ class ProgramBuilder {
     return static_cast<uint32_t>(p_.aggregates.size() - 1);
   }
   void GroupBy(uint32_t input) { p_.group_keys.push_back(input); }
+  // A computed group key: a kKey aggregate of `value`, at `position` among all keys.
+  uint32_t GroupByValue(const std::string& name, ValueId value, uint32_t position) {
+    const ir::Instruction& v = p_.row_code[value];
+    uint32_t index = Aggregate(ir::Aggregate::Kind::kKey, v.type, v.nullable, value);
+    p_.computed_keys.push_back({name, index, position});
+    return index;
+  }
   // Switches Add/Apply to post-aggregation code.
   void Post() { post_ = true; }
   ValueId AggregateRef(uint32_t index) {
@@ -249,9 +256,9 @@ inline std::vector<Column> OutputColumns(const ir::Program& p, int64_t rows, boo
     return out;
   }
   for (const ir::Aggregate& a : p.aggregates) {
-    bool has_arg = a.kind != ir::Aggregate::Kind::kCount;
+    bool has_arg = ir::HasArgument(a.kind);
     out.push_back(Column::Empty(has_arg ? p.row_code[a.arg].type : Type::kInt, has_arg ? rows : 0));
-    bool has_weight = a.kind == ir::Aggregate::Kind::kWeightedAvg;
+    bool has_weight = ir::HasSecondArgument(a.kind);
     out.push_back(Column::Empty(has_weight ? p.row_code[a.weight].type : Type::kInt, has_weight ? rows : 0));
   }
   return out;

@@ -112,5 +112,37 @@ TEST(CompareComputations, Metrics) {
                        "new aggregate"));
 }
 
+// The richer aggregates: the kind and quantile's p are part of the computation; so are the
+// group keys, computed ones by their formula (docs/language.md, "Richer aggregates and
+// computed group keys").
+TEST(CompareComputations, RicherAggregatesAndComputedKeys) {
+  auto metric = [](const std::string& keys, const std::string& outputs) {
+    return "metric t.m {\n  version 1.0.0\n  owner cx\n  input segment : string\n  input rating : int\n"
+           "  input arr : float\n  let tier = if arr > 1000 then \"gold\" else \"basic\"\n"
+           "  let tier2 = if arr > 2000 then \"gold\" else \"basic\"\n  group by " + keys + "\n" + outputs + "\n}\n";
+  };
+  const std::string q = "  output q : float? = quantile(rating, 0.5)";
+  // median(x) is quantile(x, 0.5): the same computation.
+  EXPECT_TRUE(Compare(metric("segment", q), metric("segment", "  output q : float? = median(rating)"), "t.m").empty());
+  // A different p (0.5 vs 0.9 differ on ratings 1, 2) or kind (median vs avg on 1, 2, 9).
+  EXPECT_TRUE(Mentions(Compare(metric("segment", q), metric("segment", "  output q : float? = quantile(rating, 0.9)"), "t.m"),
+                       "output q"));
+  EXPECT_TRUE(Mentions(Compare(metric("segment", q), metric("segment", "  output q : float? = avg(rating)"), "t.m"),
+                       "output q"));
+  EXPECT_TRUE(Mentions(Compare(metric("segment", "  output v : float? = variance(rating)"),
+                               metric("segment", "  output v : float? = variance_pop(rating)"), "t.m"),
+                       "output v"));
+  EXPECT_TRUE(Mentions(Compare(metric("segment", "  output m : int? = min_by(rating, arr)"),
+                               metric("segment", "  output m : int? = max_by(rating, arr)"), "t.m"),
+                       "output m"));
+  // Group keys: the same keys are equal; another key, another order, or a computed key whose
+  // formula changes (arr 1500: gold, then basic) move rows between groups.
+  const std::string n = "  output n : int = count()";
+  EXPECT_TRUE(Compare(metric("segment, tier", n), metric("segment, tier", n), "t.m").empty());
+  EXPECT_TRUE(Mentions(Compare(metric("segment", n), metric("segment, tier", n), "t.m"), "group keys"));
+  EXPECT_TRUE(Mentions(Compare(metric("segment, tier", n), metric("tier, segment", n), "t.m"), "group keys"));
+  EXPECT_TRUE(Mentions(Compare(metric("segment, tier", n), metric("segment, tier2", n), "t.m"), "group keys"));
+}
+
 }  // namespace
 }  // namespace tally::ir

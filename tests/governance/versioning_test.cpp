@@ -108,6 +108,31 @@ TEST(VersioningTest, EvidenceRaisesTheClassAndNeverLowersIt) {
   EXPECT_EQ(bump(nullptr).required, Bump::kMajor);
 }
 
+// The richer aggregates and computed group keys as `tally review` weighs them: median is
+// quantile(x, 0.5) (a patch), another p or a computed key's new formula is major.
+TEST(VersioningTest, RicherAggregatesAndComputedKeys) {
+  const char* metric = R"(metric cx.tiers {
+  version 1.0.0
+  owner cx
+  input arr : float
+  input seats : int
+  let tier = if arr > 1000 then "gold" else "basic"
+  group by tier
+  output med : float? = median(seats)
+}
+)";
+  auto bump = [&](const std::string& after) {
+    auto def = [](const std::string& text) {
+      return IndexDefinitions({{"metrics/f.tally", text}}).definitions.at("cx.tiers");
+    };
+    return RequiredBump(def(metric), def(after), Real(metric, after)).required;
+  };
+  EXPECT_EQ(bump(With(metric, "median(seats)", "quantile(seats, 0.5)")), Bump::kPatch);
+  EXPECT_EQ(bump(With(metric, "median(seats)", "quantile(seats, 0.9)")), Bump::kMajor);
+  EXPECT_EQ(bump(With(metric, "median(seats)", "avg(seats)")), Bump::kMajor);
+  EXPECT_EQ(bump(With(metric, "arr > 1000", "arr > 2000")), Bump::kMajor);
+}
+
 TEST(VersioningTest, DeclaredBumps) {
   SemVer a = *ParseSemVer("1.2.3");
   EXPECT_EQ(DeclaredBump(a, *ParseSemVer("1.2.4")), Bump::kPatch);

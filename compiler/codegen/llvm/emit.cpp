@@ -756,7 +756,7 @@ Result<std::unique_ptr<llvm::Module>> EmitKernelModule(const ir::Program& progra
       if (agg.kind == ir::Aggregate::Kind::kCount) continue;
       rows.writes.push_back({kArg3, 2 * i, program.row_code[agg.arg].type, true, true});
       arg_values.push_back(agg.arg);
-      if (agg.kind == ir::Aggregate::Kind::kWeightedAvg) {
+      if (ir::HasSecondArgument(agg.kind)) {
         rows.writes.push_back({kArg3, 2 * i + 1, program.row_code[agg.weight].type, true, true});
         arg_values.push_back(agg.weight);
       }

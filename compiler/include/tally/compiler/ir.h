@@ -146,15 +146,50 @@ struct Aggregate {
                   // is a run error naming the metric and group.
     kAvg,         // float: sum / non-null count; null when no non-null value.
     kMin, kMax,   // skip nulls; null when no non-null value.
-    kWeightedAvg  // float: sum(x*w) / sum(w) over rows where both are non-null; null if sum(w)==0.
+    kWeightedAvg, // float: sum(x*w) / sum(w) over rows where both are non-null; null if sum(w)==0.
+    // Richer aggregates (docs/language.md, "Richer aggregates and computed group keys").
+    // Each is independent of the order of the rows; float values are held with -0.0 made +0.0.
+    kCountDistinct,  // int, never null: distinct non-null values; strings by their text,
+                     // floats by value (-0.0 == +0.0).
+    kQuantile,       // float (arg as float), null when no non-null value. Hyndman-Fan type 7 over
+                     // the sorted non-null values v[0..n-1]: h = double(n-1) * p, i = floor(h);
+                     // i == n-1: v[i]; else v[i] + (h - i) * (v[i+1] - v[i]). median: p = 0.5.
+    kVariance,       // float (arg as float), sample: null when n < 2. Over the sorted values:
+                     // m = (v[0] + ... + v[n-1]) / n, left to right; s = sum of (v[k] - m)^2 in
+                     // the same order; s / (n-1). Non-finite: a run error.
+    kVariancePop,    // as kVariance, s / n; null when n = 0.
+    kStddev,         // sqrt of kVariance (IEEE sqrt).
+    kStddevPop,      // sqrt of kVariancePop.
+    kMinBy, kMaxBy,  // the arg (any type) at the row whose `weight` (the ordering key: int or
+                     // float, compared by value) is smallest / largest, over rows where both are
+                     // non-null; ties: the smallest arg (strings by text, -0.0 == +0.0); null
+                     // when there is no such row. Result: the arg's type, nullable.
+    kKey,            // a computed group key (`group by` a `let`): the group-by groups rows by the
+                     // arg's value as it groups by key inputs; the result per group is that value
+                     // (arg's type and nullability). Named in Program::computed_keys.
   } kind = Kind::kCount;
   Type type = Type::kInt;     // result type
   bool nullable = false;
   ValueId arg = 0;            // in row_code (unused for kCount)
-  ValueId weight = 0;         // kWeightedAvg only
+  ValueId weight = 0;         // kWeightedAvg: the weight; kMinBy/kMaxBy: the ordering key
+  double p = 0.5;             // kQuantile only: the literal p in [0, 1]
   std::string text;           // source text, for messages
 };
 const char* AggregateName(Aggregate::Kind kind);
+// Whether the row kernel writes aggregate slot 2i (the argument) and 2i+1 (weight / key).
+inline bool HasArgument(Aggregate::Kind k) { return k != Aggregate::Kind::kCount; }
+inline bool HasSecondArgument(Aggregate::Kind k) {
+  return k == Aggregate::Kind::kWeightedAvg || k == Aggregate::Kind::kMinBy || k == Aggregate::Kind::kMaxBy;
+}
+
+// A `group by` key that is a `let`, computed per row: aggregate `aggregate` (of kind kKey)
+// carries its value; `position` is its place in the `group by` list, counting input keys
+// (Program::group_keys, in order) and computed keys together.
+struct ComputedKey {
+  std::string name;
+  uint32_t aggregate = 0;
+  uint32_t position = 0;
+};
 
 // Sums, averages and min/max are computed per group in input row order, so a metric's result
 // does not depend on batch size or thread count.
@@ -174,6 +209,7 @@ struct Program {
   std::vector<Output> outputs;
   // Metrics only.
   std::vector<uint32_t> group_keys;      // input indices; written before the outputs
+  std::vector<ComputedKey> computed_keys;  // `let` keys, by position among all keys
   std::vector<Aggregate> aggregates;
   std::vector<Instruction> post_code;
 

@@ -37,6 +37,18 @@ struct OwnedColumn {
 // kernel ever sees a null pointer for a slot it might touch.
 void ResetAggregateArgs(const ir::Program& program, size_t rows, std::vector<OwnedColumn>& args);
 
+// A metric's group key columns in `group by` order, as written before its outputs: an input
+// key (`computed` false; `index` its place in program.group_keys and in Groups::keys) or a
+// `let` key (`computed`; `index` its kKey aggregate, whose Groups::aggregates column holds it).
+struct GroupKeyColumn {
+  std::string name;
+  ir::Type type = ir::Type::kInt;
+  bool nullable = false;
+  bool computed = false;
+  uint32_t index = 0;
+};
+std::vector<GroupKeyColumn> GroupKeyColumns(const ir::Program& program);
+
 class GroupAggregator {
  public:
   // Groups rows of `program` (a metric), which must outlive the aggregator.
@@ -44,7 +56,8 @@ class GroupAggregator {
   ~GroupAggregator();
 
   // Adds one batch, rows in input order. group_keys: one view per program.group_keys entry,
-  // aggregate_args: 2 per aggregate (kernel_abi.h). Rows with status != 0 are skipped.
+  // aggregate_args: 2 per aggregate (kernel_abi.h); a computed key is read from its kKey
+  // aggregate's argument slot. Rows with status != 0 are skipped.
   // Fails (a run error) when a sum overflows, naming the metric and the aggregate.
   Status AddBatch(int64_t rows, const TallyColumnView* group_keys,
                   const TallyColumnView* aggregate_args, const uint32_t* status);
@@ -55,6 +68,8 @@ class GroupAggregator {
     int64_t count = 0;
     std::vector<OwnedColumn> keys;
     std::vector<OwnedColumn> aggregates;
+    // The values of `key` per group (in keys or aggregates).
+    const OwnedColumn& Column(const GroupKeyColumn& key) const;
   };
   Result<Groups> Finish(const std::vector<std::string>& strings);
 
