@@ -7,6 +7,7 @@
 //   check_calls.cpp         built-in functions and aggregates, from the registry (functions.h)
 //   check_tests.cpp         test blocks
 //   check_overrides.cpp     regional overrides (after every definition is checked)
+//   check_functions.cpp     user-defined functions: signatures, bodies, calls, recursion
 //   check_rules.cpp         the small rules they share
 #pragma once
 
@@ -49,8 +50,12 @@ class DefinitionChecker {
       : def_(def), ast_(*def.ast), module_(module), diagnostics_(diagnostics) {}
 
   void Run();
+  // Checks user-defined function `fn`'s metadata and body (def is fn.scope); every
+  // function's signature is resolved before any body or definition is checked.
+  void RunFunction(CheckedFunction& fn);
 
  private:
+
   // ---- metadata (check_declarations.cpp) ------------------------------------
   template <typename T>
   const ast::Located<T>* Single(const std::vector<ast::Located<T>>& items, const char* what, bool required);
@@ -96,6 +101,10 @@ class DefinitionChecker {
   bool ProvesNonzero(const ast::Expr& e, const FunctionSpec& f);
   CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where);
 
+  // ---- user-defined functions (check_functions.cpp) --------------------------
+  void ReportMisplacedMembers();
+  CheckedType CheckFunctionCall(const ast::Expr& e, const CheckedFunction& fn, Where where);
+
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
 
@@ -112,6 +121,7 @@ class DefinitionChecker {
   CheckedModule& module_;
   DiagnosticList& diagnostics_;
   bool is_metric_ = false;
+  CheckedFunction* function_ = nullptr;  // the function being checked; null in a definition
   std::string current_;
   uint32_t current_offset_ = 0;
   std::map<std::string, SourceRange> declared_ranges_;
@@ -122,5 +132,12 @@ class DefinitionChecker {
 
 // Checks every override in `module`'s files against its target; run after every definition.
 void CheckOverrides(CheckedModule& module, DiagnosticList& diagnostics);
+
+// Collects the user-defined functions of `module`'s files (sorted by name into
+// module.functions), resolves their signatures, checks each body once, and reports
+// recursion. Run before any definition is checked, so that calls see every signature.
+// `taken` holds the definition names (a function may not share one).
+void CheckFunctions(CheckedModule& module, const std::map<std::string, const ast::Definition*>& taken,
+                    DiagnosticList& diagnostics);
 
 }  // namespace tally::checking
