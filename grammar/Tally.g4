@@ -8,7 +8,12 @@ file_ : definition* EOF ;
 definition
     : kind=('score' | 'metric') qualifiedName '{' member* '}'             # definitionBlock
     | 'override' qualifiedName 'for' 'region' STRING '{' overrideItem* '}'  # overrideBlock
+    | 'function' qualifiedName '(' (functionParam (',' functionParam)*)? ')' ':' typeRef
+      (BODY='=' expr | '{' member* BODY='=' expr '}')                     # functionBlock
     ;
+
+// A user-defined function's parameter (docs/language.md, "User-defined functions").
+functionParam : name ':' typeRef ;
 
 qualifiedName : ident ('.' ident)* ;
 
@@ -50,7 +55,7 @@ expectation : name '=' literal ('within' literal)? ;
 // ANTLR gives earlier alternatives higher precedence: tightest binding first.
 // Left-recursive alternatives become loops, so long operator chains do not recurse.
 expr
-    : fn=name '(' (argument (',' argument)*)? ')'             # callExpr
+    : fn=qualifiedName '(' (argument (',' argument)*)? ')'    # callExpr
     | '(' expr ')'                                            # parenExpr
     | exprLiteral                                             # literalExpr
     | name                                                    # nameExpr
@@ -85,7 +90,7 @@ literal : MINUS='-'? exprLiteral ;
 ident : name ;
 name
     : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'regional' | 'by'
-    | 'rejected' | 'within' | memberKeyword
+    | 'rejected' | 'within' | 'function' | memberKeyword
     ;
 memberKeyword
     : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'

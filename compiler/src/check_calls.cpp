@@ -12,15 +12,26 @@ CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
   // min and max are both: the aggregate takes fewer arguments than the function.
   bool aggregate_form = is_metric_ && aggregate != nullptr && (f == nullptr || e.args.size() < f->min_args);
   if (aggregate_form) return CheckAggregate(e, *aggregate, where);
+  if (function_ != nullptr && aggregate != nullptr && f == nullptr) {
+    diagnostics_.Error("E-aggregate-in-function", e.range,
+                       "`" + e.name + "` aggregates many rows; a function computes one value from its arguments",
+                       "aggregate in the metric and pass the result to the function");
+    for (const auto& a : e.args) CheckExpr(*a, where);
+    return Record(e, ErrorType());
+  }
   if (!is_metric_ && aggregate != nullptr && f == nullptr) {
     diagnostics_.Error("E-aggregate-in-score", e.range,
                        "`" + e.name + "` aggregates many rows; a score computes one row at a time",
                        "declare a `metric` with `group by` to aggregate");
     return Record(e, ErrorType());
   }
+  if (f == nullptr && aggregate == nullptr) {
+    if (const CheckedFunction* udf = module_.FindFunction(e.name)) return CheckFunctionCall(e, *udf, where);
+  }
   if (f == nullptr) {
     std::vector<std::string> names;
     for (const auto& fn : AllFunctions()) names.push_back(fn.name);
+    for (const auto& fn : module_.functions) names.push_back(fn.ast->name);
     for (const auto& a : AllAggregates()) {
       if (FindFunction(a.name) == nullptr) names.push_back(a.name);
     }

@@ -114,6 +114,7 @@ CheckedModule Check(std::vector<std::shared_ptr<const ast::File>> files, Diagnos
   }
   std::sort(module.definitions.begin(), module.definitions.end(),
             [](const auto& a, const auto& b) { return a.ast->name < b.ast->name; });
+  checking::CheckFunctions(module, by_name, diagnostics);
   for (auto& d : module.definitions) checking::DefinitionChecker(d, module, diagnostics).Run();
   checking::CheckOverrides(module, diagnostics);
   return module;

@@ -8,6 +8,7 @@
 //   check_aggregates.cpp    the richer aggregates' arguments (count_distinct, quantile, min_by, ...)
 //   check_tests.cpp         test blocks
 //   check_overrides.cpp     regional overrides (after every definition is checked)
+//   check_functions.cpp     user-defined functions: signatures, bodies, calls, recursion
 //   check_rules.cpp         the small rules they share
 //   check_input_layout.cpp  how the raw file is read, carried columns
 #pragma once
@@ -51,8 +52,12 @@ class DefinitionChecker {
       : def_(def), ast_(*def.ast), module_(module), diagnostics_(diagnostics) {}
 
   void Run();
+  // Checks user-defined function `fn`'s metadata and body (def is fn.scope); every
+  // function's signature is resolved before any body or definition is checked.
+  void RunFunction(CheckedFunction& fn);
 
  private:
+
   // ---- metadata (check_declarations.cpp) ------------------------------------
   template <typename T>
   const ast::Located<T>* Single(const std::vector<ast::Located<T>>& items, const char* what, bool required);
@@ -100,6 +105,10 @@ class DefinitionChecker {
   CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where);
   CheckedType CheckRicherAggregate(const ast::Expr& e, const AggregateSpec& spec);
 
+  // ---- user-defined functions (check_functions.cpp) --------------------------
+  void ReportMisplacedMembers();
+  CheckedType CheckFunctionCall(const ast::Expr& e, const CheckedFunction& fn, Where where);
+
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
 
@@ -120,6 +129,7 @@ class DefinitionChecker {
   CheckedModule& module_;
   DiagnosticList& diagnostics_;
   bool is_metric_ = false;
+  CheckedFunction* function_ = nullptr;  // the function being checked; null in a definition
   std::string current_;
   uint32_t current_offset_ = 0;
   std::map<std::string, SourceRange> declared_ranges_;
@@ -130,5 +140,12 @@ class DefinitionChecker {
 
 // Checks every override in `module`'s files against its target; run after every definition.
 void CheckOverrides(CheckedModule& module, DiagnosticList& diagnostics);
+
+// Collects the user-defined functions of `module`'s files (sorted by name into
+// module.functions), resolves their signatures, checks each body once, and reports
+// recursion. Run before any definition is checked, so that calls see every signature.
+// `taken` holds the definition names (a function may not share one).
+void CheckFunctions(CheckedModule& module, const std::map<std::string, const ast::Definition*>& taken,
+                    DiagnosticList& diagnostics);
 
 }  // namespace tally::checking

@@ -62,7 +62,7 @@ namespace {
 
 std::string SliceText(const SourceRange& r) { return r.file->text().substr(r.begin, r.end - r.begin); }
 
-DefinitionInfo MakeInfo(const CheckedDefinition& d) {
+DefinitionInfo MakeInfo(const CheckedModule& module, const CheckedDefinition& d) {
   const ast::Definition& a = *d.ast;
   DefinitionInfo info;
   info.name = a.name;
@@ -80,6 +80,13 @@ DefinitionInfo MakeInfo(const CheckedDefinition& d) {
     const auto* o = d.overrides[i];
     material += "\n" + std::to_string(o->range.end - o->range.begin) + "\n" + SliceText(o->range);
     info.override_files.push_back(d.override_files[i]->source->path());
+  }
+  // Then every function it calls, by name: inlined, they are part of what it computes. A
+  // definition that calls none hashes as it always did.
+  for (const CheckedFunction* f : module.FunctionsReached(d.calls)) {
+    const ast::Function& a_fn = *f->ast;
+    material += "\nfunction " + std::to_string(a_fn.range.end - a_fn.range.begin) + "\n" + SliceText(a_fn.range);
+    info.functions.push_back(a_fn.name);
   }
   info.content_sha256 = Sha256Hex(material);
   return info;
@@ -131,7 +138,15 @@ CompileResult Compile(const std::vector<SourceFilePtr>& files) {
     }
     ReportConstantTraps(program, reason_ranges, result.diagnostics);
     impl->programs.emplace(d.ast->name, std::move(program));
-    impl->infos.emplace(d.ast->name, MakeInfo(d));
+    impl->infos.emplace(d.ast->name, MakeInfo(*impl->module, d));
+  }
+  for (const auto& f : impl->module->functions) {
+    ir::Program program = LowerFunction(*impl->module, f);
+    if (Status s = ir::Optimize(program); !s.ok()) {
+      result.diagnostics.Error("E-internal", f.ast->name_range, "internal error: " + s.message());
+      continue;
+    }
+    impl->function_programs.emplace(f.ast->name, std::move(program));
   }
   result.diagnostics.SortByLocation();
   if (result.diagnostics.HasErrors()) return result;
@@ -147,6 +162,17 @@ const ir::Program* Library::Find(const std::string& name) const {
 const DefinitionInfo* Library::Info(const std::string& name) const {
   auto it = impl_->infos.find(name);
   return it == impl_->infos.end() ? nullptr : &it->second;
+}
+
+const ir::Program* Library::FindFunction(const std::string& name) const {
+  auto it = impl_->function_programs.find(name);
+  return it == impl_->function_programs.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Library::FunctionNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, p] : impl_->function_programs) names.push_back(name);
+  return names;
 }
 
 std::vector<std::string> Library::Names() const {

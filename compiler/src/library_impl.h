@@ -16,6 +16,7 @@ struct Library::Impl {
   std::unique_ptr<CheckedModule> module;
   std::map<std::string, ir::Program> programs;
   std::map<std::string, DefinitionInfo> infos;
+  std::map<std::string, ir::Program> function_programs;  // LowerFunction, by function name
 };
 
 }  // namespace tally

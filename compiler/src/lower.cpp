@@ -148,7 +148,13 @@ class Lowering {
     for (auto a : inst.args) operand_error = operand_error || (*code_)[a].may_error;
     if (can_trap) {
       inst.trap = static_cast<uint32_t>(p_.reasons.size());
-      p_.reasons.push_back({ir::Reason::Kind::kTrap, std::string(what) + " in `" + Text(range) + "`", Location(range)});
+      std::string message = std::string(what) + " in `" + Text(range) + "`";
+      // A trap inside an inlined function is located in the function; the message names the
+      // function and where the definition calls it.
+      if (!frames_.empty() && frames_.front().call.file != nullptr)
+        message += " in function `" + frames_.back().function->ast->name + "` called at " +
+                   Location(frames_.front().call).ToString();
+      p_.reasons.push_back({ir::Reason::Kind::kTrap, message, Location(range)});
       reason_ranges_.push_back(range);
     }
     inst.may_error = operand_error || can_trap;
@@ -270,6 +276,7 @@ class Lowering {
         if (!let_values_.count(s.index)) LowerLet(s.index);
         return let_values_.at(s.index);
       case Symbol::Kind::kOutput: return output_values_.at(s.index);
+      case Symbol::Kind::kFunctionParam: return frames_.back().args.at(s.index);
     }
     return NullConstant(ir::Type::kInt);
   }
@@ -377,6 +384,7 @@ class Lowering {
   Value LowerCall(const ast::Expr& e) {
     const ExprInfo& info = module_.info.at(&e);
     if (info.is_aggregate) return LowerAggregate(e, info);
+    if (info.function != nullptr) return LowerFunctionCall(e, *info.function);
     const FunctionSpec& f = *FindFunction(e.name);  // the checker rejects unknown functions
     ir::Type t = TypeOf(e);
     bool nullable = info.type.nullable;
@@ -415,6 +423,47 @@ class Lowering {
     return NullConstant(t);
   }
 
+  // A user-defined function, inlined: the arguments are lowered here, converted to the
+  // declared parameter types, and the body is lowered with its parameters bound to them.
+  // The checker ruled out recursion, so this terminates.
+  Value LowerFunctionCall(const ast::Expr& e, const CheckedFunction& fn) {
+    Frame frame{&fn, {}, e.range};
+    for (size_t i = 0; i < e.args.size(); ++i) frame.args.push_back(Coerce(Lower(*e.args[i]), fn.param_types[i].ToIr()));
+    frames_.push_back(std::move(frame));
+    Value v = Coerce(Lower(*fn.ast->body), fn.result.ToIr());
+    frames_.pop_back();
+    return v;
+  }
+
+ public:
+  // The program of function `fn` alone: a score whose inputs are its parameters and whose
+  // one output `result` is its body. Governance compares two versions of a function by
+  // comparing these (ir_compare.h); every function is verified through it, called or not.
+  ir::Program RunFunction(const CheckedFunction& fn) {
+    p_.kind = ir::Program::Kind::kScore;
+    p_.name = fn.ast->name;
+    p_.version = ast_.versions.empty() ? "" : ast_.versions[0].value;
+    p_.variants.push_back("");
+    code_ = &p_.row_code;
+    Frame frame{&fn, {}, {}};
+    for (size_t i = 0; i < fn.ast->params.size(); ++i) {
+      const CheckedType& t = fn.param_types[i];
+      p_.inputs.push_back({fn.ast->params[i].name, t.ToIr(), t.nullable});
+      ir::Instruction inst;
+      inst.op = ir::Op::kInput;
+      inst.type = t.ToIr();
+      inst.nullable = t.nullable;
+      inst.index = static_cast<uint32_t>(i);
+      frame.args.push_back(Emit(std::move(inst), false, {}, ""));
+    }
+    frames_.push_back(std::move(frame));
+    Value v = Coerce(Lower(*fn.ast->body), fn.result.ToIr());
+    frames_.pop_back();
+    p_.outputs.push_back({"result", fn.result.ToIr(), fn.result.nullable, v.id});
+    return std::move(p_);
+  }
+
+ private:
   // `op` over `args` (already of the operand type), trapping where the op table says it can.
   Value Call(ir::Op op, ir::Type type, bool nullable, const std::vector<Value>& args, const SourceRange& range) {
     std::vector<ir::ValueId> ids;
@@ -505,9 +554,24 @@ class Lowering {
   std::map<uint32_t, Value> let_values_;
   std::map<uint32_t, uint32_t> computed_key_aggregates_;  // let index -> its kKey aggregate
   std::map<size_t, Value> output_values_;
+  // The inlined calls being lowered, outermost first.
+  struct Frame {
+    const CheckedFunction* function;
+    std::vector<Value> args;
+    SourceRange call;  // the call in the definition (empty in a function's own program)
+  };
+  std::vector<Frame> frames_;
 };
 
 }  // namespace
+
+ir::Program LowerFunction(const CheckedModule& module, const CheckedFunction& function,
+                          std::vector<SourceRange>* reason_ranges) {
+  Lowering lowering(module, function.scope);
+  ir::Program program = lowering.RunFunction(function);
+  if (reason_ranges != nullptr) *reason_ranges = std::move(lowering.reason_ranges_);
+  return program;
+}
 
 ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition,
                   std::vector<SourceRange>* reason_ranges) {

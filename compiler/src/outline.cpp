@@ -59,6 +59,31 @@ MemberOutline* MemberAt(std::vector<MemberOutline>& members, const SourceRange& 
   return r.begin < m.range.end ? &m : nullptr;
 }
 
+// Every name called in `roots`, sorted, each once. Expressions nest boundedly (the parser's
+// limits), and an explicit stack keeps deep ones off the call stack anyway.
+std::vector<std::string> CallsIn(const std::vector<const ast::Expr*>& roots) {
+  std::vector<std::string> out;
+  std::vector<const ast::Expr*> todo(roots.begin(), roots.end());
+  while (!todo.empty()) {
+    const ast::Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr) continue;
+    if (e->kind == ast::Expr::Kind::kCall) out.push_back(e->name);
+    for (const auto& a : e->args) todo.push_back(a.get());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<const ast::Expr*> ExpressionsOf(const ast::Definition& d) {
+  std::vector<const ast::Expr*> out;
+  for (const auto& l : d.lets) out.push_back(l.value.get());
+  for (const auto& o : d.outputs) out.push_back(o.value.get());
+  for (const auto& r : d.requirements) out.push_back(r.condition.get());
+  return out;
+}
+
 DefinitionOutline OutlineDefinition(const SourceFilePtr& source, const ast::Definition& d,
                                     const std::vector<SourceRange>& comments) {
   DefinitionOutline out;
@@ -101,6 +126,45 @@ DefinitionOutline OutlineDefinition(const SourceFilePtr& source, const ast::Defi
   }
   for (const auto& k : d.keys) out.key.push_back(k.value);
   for (const auto& g : d.group_by) out.group_by.push_back(g.value);
+  out.calls = CallsIn(ExpressionsOf(d));
+  return out;
+}
+
+DefinitionOutline OutlineFunction(const SourceFilePtr& source, const ast::Function& f,
+                                  const std::vector<SourceRange>& comments) {
+  DefinitionOutline out;
+  out.source = source;
+  out.file = source->path();
+  out.name = f.name;
+  out.kind = "function";
+  const ast::Definition& b = f.block;
+  if (!b.versions.empty()) out.version = b.versions.front().value;
+  if (!b.owners.empty()) {
+    out.owner = b.owners.front().value;
+    out.owner_range = b.owners.front().range;
+  }
+  out.range = f.range;
+  out.text = TextOf(*source, f.range);
+  auto member = [&](const std::string& kind, const std::string& name, const SourceRange& range) {
+    MemberOutline m;
+    m.kind = kind;
+    m.name = name;
+    m.range = range;
+    m.text = Tidy(TextWithoutComments(*source, range, comments), " ");
+    out.members.push_back(std::move(m));
+  };
+  for (const auto& p : f.params) {
+    member("parameter", p.name, p.range);
+    out.inputs.push_back({p.name, TypeText(p.type), p.type.nullable, p.range});
+  }
+  member("returns", "", f.result.range);
+  out.outputs.push_back({"result", TypeText(f.result), f.result.nullable, f.result.range});
+  for (const auto& range : b.members) {
+    std::string raw = TextWithoutComments(*source, range, comments);
+    member(raw.substr(0, raw.find_first_of(" \t\r\n\"[{")), "", range);
+  }
+  member("body", "", f.body_range);
+  out.calls = CallsIn({f.body.get()});
   return out;
 }
 
@@ -129,6 +193,7 @@ FileOutline OutlineFile(const SourceFilePtr& source) {
     ast::File file = Parse(source, out.diagnostics);
     for (const auto& d : file.definitions) out.definitions.push_back(OutlineDefinition(source, d, file.comments));
     for (const auto& o : file.overrides) out.overrides.push_back(OutlineOverride(source, o));
+    for (const auto& f : file.functions) out.functions.push_back(OutlineFunction(source, f, file.comments));
   } catch (const std::exception& e) {
     out.diagnostics.Error("E-internal", {source.get(), 0, 0}, std::string("outline failed: ") + e.what());
   }

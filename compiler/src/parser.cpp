@@ -214,7 +214,7 @@ class TokenScanner {
                                   "regional", "require", "let", "output", "group", "by", "test",
                                   "given", "expect", "rejected", "within",
                                   // inputs as they come
-                                  "format", "delimiter", "header", "columns", "carry"};
+                                  "format", "delimiter", "header", "columns", "carry", "function"};
     for (const char* k : kSoft) {
       if (literal == k) return true;
     }
@@ -254,6 +254,8 @@ class AstBuilder {
         out.definitions.push_back(BuildDefinition(block));
       } else if (auto* override_block = dynamic_cast<TallyParser::OverrideBlockContext*>(definition)) {
         out.overrides.push_back(BuildOverride(override_block));
+      } else if (auto* function_block = dynamic_cast<TallyParser::FunctionBlockContext*>(definition)) {
+        out.functions.push_back(BuildFunction(function_block));
       }
     }
   }
@@ -326,6 +328,29 @@ class AstBuilder {
       BuildMember(member, d);
     }
     return d;
+  }
+
+  ast::Function BuildFunction(TallyParser::FunctionBlockContext* ctx) {
+    ast::Function f;
+    if (ctx->qualifiedName()) {
+      f.name = ctx->qualifiedName()->getText();
+      f.name_range = Range(ctx->qualifiedName());
+    }
+    f.range = Range(ctx);
+    for (auto* p : ctx->functionParam())
+      f.params.push_back({Name(p->name()), Range(p->name()), BuildType(p->typeRef()), Range(p)});
+    f.result = BuildType(ctx->typeRef());
+    f.body = BuildExpr(ctx->expr());
+    SourceRange body = Range(ctx->expr());
+    f.body_range = {file_, ctx->BODY ? Range(ctx->BODY).begin : body.begin, body.end};
+    f.block.name = f.name;
+    f.block.name_range = f.name_range;
+    f.block.range = f.range;
+    for (auto* member : ctx->member()) {
+      f.block.members.push_back(Range(member));
+      BuildMember(member, f.block);
+    }
+    return f;
   }
 
   void BuildMember(TallyParser::MemberContext* m, ast::Definition& d) {

@@ -11,6 +11,9 @@ DefinitionIndex IndexDefinitions(const FileMap& files) {
   for (const auto& [path, text] : files) {
     if (path.rfind("metrics/", 0) != 0 || !path.ends_with(".tally")) continue;
     FileOutline outline = OutlineFile(std::make_shared<const SourceFile>(path, text));
+    // Functions share the definitions' namespace (the compiler rejects a clash) and are
+    // owned and versioned like them, so the gate reads them from the same index.
+    for (auto& f : outline.functions) outline.definitions.push_back(std::move(f));
     for (auto& d : outline.definitions) {
       if (d.name.empty()) continue;
       std::string name = d.name;

@@ -208,6 +208,10 @@ Backtest RunBacktest(const Library& before, const Library& after, const std::str
   bt.definition = name;
   const ir::Program* a = before.Find(name);
   const ir::Program* b = after.Find(name);
+  if (!a && !b && before.FindFunction(name) && after.FindFunction(name)) {
+    bt.why_not = "a function has no rows of its own; the definitions that call it are compared";
+    return bt;
+  }
   if (!a || !b) {
     bt.why_not = "the definition is not in both versions";
     return bt;
@@ -301,6 +305,21 @@ BehaviourOracle MakeEvidenceOracle(const FileMap& before, const FileMap& after) 
     if (!state->b) state->b = CompileTree(state->after);
     if (!state->a->library || !state->b->library) {
       e.why_not_compared = std::string(!state->a->library ? "the base" : "the change") + " does not compile";
+      return e;
+    }
+    if (new_def.kind == "function" || old_def.kind == "function") {
+      // A function alone: the IR of its body over its parameters. Its callers get their own
+      // comparison and backtest (function_impact.h): rows exist only for definitions.
+      const ir::Program* fa = state->a->library->FindFunction(old_def.name);
+      const ir::Program* fb = state->b->library->FindFunction(new_def.name);
+      if (!fa || !fb) {
+        e.why_not_compared = new_def.name + " is not a function on both sides";
+        return e;
+      }
+      e.compared = true;
+      e.structural = ir::CompareComputations(*fa, *fb);
+      for (auto& s : e.structural) s = "the function's " + s;
+      e.why_not_sampled = "a function has no rows of its own; the definitions that call it are sampled";
       return e;
     }
     const ir::Program* pa = state->a->library->Find(old_def.name);

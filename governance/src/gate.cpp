@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "function_impact.h"
 #include "tally/governance/evidence.h"
 #include "repository_id.h"
 #include "tally/governance/paths.h"
@@ -23,6 +24,13 @@ bool IsRegionalParam(const DefinitionOutline& definition, const std::string& nam
   for (const auto& p : definition.params)
     if (p.name == name) return p.regional;
   return false;
+}
+
+Bump ParseBump(const std::string& name) {
+  if (name == "patch") return Bump::kPatch;
+  if (name == "minor") return Bump::kMinor;
+  if (name == "major") return Bump::kMajor;
+  return Bump::kNone;
 }
 
 }  // namespace
@@ -240,6 +248,40 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
       }
     }
     v.changes.push_back(std::move(ch));
+  }
+
+  // Definitions whose computation changes because a function they call does: the same
+  // version rules as an edit, and their owner approves (function_impact.h).
+  if (in.check_evidence) {
+    for (const CallerImpact& impact : FunctionImpacts(old_index, new_index, oracle)) {
+      const DefinitionOutline& od = old_index.definitions.at(impact.caller);
+      const DefinitionOutline& nd = new_index.definitions.at(impact.caller);
+      std::string via = Join(impact.functions, ", ");
+      std::string line = impact.caller + " " + od.version + " -> " + nd.version + ": needs " + BumpName(impact.required);
+      for (auto& ch : v.changes) {
+        if (std::find(impact.functions.begin(), impact.functions.end(), ch.name) == impact.functions.end()) continue;
+        ch.impacts.push_back(line);
+        for (const auto& why : impact.why) ch.impacts.push_back("  " + why);
+      }
+      if (impact.required == Bump::kNone) continue;
+      require(nd.owner, impact.caller + " (calls " + via + ")");
+      auto ov = ParseSemVer(od.version), nv = ParseSemVer(nd.version);
+      std::optional<Bump> declared = ov && nv ? DeclaredBump(*ov, *nv) : std::nullopt;
+      auto change = std::find_if(v.changes.begin(), v.changes.end(), [&](const auto& c) { return c.name == impact.caller; });
+      if (change == v.changes.end()) {
+        v.reasons.push_back("[released] " + impact.caller + " " + od.version + " calls " + via +
+                            ", whose change alters what it computes; declare a new version of " + impact.caller +
+                            " (this change needs " + BumpName(impact.required) + "): " + Join(impact.why, "; "));
+        continue;
+      }
+      auto required = std::max(impact.required, ParseBump(change->required));
+      change->required = BumpName(required);
+      for (const auto& why : impact.why) change->why.push_back("through " + via + ": " + why);
+      if (declared && *declared < impact.required && *declared != Bump::kNone)
+        v.reasons.push_back("[version] " + impact.caller + ": declared a " + BumpName(*declared) + " bump (" + od.version +
+                            " -> " + nd.version + ") but it calls " + via + ", whose change needs " +
+                            BumpName(impact.required) + ": " + Join(impact.why, "; "));
+    }
   }
 
   // Regional overrides: approved by the region's council; only `regional` params.

@@ -36,6 +36,9 @@ struct DefinitionChange {
   std::string required;       // required bump
   std::string region;         // for override changes
   std::vector<std::string> why;
+  // A function's change: each definition that calls it, "NAME FROM -> TO: needs BUMP", then
+  // its findings (function_impact.h).
+  std::vector<std::string> impacts;
 };
 
 struct GateVerdict {

@@ -192,6 +192,8 @@ std::string RenderText(const ReviewResult& r) {
             (change.to_version.empty() ? "(removed)" : change.to_version) + "\n";
     text += "  declared bump: " + change.declared + "   required: " + change.required + "\n";
     for (const auto& why : change.why) text += "    - " + why + "\n";
+    if (!change.impacts.empty()) text += "  definitions that call it:\n";
+    for (const auto& line : change.impacts) text += "    " + std::string(line.starts_with("  ") ? "  - " + line.substr(2) : line) + "\n";
     if (!change.diff.empty()) text += "  what changed:\n";
     for (const auto& c : change.diff) {
       if (c.change == "changed") {
@@ -228,6 +230,7 @@ std::string RenderJson(const ReviewResult& r) {
     d["declared"] = change.declared;
     d["required"] = change.required;
     d["why"] = change.why;
+    if (!change.impacts.empty()) d["callers"] = change.impacts;
     json diff = json::array();
     for (const auto& c : change.diff)
       diff.push_back({{"what", c.what}, {"change", c.change}, {"before", c.before}, {"after", c.after}});

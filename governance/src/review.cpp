@@ -92,6 +92,7 @@ static Result<ReviewResult> ReviewUnguarded(const ReviewOptions& opt) {
     c.declared = change.declared;
     c.required = change.required;
     c.why = change.why;
+    c.impacts = change.impacts;
     auto o = old_index.definitions.find(change.name);
     auto nw = new_index.definitions.find(change.name);
     bool both = o != old_index.definitions.end() && nw != new_index.definitions.end();

@@ -87,6 +87,13 @@ void InputLayoutFindings(const DefinitionOutline& before, const DefinitionOutlin
   }
 }
 
+// "(a : float, b : int?) : float", from the outline of a function.
+std::string Signature(const DefinitionOutline& f) {
+  std::string out = "(";
+  for (size_t i = 0; i < f.inputs.size(); ++i) out += (i ? ", " : "") + f.inputs[i].name + " : " + f.inputs[i].type;
+  return out + ") : " + (f.outputs.empty() ? "" : f.outputs[0].type);
+}
+
 }  // namespace
 
 Interface ReadInterface(const DefinitionOutline& d) {
@@ -110,6 +117,12 @@ VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOut
   Interface a = ReadInterface(before), b = ReadInterface(after);
 
   if (before.kind != after.kind) raise(Bump::kMajor, "kind changes from " + before.kind + " to " + after.kind);
+  if (after.kind == "function" || before.kind == "function") {
+    // A function's interface is its signature: callers pass arguments by position, so any
+    // change of a parameter or of the result type breaks them.
+    if (Signature(before) != Signature(after))
+      raise(Bump::kMajor, "the signature changes: " + Signature(before) + " -> " + Signature(after));
+  } else {
   if (a.key != b.key) raise(Bump::kMajor, "the key changes");
   if (a.group_by != b.group_by) raise(Bump::kMajor, "the grouping changes");
   for (const auto& out : a.outputs) {
@@ -133,6 +146,7 @@ VersionVerdict RequiredBump(const DefinitionOutline& before, const DefinitionOut
   for (const auto& in : a.inputs)
     if (!FindItem(b.inputs, in.name)) raise(Bump::kMinor, "input " + in.name + " is no longer read");
   InputLayoutFindings(before, after, raise);
+  }
 
   Members na = Computational(before), nb = Computational(after);
   if (Same(na, nb)) {

@@ -120,10 +120,27 @@ struct Override {
   std::vector<OverrideItem> items;
 };
 
+// `function NAME(PARAM : TYPE, ...) : TYPE { version ... owner ... = BODY }` (or the one-line
+// `... : TYPE = BODY`, which has no metadata and so is reported as missing it).
+struct FunctionParam { std::string name; SourceRange name_range; TypeRef type; SourceRange range; };
+struct Function {
+  std::string name;
+  SourceRange name_range;
+  SourceRange range;  // the whole declaration
+  std::vector<FunctionParam> params;
+  TypeRef result;
+  ExprPtr body;
+  SourceRange body_range;  // from `=` to the end of the body
+  // The members written in the block, parsed as a definition's: the checker takes version,
+  // owner and description from it and reports any other member as misplaced.
+  Definition block;
+};
+
 struct File {
   SourceFilePtr source;
   std::vector<Definition> definitions;
   std::vector<Override> overrides;
+  std::vector<Function> functions;
   std::vector<SourceRange> comments;  // every `//` comment, in order (outline.h leaves them out)
 };
 

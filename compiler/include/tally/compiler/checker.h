@@ -25,13 +25,15 @@ struct CheckedType {
 };
 
 struct Symbol {
-  enum class Kind : uint8_t { kInput, kParam, kLet, kOutput } kind = Kind::kInput;
-  uint32_t index = 0;   // into the definition's inputs / params / lets / outputs
+  enum class Kind : uint8_t { kInput, kParam, kLet, kOutput, kFunctionParam } kind = Kind::kInput;
+  uint32_t index = 0;   // into the definition's inputs / params / lets / outputs (a function's params)
   CheckedType type;
   uint32_t defined_at = 0;  // byte offset of the declaration (names must be defined before use)
   bool used = false;
   bool nonzero = false;     // lets: proven never zero (the divisor rule carries through)
 };
+
+struct CheckedFunction;
 
 // What the checker learned about one expression node.
 struct ExprInfo {
@@ -41,6 +43,7 @@ struct ExprInfo {
   bool is_aggregate = false;       // kCall: an aggregate (metrics)
   ir::Aggregate::Kind aggregate = ir::Aggregate::Kind::kCount;
   bool group_key = false;          // kName in a metric output: a group key input
+  const CheckedFunction* function = nullptr;  // kCall: the user-defined function it calls
 };
 
 struct CheckedDefinition {
@@ -53,13 +56,33 @@ struct CheckedDefinition {
   std::vector<const ast::File*> override_files;
   bool has_region_input = false;
   int64_t expires_after_seconds = 0;  // 0 = none
+  std::vector<const CheckedFunction*> calls;  // user-defined functions called directly, each once
+};
+
+// A user-defined function, checked once against its declared parameter types; every call
+// is checked against its signature and inlined by lowering.
+struct CheckedFunction {
+  const ast::Function* ast = nullptr;
+  const ast::File* file = nullptr;
+  std::vector<CheckedType> param_types;
+  CheckedType result;
+  // The body's names: the parameters (Symbol::Kind::kFunctionParam); `scope.ast` is the
+  // function's block (its metadata), `scope.calls` the functions its body calls.
+  CheckedDefinition scope;
+  std::vector<SourceRange> call_ranges;  // where the body calls each of scope.calls
+  // "f(a : float, b : int?) : float", for messages.
+  std::string Signature() const;
 };
 
 struct CheckedModule {
   std::vector<std::shared_ptr<const ast::File>> files;
   std::vector<CheckedDefinition> definitions;  // sorted by name
+  std::vector<CheckedFunction> functions;      // sorted by name; never resized after checking starts
   std::unordered_map<const ast::Expr*, ExprInfo> info;
   const CheckedDefinition* Find(const std::string& name) const;
+  const CheckedFunction* FindFunction(const std::string& name) const;
+  // Every function `calls` reaches, directly or through other functions, sorted by name.
+  std::vector<const CheckedFunction*> FunctionsReached(const std::vector<const CheckedFunction*>& calls) const;
 };
 
 // Checks all files together (overrides may live in other files than their definition).

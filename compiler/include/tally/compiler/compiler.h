@@ -43,6 +43,9 @@ struct DefinitionInfo {
   // file order: what "the same definition" means for caches and lineage.
   std::string content_sha256;
   std::vector<std::string> override_files;  // files holding `override NAME for region ...`
+  // The user-defined functions it calls, directly or through others, sorted by name. Their
+  // text is part of content_sha256: a definition changes when a function it calls does.
+  std::vector<std::string> functions;
 };
 
 class Library {
@@ -50,6 +53,10 @@ class Library {
   const ir::Program* Find(const std::string& name) const;
   const DefinitionInfo* Info(const std::string& name) const;
   std::vector<std::string> Names() const;  // sorted
+  // A user-defined function's own program (compiler/lower.h LowerFunction), for comparing
+  // two versions of it; null when there is no such function.
+  const ir::Program* FindFunction(const std::string& name) const;
+  std::vector<std::string> FunctionNames() const;  // sorted
 
   // The checked `test` blocks of definition `name`, in source order (empty when it has none
   // or there is no such definition). The runtime runs them on kernels

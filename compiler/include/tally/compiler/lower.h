@@ -18,4 +18,10 @@ namespace tally {
 ir::Program Lower(const CheckedModule& module, const CheckedDefinition& definition,
                   std::vector<SourceRange>* reason_ranges = nullptr);
 
+// The program of user-defined function `function` alone (a score with its parameters as
+// inputs and its body as the output `result`): what governance compares between two
+// versions of a function. Calls of it are inlined by Lower, not linked to this.
+ir::Program LowerFunction(const CheckedModule& module, const CheckedFunction& function,
+                          std::vector<SourceRange>* reason_ranges = nullptr);
+
 }  // namespace tally

@@ -37,11 +37,15 @@ struct ParamOutline {
   SourceRange range;
 };
 
+// A user-defined function is outlined as a definition of kind "function": its parameters are
+// its `inputs` (in order), its result the one output `result`, its members the parameters
+// ("parameter"), the result type ("returns"), version, owner, description and the body
+// ("body"), so the gate reads its owner and version like a definition's.
 struct DefinitionOutline {
   SourceFilePtr source;      // keeps every range below valid
   std::string file;          // source->path()
   std::string name;          // "customer.health" (spaces around the dots are not part of it)
-  std::string kind;          // "score" or "metric"
+  std::string kind;          // "score", "metric" or "function"
   std::string version;       // the first `version` as written (e.g. "2.0.0-rc.1"); "" when missing
   std::string owner;         // the first `owner`; "" when missing
   SourceRange owner_range;   // of that owner's name
@@ -51,6 +55,9 @@ struct DefinitionOutline {
   std::vector<ParamOutline> params;
   std::vector<std::string> key, group_by, tests;
   std::vector<MemberOutline> members;  // in source order
+  // Every name called in its expressions (built-ins and user-defined functions alike), as
+  // written, sorted, each once: governance finds the definitions a function change affects.
+  std::vector<std::string> calls;
 };
 
 struct OverrideItemOutline {
@@ -73,6 +80,7 @@ struct FileOutline {
   SourceFilePtr source;
   std::vector<DefinitionOutline> definitions;
   std::vector<OverrideOutline> overrides;
+  std::vector<DefinitionOutline> functions;  // kind "function"
   DiagnosticList diagnostics;  // syntax errors; the outline then holds what the parser recovered
 };
 

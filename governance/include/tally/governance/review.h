@@ -41,6 +41,9 @@ struct ReviewedChange {
   std::string declared;        // declared bump, as the gate names it
   std::string required;        // the smallest truthful bump
   std::vector<std::string> why;
+  // A function's change: every definition calling it, with its own required bump
+  // ("cx.survey 1.0.0 -> 2.0.0: needs major", then indented findings).
+  std::vector<std::string> impacts;
   std::vector<DeclarationChange> diff;   // when the definition exists on both sides
   std::optional<Backtest> backtest;      // when both trees compile and both sides exist
 };
