@@ -8,6 +8,17 @@ file_ : definition* EOF ;
 definition
     : kind=('score' | 'metric') qualifiedName '{' member* '}'             # definitionBlock
     | 'override' qualifiedName 'for' 'region' STRING '{' overrideItem* '}'  # overrideBlock
+    | 'table' qualifiedName '{' (tableMember ';'?)* '}'                     # tableBlock
+    ;
+
+// A reference table (docs/language.md, "Reference tables"): its schema and its CSV file.
+tableMember
+    : 'version' value=(VERSION_LIT | FLOAT_LIT | INT_LIT)    # tableVersionMember
+    | 'owner' ident                                           # tableOwnerMember
+    | 'description' STRING                                    # tableDescriptionMember
+    | 'source' STRING                                         # tableSourceMember
+    | 'key' name ':' typeRef                                  # tableKeyMember
+    | 'column' name ':' typeRef                               # tableColumnMember
     ;
 
 qualifiedName : ident ('.' ident)* ;
@@ -44,7 +55,8 @@ expectation : name '=' literal ('within' literal)? ;
 // ANTLR gives earlier alternatives higher precedence: tightest binding first.
 // Left-recursive alternatives become loops, so long operator chains do not recurse.
 expr
-    : fn=name '(' (argument (',' argument)*)? ')'             # callExpr
+    : expr '.' field=name                                     # fieldExpr
+    | fn=name '(' (argument (',' argument)*)? ')'             # callExpr
     | '(' expr ')'                                            # parenExpr
     | exprLiteral                                             # literalExpr
     | name                                                    # nameExpr
@@ -79,7 +91,7 @@ literal : MINUS='-'? exprLiteral ;
 ident : name ;
 name
     : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'regional' | 'by'
-    | 'rejected' | 'within' | memberKeyword
+    | 'rejected' | 'within' | 'table' | 'source' | 'column' | memberKeyword
     ;
 memberKeyword
     : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'

@@ -12,6 +12,12 @@ CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
   // min and max are both: the aggregate takes fewer arguments than the function.
   bool aggregate_form = is_metric_ && aggregate != nullptr && (f == nullptr || e.args.size() < f->min_args);
   if (aggregate_form) return CheckAggregate(e, *aggregate, where);
+  if (e.name == "lookup" && f == nullptr) {
+    // A well-formed lookup is parsed as its own node (ast::Expr::Kind::kLookup).
+    diagnostics_.Error("E-lookup-form", e.range, "a lookup names a table and reads one column of its row",
+                       "write lookup(TABLE, key).COLUMN, as in lookup(cx.segment_weights, segment).weight");
+    return Record(e, ErrorType());
+  }
   if (!is_metric_ && aggregate != nullptr && f == nullptr) {
     diagnostics_.Error("E-aggregate-in-score", e.range,
                        "`" + e.name + "` aggregates many rows; a score computes one row at a time",

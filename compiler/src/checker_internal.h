@@ -95,6 +95,9 @@ class DefinitionChecker {
   void CheckDomain(const ast::Expr& e, const FunctionSpec& f);
   bool ProvesNonzero(const ast::Expr& e, const FunctionSpec& f);
   CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where);
+  // `lookup(TABLE, key).column` (check_tables.cpp).
+  CheckedType CheckLookup(const ast::Expr& e, Where where);
+  CheckedType CheckField(const ast::Expr& e);
 
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
@@ -119,6 +122,10 @@ class DefinitionChecker {
   std::map<std::string, int> component_;
   std::set<int> reported_components_;  // components whose cycle is reported
 };
+
+// Checks every `table` declaration in `module`'s files (check_tables.cpp); run before the
+// definitions, whose lookups it types.
+void CheckTables(CheckedModule& module, DiagnosticList& diagnostics);
 
 // Checks every override in `module`'s files against its target; run after every definition.
 void CheckOverrides(CheckedModule& module, DiagnosticList& diagnostics);
