@@ -36,6 +36,7 @@ struct DefinitionChange {
   std::string required;       // required bump
   std::string region;         // for override changes
   std::vector<std::string> why;
+  bool is_table = false;      // a reference table (its declaration or its CSV file)
 };
 
 struct GateVerdict {

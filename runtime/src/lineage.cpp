@@ -100,6 +100,7 @@ LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& 
     r.regional_overrides.emplace_back(program.variants[v], std::move(region));
   }
   r.column_mappings = facts.mappings;
+  for (const ir::Table& t : program.tables) r.tables.push_back({t.name, t.version, t.sha256});
   r.input = {summary.input_path, summary.input_sha256, summary.input_bytes};
   r.output = {summary.output_path, summary.output_sha256, summary.output_bytes};
   r.output_rows = summary.output_rows;
@@ -165,6 +166,11 @@ std::string LineageJson(const LineageRecord& r) {
   Json mappings = Json::object();
   for (const ColumnMapping& m : r.column_mappings) mappings[m.input] = m.column;
   j["column_mappings"] = std::move(mappings);
+  if (!r.tables.empty()) {  // records of definitions without tables stay as they were
+    Json tables = Json::array();
+    for (const auto& t : r.tables) tables.push_back({{"name", t.name}, {"version", t.version}, {"sha256", t.sha256}});
+    j["tables"] = std::move(tables);
+  }
   j["input"] = {{"path", r.input.path}, {"sha256", r.input.sha256}, {"bytes", r.input.bytes}};
   j["output"] = {{"path", r.output.path},
                  {"sha256", r.output.sha256},
@@ -327,6 +333,18 @@ Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
   RETURN_IF_ERROR(f.Int(*rejects, "rejects", "rows", rejects_rows));
   if (rejects_rows != r.rows_rejected) return f.Bad("rejects.rows", "differs from rows_rejected");
   RETURN_IF_ERROR(f.String(j, "", "engine", r.engine));
+  if (j.contains("tables")) {
+    ASSIGN_OR_RETURN(const Json* tables, f.Get(j, "", "tables"));
+    if (!tables->is_array()) return f.Bad("tables", "is not an array");
+    for (const Json& t : *tables) {
+      if (!t.is_object()) return f.Bad("tables", "holds something that is not an object");
+      LineageRecord::Table table;
+      RETURN_IF_ERROR(f.String(t, "tables", "name", table.name));
+      RETURN_IF_ERROR(f.String(t, "tables", "version", table.version));
+      RETURN_IF_ERROR(f.String(t, "tables", "sha256", table.sha256));
+      r.tables.push_back(std::move(table));
+    }
+  }
   // Records written before the object's hash was recorded have no such field.
   if (j.contains("kernel_object_sha256"))
     RETURN_IF_ERROR(f.String(j, "", "kernel_object_sha256", r.kernel_object_sha256, true));
