@@ -231,8 +231,10 @@ void LoadTable(CheckedTable& table, const SourceFile& csv, DiagnosticList& diagn
           diagnostics.Error("E-table-value", at, "empty value in column `" + name + "`, which is " + slot_types[slot].ToString(),
                             "declare it `" + name + " : " + slot_types[slot].ToString() + "?` if it may be missing");
         } else {
-          diagnostics.Error("E-table-value", at, "`" + Shown(f.value) + "` is not a " + slot_types[slot].ToString() +
-                                                     " (column `" + name + "`)");
+          CheckedType base = slot_types[slot];
+          base.nullable = false;
+          diagnostics.Error("E-table-value", at, "`" + Shown(f.value) + "` is not " + (base.kind == K::kInt ? "an " : "a ") +
+                                                     base.ToString() + " (column `" + name + "`)");
         }
         ok = false;
       }
