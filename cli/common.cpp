@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "tally/compiler/outline.h"
 #include "tally/governance/sources.h"
 
 namespace tally::cli {
@@ -43,6 +44,22 @@ std::vector<std::string> WithLibraryContext(const std::vector<std::string>& path
   return out;
 }
 
+// The CSV files the tables of the named .tally files read: named too, so that they are
+// compiled with them and their errors are reported (docs/language.md, "Reference tables").
+std::vector<std::string> NamedTableData(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& p : paths) {
+    if (!fs::is_regular_file(p, ec) || fs::path(p).extension() != ".tally") continue;
+    auto source = SourceFile::Load(p);
+    if (!source) continue;  // CollectSources reports it
+    for (const auto& t : OutlineFile(*source).tables) {
+      if (!t.data_file.empty() && fs::is_regular_file(t.data_file, ec)) out.push_back(t.data_file);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file) {
@@ -59,6 +76,7 @@ bool IsNamedFile(const std::vector<std::string>& paths, const std::string& file)
 std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vector<std::string>& paths,
                                           size_t* file_count, std::vector<SourceFilePtr>* sources) {
   if (paths.empty()) paths.push_back(DefaultMetricsPath(global));
+  for (auto& data : NamedTableData(paths)) paths.push_back(std::move(data));
   auto collected = CollectSources(WithLibraryContext(paths));
   if (!collected) {
     std::fprintf(stderr, "tally: %s\n", collected.error().message.c_str());
@@ -67,7 +85,7 @@ std::optional<CompileResult> CompilePaths(const GlobalOptions& global, std::vect
   // CollectSources reads a file named twice (named, and inside its library) once.
   const std::vector<SourceFilePtr>& unique = *collected;
   size_t named = 0;
-  for (const auto& f : unique) named += IsNamedFile(paths, f->path()) ? 1 : 0;
+  for (const auto& f : unique) named += !IsDataFile(f->path()) && IsNamedFile(paths, f->path()) ? 1 : 0;
   if (file_count != nullptr) *file_count = named;
   if (sources != nullptr) *sources = unique;
   CompileResult result = Compile(unique);

@@ -10,6 +10,17 @@ definition
     | 'override' qualifiedName 'for' 'region' STRING '{' overrideItem* '}'  # overrideBlock
     | 'function' qualifiedName '(' (functionParam (',' functionParam)*)? ')' ':' typeRef
       (BODY='=' expr | '{' member* BODY='=' expr '}')                     # functionBlock
+    | 'table' qualifiedName '{' (tableMember ';'?)* '}'                     # tableBlock
+    ;
+
+// A reference table (docs/language.md, "Reference tables"): its schema and its CSV file.
+tableMember
+    : 'version' value=(VERSION_LIT | FLOAT_LIT | INT_LIT)    # tableVersionMember
+    | 'owner' ident                                           # tableOwnerMember
+    | 'description' STRING                                    # tableDescriptionMember
+    | 'source' STRING                                         # tableSourceMember
+    | 'key' name ':' typeRef                                  # tableKeyMember
+    | 'column' name ':' typeRef                               # tableColumnMember
     ;
 
 // A user-defined function's parameter (docs/language.md, "User-defined functions").
@@ -55,7 +66,8 @@ expectation : name '=' literal ('within' literal)? ;
 // ANTLR gives earlier alternatives higher precedence: tightest binding first.
 // Left-recursive alternatives become loops, so long operator chains do not recurse.
 expr
-    : fn=qualifiedName '(' (argument (',' argument)*)? ')'    # callExpr
+    : expr '.' field=name                                     # fieldExpr
+    | fn=qualifiedName '(' (argument (',' argument)*)? ')'    # callExpr
     | '(' expr ')'                                            # parenExpr
     | exprLiteral                                             # literalExpr
     | name                                                    # nameExpr
@@ -90,7 +102,7 @@ literal : MINUS='-'? exprLiteral ;
 ident : name ;
 name
     : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'regional' | 'by'
-    | 'rejected' | 'within' | 'function' | memberKeyword
+    | 'rejected' | 'within' | 'function' | 'table' | 'source' | 'column' | memberKeyword
     ;
 memberKeyword
     : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'

@@ -19,6 +19,12 @@ CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
     for (const auto& a : e.args) CheckExpr(*a, where);
     return Record(e, ErrorType());
   }
+  if (e.name == "lookup" && f == nullptr) {
+    // A well-formed lookup is parsed as its own node (ast::Expr::Kind::kLookup).
+    diagnostics_.Error("E-lookup-form", e.range, "a lookup names a table and reads one column of its row",
+                       "write lookup(TABLE, key).COLUMN, as in lookup(cx.segment_weights, segment).weight");
+    return Record(e, ErrorType());
+  }
   if (!is_metric_ && aggregate != nullptr && f == nullptr) {
     diagnostics_.Error("E-aggregate-in-score", e.range,
                        "`" + e.name + "` aggregates many rows; a score computes one row at a time",

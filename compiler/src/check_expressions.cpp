@@ -24,6 +24,8 @@ CheckedType DefinitionChecker::CheckExpr(const ast::Expr& e, Where where) {
     case EK::kIn: return CheckIn(e, where);
     case EK::kIf: return CheckIf(e, where);
     case EK::kCall: return CheckCall(e, where);
+    case EK::kLookup: return CheckLookup(e, where);
+    case EK::kField: return CheckField(e);
   }
   return ErrorType();
 }

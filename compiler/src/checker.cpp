@@ -41,6 +41,12 @@ const CheckedDefinition* CheckedModule::Find(const std::string& name) const {
   return nullptr;
 }
 
+const CheckedTable* CheckedModule::FindTable(const std::string& name) const {
+  auto it = std::lower_bound(tables.begin(), tables.end(), name,
+                             [](const CheckedTable& t, const std::string& n) { return t.name < n; });
+  return it != tables.end() && it->name == name ? &*it : nullptr;
+}
+
 namespace checking {
 
 void DefinitionChecker::Run() {
@@ -114,6 +120,7 @@ CheckedModule Check(std::vector<std::shared_ptr<const ast::File>> files, Diagnos
   }
   std::sort(module.definitions.begin(), module.definitions.end(),
             [](const auto& a, const auto& b) { return a.ast->name < b.ast->name; });
+  checking::CheckTables(module, diagnostics);
   checking::CheckFunctions(module, by_name, diagnostics);
   for (auto& d : module.definitions) checking::DefinitionChecker(d, module, diagnostics).Run();
   checking::CheckOverrides(module, diagnostics);

@@ -108,6 +108,9 @@ class DefinitionChecker {
   // ---- user-defined functions (check_functions.cpp) --------------------------
   void ReportMisplacedMembers();
   CheckedType CheckFunctionCall(const ast::Expr& e, const CheckedFunction& fn, Where where);
+  // `lookup(TABLE, key).column` (check_tables.cpp).
+  CheckedType CheckLookup(const ast::Expr& e, Where where);
+  CheckedType CheckField(const ast::Expr& e);
 
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
@@ -137,6 +140,10 @@ class DefinitionChecker {
   std::map<std::string, int> component_;
   std::set<int> reported_components_;  // components whose cycle is reported
 };
+
+// Checks every `table` declaration in `module`'s files (check_tables.cpp); run before the
+// definitions, whose lookups it types.
+void CheckTables(CheckedModule& module, DiagnosticList& diagnostics);
 
 // Checks every override in `module`'s files against its target; run after every definition.
 void CheckOverrides(CheckedModule& module, DiagnosticList& diagnostics);

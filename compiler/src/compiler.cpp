@@ -23,6 +23,8 @@ namespace tally {
 
 namespace fs = std::filesystem;
 
+bool IsDataFile(const std::string& path) { return fs::path(path).extension() == ".csv"; }
+
 Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
@@ -34,7 +36,9 @@ Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>
       if (ec) return Error{path + ": " + ec.message()};
       for (; it != end; it.increment(ec)) {
         if (ec) return Error{path + ": " + ec.message()};
-        if (it->is_regular_file(ec) && it->path().extension() == ".tally") files.push_back(it->path().string());
+        // Definitions, and the CSV files reference tables may name (docs/language.md).
+        if (it->is_regular_file(ec) && (it->path().extension() == ".tally" || IsDataFile(it->path().string())))
+          files.push_back(it->path().string());
       }
     } else {
       files.push_back(path);
@@ -62,7 +66,7 @@ namespace {
 
 std::string SliceText(const SourceRange& r) { return r.file->text().substr(r.begin, r.end - r.begin); }
 
-DefinitionInfo MakeInfo(const CheckedModule& module, const CheckedDefinition& d) {
+DefinitionInfo MakeInfo(const CheckedModule& module, const CheckedDefinition& d, const ir::Program& program) {
   const ast::Definition& a = *d.ast;
   DefinitionInfo info;
   info.name = a.name;
@@ -87,6 +91,16 @@ DefinitionInfo MakeInfo(const CheckedModule& module, const CheckedDefinition& d)
     const ast::Function& a_fn = *f->ast;
     material += "\nfunction " + std::to_string(a_fn.range.end - a_fn.range.begin) + "\n" + SliceText(a_fn.range);
     info.functions.push_back(a_fn.name);
+  }
+  // A definition that reads tables is also their declarations and their data: the same
+  // text with other weights is not the same definition. (Without tables: unchanged.)
+  for (const ir::Table& t : program.tables) {
+    const CheckedTable* table = module.FindTable(t.name);
+    if (table == nullptr) continue;
+    std::string declaration = SliceText(table->ast->range);
+    material += "\ntable " + std::to_string(declaration.size()) + "\n" + declaration + "\n" + table->data_sha256;
+    info.tables.push_back({table->name, table->version, table->owner, table->file->source->path(), table->source_path,
+                           table->data_sha256});
   }
   info.content_sha256 = Sha256Hex(material);
   return info;
@@ -115,7 +129,12 @@ CompileResult Compile(const std::vector<SourceFilePtr>& files) {
   CompileResult result;
   for (const auto& f : files) result.diagnostics.Retain(f);
   std::vector<std::shared_ptr<const ast::File>> parsed;
+  std::vector<SourceFilePtr> data_files;
   for (const auto& f : files) {
+    if (IsDataFile(f->path())) {
+      data_files.push_back(f);
+      continue;
+    }
     size_t errors_before = result.diagnostics.ErrorCount();
     auto file = std::make_shared<const ast::File>(Parse(f, result.diagnostics));
     // A file that did not parse is left out of checking: its holes would only come back as
@@ -125,6 +144,7 @@ CompileResult Compile(const std::vector<SourceFilePtr>& files) {
   auto impl = std::make_shared<Library::Impl>();
   impl->files = files;
   impl->module = std::make_unique<CheckedModule>(Check(std::move(parsed), result.diagnostics));
+  LoadTableData(*impl->module, data_files, result.diagnostics);
   result.diagnostics.SortByLocation();
   if (result.diagnostics.HasErrors()) return result;
   for (const auto& d : impl->module->definitions) {
@@ -137,8 +157,8 @@ CompileResult Compile(const std::vector<SourceFilePtr>& files) {
       continue;
     }
     ReportConstantTraps(program, reason_ranges, result.diagnostics);
+    impl->infos.emplace(d.ast->name, MakeInfo(*impl->module, d, program));
     impl->programs.emplace(d.ast->name, std::move(program));
-    impl->infos.emplace(d.ast->name, MakeInfo(*impl->module, d));
   }
   for (const auto& f : impl->module->functions) {
     ir::Program program = LowerFunction(*impl->module, f);

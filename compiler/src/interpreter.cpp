@@ -285,6 +285,18 @@ class RowEvaluator {
         if (inst.type == Type::kInt) v.i = (a.i > 0) - (a.i < 0);
         else v.f = a.f > 0 ? 1.0 : a.f < 0 ? -1.0 : 0.0;
         return v;
+      case Op::kLookup: {
+        // A plain map from key (an int, or a string's dictionary code) to row.
+        const ir::Table& t = program_.tables[inst.index];
+        const ir::TableColumn& c = t.columns[static_cast<size_t>(inst.imm_int)];
+        auto it = std::lower_bound(t.keys.begin(), t.keys.end(), a.i);
+        if (it == t.keys.end() || *it != a.i) return null();
+        size_t r = static_cast<size_t>(it - t.keys.begin());
+        if (!c.valid[r]) return null();
+        if (c.type == Type::kFloat) v.f = c.float_values[r];
+        else v.i = c.int_values[r];
+        return v;
+      }
       default:
         return null();
     }

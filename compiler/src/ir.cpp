@@ -76,6 +76,9 @@ void PrintCode(std::string& out, const char* title, const std::vector<Instructio
       case OpInfo::Immediate::kDigits:
         out += " digits=" + std::to_string(inst.imm_int);
         break;
+      case OpInfo::Immediate::kTable:
+        out += " table=" + std::to_string(inst.index) + " column=" + std::to_string(inst.imm_int);
+        break;
       case OpInfo::Immediate::kNone:
         break;
     }
@@ -124,6 +127,23 @@ std::string Program::ToString() const {
   }
   for (size_t i = 0; i < string_constants.size(); ++i)
     out += "string #" + std::to_string(i) + " " + Quote(string_constants[i]) + "\n";
+  // Every value of every table: the text (and so the cache key) changes with the data.
+  for (size_t i = 0; i < tables.size(); ++i) {
+    const Table& t = tables[i];
+    out += "table " + std::to_string(i) + " " + t.name + " " + t.version + " sha256=" + t.sha256 + " key " +
+           TypeName(t.key_type) + ":";
+    for (int64_t k : t.keys) out += " " + std::to_string(k);
+    out += "\n";
+    for (const TableColumn& c : t.columns) {
+      out += "  column " + c.name + " : " + TypeName(c.type) + " =";
+      for (size_t r = 0; r < c.valid.size(); ++r) {
+        if (!c.valid[r]) out += " null";
+        else if (c.type == Type::kFloat) out += " " + Float(c.float_values[r]);
+        else out += " " + std::to_string(c.int_values[r]);
+      }
+      out += "\n";
+    }
+  }
   PrintCode(out, "row", row_code);
   for (const auto& a : aggregates) {
     out += "aggregate " + std::string(AggregateName(a.kind));

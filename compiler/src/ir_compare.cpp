@@ -102,6 +102,27 @@ bool Commutative(const Instruction& inst) {
   }
 }
 
+// A lookup as the function of its key that it is: every key with the column's value, by
+// text (string codes differ between programs), so equal data is an equal class.
+std::string LookupText(const Program& p, const Table& t, size_t column) {
+  const TableColumn& c = t.columns[column];
+  auto value = [&](Type type, int64_t i, double f) {
+    if (type == Type::kFloat) return std::to_string(Bits(f));
+    if (type == Type::kString) return Quoted(p.string_constants[static_cast<size_t>(i)]);
+    return std::to_string(i);
+  };
+  std::vector<std::string> rows;
+  for (size_t r = 0; r < t.keys.size(); ++r) {
+    std::string cell = !c.valid[r] ? "null" : value(c.type, c.type == Type::kFloat ? 0 : c.int_values[r],
+                                                    c.type == Type::kFloat ? c.float_values[r] : 0.0);
+    rows.push_back(value(t.key_type, t.keys[r], 0.0) + "=" + cell);
+  }
+  std::sort(rows.begin(), rows.end());
+  std::string out = "lookup " + Quoted(t.name) + " " + Quoted(c.name);
+  for (const auto& r : rows) out += " " + Quoted(r);
+  return out;
+}
+
 std::vector<uint32_t> Classify(const Program& p, const std::vector<Instruction>& code, const std::vector<uint32_t>& row,
                                Classes& classes) {
   std::vector<uint32_t> out(code.size());
@@ -142,6 +163,7 @@ std::vector<uint32_t> Classify(const Program& p, const std::vector<Instruction>&
           default: break;
         }
         break;
+      case OpInfo::Immediate::kTable: leaf = LookupText(p, p.tables[inst.index], static_cast<size_t>(inst.imm_int)); break;
       case OpInfo::Immediate::kNone: break;
     }
     out[i] = classes.Of({op, inst.type, inst.is_null_constant, imm, bits, std::move(leaf), std::move(args)});

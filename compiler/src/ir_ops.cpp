@@ -50,6 +50,7 @@ constexpr OpInfo kOps[] = {
     {Op::kPow, "pow", A::kTwo, O::kResult, R::kFloat, T::kNever, N::kStrictOrDomain, I::kNone},
     {Op::kSigmoid, "sigmoid", A::kOne, O::kResult, R::kFloat, T::kNever, N::kStrict, I::kNone},
     {Op::kSign, "sign", A::kOne, O::kResult, R::kNumeric, T::kNever, N::kStrict, I::kNone},
+    {Op::kLookup, "lookup", A::kOne, O::kTableKey, R::kAny, T::kNever, N::kAlways, I::kTable},
 };
 
 constexpr bool InEnumOrder() {

@@ -37,6 +37,7 @@ std::string CheckShape(const std::vector<Instruction>& code, const Instruction& 
     case OpInfo::Operands::kBool: operands_ok = all_args(Type::kBool); break;
     case OpInfo::Operands::kSelect: operands_ok = arg(0) == Type::kBool && arg(1) == ins.type && arg(2) == ins.type; break;
     case OpInfo::Operands::kAny: break;
+    case OpInfo::Operands::kTableKey: break;  // against the table: CheckLookup
   }
   if (!operands_ok) return "operand types do not fit";
   bool result_ok = true;
@@ -75,6 +76,7 @@ std::string CheckFlags(const Program& p, const std::vector<Instruction>& code, c
       break;
     case OpInfo::Nulls::kSelect: must_be_nullable = code[ins.args[1]].nullable || code[ins.args[2]].nullable; break;
     case OpInfo::Nulls::kCoalesce: must_be_nullable = all_nullable; break;
+    case OpInfo::Nulls::kAlways: must_be_nullable = true; break;
   }
   if (must_be_nullable && !ins.nullable) return "not nullable though a nullable operand can make it null";
   if (InfoOf(ins.op).nulls == OpInfo::Nulls::kNever && ins.nullable) return "nullable though it is never null";
@@ -114,6 +116,17 @@ std::string CheckLeaf(const Program& p, const Instruction& ins, Code where) {
   }
 }
 
+// A lookup names a table and a column the program holds, with a key of the table's type.
+std::string CheckLookup(const Program& p, const std::vector<Instruction>& code, const Instruction& ins) {
+  if (InfoOf(ins.op).immediate != OpInfo::Immediate::kTable) return "";
+  if (ins.index >= p.tables.size()) return "table index out of range";
+  const Table& t = p.tables[ins.index];
+  if (ins.imm_int < 0 || static_cast<size_t>(ins.imm_int) >= t.columns.size()) return "column index out of range";
+  if (code[ins.args[0]].type != t.key_type) return "key type unlike the table's";
+  if (t.columns[static_cast<size_t>(ins.imm_int)].type != ins.type) return "result type unlike the column's";
+  return "";
+}
+
 // Empty when `code[at]` is well formed, else why not.
 std::string CheckInstruction(const Program& p, const std::vector<Instruction>& code, size_t at, Code where) {
   const Instruction& ins = code[at];
@@ -123,6 +136,7 @@ std::string CheckInstruction(const Program& p, const std::vector<Instruction>& c
   }
   std::string why = CheckShape(code, ins);
   if (why.empty()) why = CheckLeaf(p, ins, where);
+  if (why.empty()) why = CheckLookup(p, code, ins);
   if (why.empty()) why = CheckFlags(p, code, ins);
   return why;
 }
@@ -160,7 +174,33 @@ Status VerifyComputedKeys(const Program& p) {
 
 }  // namespace
 
+// Keys ascending and distinct (both engines search them), every column one value per key.
+std::string CheckTable(const Program& p, const Table& t) {
+  if (t.key_type != Type::kInt && t.key_type != Type::kString) return "keys are neither int nor string";
+  for (size_t r = 1; r < t.keys.size(); ++r) {
+    if (t.keys[r - 1] >= t.keys[r]) return "keys not ascending";
+  }
+  auto bad_string = [&](int64_t v) { return v < 0 || static_cast<size_t>(v) >= p.string_constants.size(); };
+  if (t.key_type == Type::kString) {
+    for (int64_t k : t.keys) {
+      if (bad_string(k)) return "string key out of range";
+    }
+  }
+  for (const TableColumn& c : t.columns) {
+    size_t n = c.type == Type::kFloat ? c.float_values.size() : c.int_values.size();
+    if (n != t.keys.size() || c.valid.size() != t.keys.size()) return "column " + c.name + " has a value count unlike the keys";
+    if (c.type != Type::kString) continue;
+    for (size_t r = 0; r < n; ++r) {
+      if (c.valid[r] && bad_string(c.int_values[r])) return "string value out of range in column " + c.name;
+    }
+  }
+  return "";
+}
+
 Status Verify(const Program& p) {
+  for (const Table& t : p.tables) {
+    if (std::string why = CheckTable(p, t); !why.empty()) return Error{"malformed IR for " + p.name + ": table " + t.name + ": " + why};
+  }
   RETURN_IF_ERROR(CheckCode(p, p.row_code, Code::kRow));
   RETURN_IF_ERROR(CheckCode(p, p.post_code, Code::kPost));
   auto bad = [&](const std::string& what) { return Error{"malformed IR for " + p.name + ": " + what}; };

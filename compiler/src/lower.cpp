@@ -219,6 +219,8 @@ class Lowering {
         return Op(ir::Op::kSelect, t, a.nullable || b.nullable, {c.id, a.id, b.id});
       }
       case EK::kCall: return LowerCall(e);
+      case EK::kLookup: return LowerLookup(e);
+      case EK::kField: break;  // the checker rejects a field of anything but a lookup
     }
     return NullConstant(ir::Type::kInt);
   }
@@ -543,6 +545,67 @@ class Lowering {
     inst.index = static_cast<uint32_t>(p_.aggregates.size() - 1);
     return Emit(std::move(inst), false, {}, "");
   }
+
+  // `lookup(T, key).column`: the table baked into the program at its first use, with only
+  // the columns the program reads, rows sorted by key as ir.h requires.
+  Value LowerLookup(const ast::Expr& e) {
+    const ExprInfo& info = module_.info.at(&e);
+    Value key = Lower(*e.args[0]);
+    ir::Type t = TypeOf(e);
+    if (key.null_constant) return NullConstant(t);
+    ir::Instruction inst;
+    inst.op = ir::Op::kLookup;
+    inst.type = t;
+    inst.nullable = true;
+    inst.index = TableId(static_cast<uint32_t>(info.table));
+    inst.imm_int = ColumnId(static_cast<uint32_t>(info.table), info.column);
+    inst.args = {key.id};
+    return Emit(std::move(inst), false, {}, "");
+  }
+
+  uint32_t TableId(uint32_t table) {
+    auto [it, inserted] = table_ids_.emplace(table, static_cast<uint32_t>(p_.tables.size()));
+    if (!inserted) return it->second;
+    const CheckedTable& source = module_.tables[table];
+    ir::Table out;
+    out.name = source.name;
+    out.version = source.version;
+    out.sha256 = source.data_sha256;
+    out.key_type = source.key_type.ToIr();
+    std::vector<int64_t> keys;
+    for (const auto& row : source.rows) {
+      keys.push_back(out.key_type == ir::Type::kString ? StringConstant(row[0].string_value) : row[0].int_value);
+    }
+    std::vector<size_t>& order = table_order_[table];
+    for (size_t r = 0; r < keys.size(); ++r) order.push_back(r);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    for (size_t r : order) out.keys.push_back(keys[r]);
+    p_.tables.push_back(std::move(out));
+    return it->second;
+  }
+
+  uint32_t ColumnId(uint32_t table, uint32_t column) {
+    uint32_t id = TableId(table);
+    auto [it, inserted] = column_ids_.emplace(std::make_pair(table, column), static_cast<uint32_t>(p_.tables[id].columns.size()));
+    if (!inserted) return it->second;
+    const CheckedTable& source = module_.tables[table];
+    ir::TableColumn c;
+    c.name = source.column_names[column];
+    c.type = source.column_types[column].ToIr();
+    for (size_t r : table_order_.at(table)) {
+      const TableCell& cell = source.rows[r][1 + column];
+      c.valid.push_back(cell.valid ? 1 : 0);
+      if (c.type == ir::Type::kFloat) c.float_values.push_back(cell.valid ? cell.float_value : 0.0);
+      else if (c.type == ir::Type::kString) c.int_values.push_back(cell.valid ? StringConstant(cell.string_value) : 0);
+      else c.int_values.push_back(cell.valid ? cell.int_value : 0);
+    }
+    p_.tables[id].columns.push_back(std::move(c));
+    return it->second;
+  }
+
+  std::map<uint32_t, uint32_t> table_ids_;                         // module table -> program table
+  std::map<uint32_t, std::vector<size_t>> table_order_;            // module table -> rows by key
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> column_ids_;   // (table, column) -> column
 
   const CheckedModule& module_;
   const CheckedDefinition& def_;

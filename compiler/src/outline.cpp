@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <iterator>
 
 #include "tally/compiler/parser.h"
@@ -183,7 +184,35 @@ OverrideOutline OutlineOverride(const SourceFilePtr& source, const ast::Override
   return out;
 }
 
+TableOutline OutlineTable(const SourceFilePtr& source, const ast::Table& t) {
+  TableOutline out;
+  out.source = source;
+  out.file = source->path();
+  out.name = t.name;
+  if (!t.versions.empty()) out.version = t.versions.front().value;
+  if (!t.owners.empty()) out.owner = t.owners.front().value;
+  if (!t.sources.empty()) {
+    out.source_file = t.sources.front().value;
+    out.data_file = ResolveTableSource(out.file, out.source_file);
+  }
+  out.range = t.range;
+  out.text = TextOf(*source, t.range);
+  if (!t.keys.empty()) out.key = t.keys.front().name + " : " + TypeText(t.keys.front().type);
+  for (const auto& c : t.columns) out.columns.push_back({c.name, TypeText(c.type), c.type.nullable, c.name_range});
+  return out;
+}
+
 }  // namespace
+
+std::string ResolveTableSource(const std::string& tally_file, const std::string& source) {
+  namespace fs = std::filesystem;
+  fs::path relative(source);
+  if (source.empty() || relative.is_absolute() || relative.extension() != ".csv") return "";
+  for (const auto& part : relative) {
+    if (part == "..") return "";
+  }
+  return (fs::path(tally_file).parent_path() / relative).lexically_normal().string();
+}
 
 FileOutline OutlineFile(const SourceFilePtr& source) {
   FileOutline out;
@@ -194,6 +223,7 @@ FileOutline OutlineFile(const SourceFilePtr& source) {
     for (const auto& d : file.definitions) out.definitions.push_back(OutlineDefinition(source, d, file.comments));
     for (const auto& o : file.overrides) out.overrides.push_back(OutlineOverride(source, o));
     for (const auto& f : file.functions) out.functions.push_back(OutlineFunction(source, f, file.comments));
+    for (const auto& t : file.tables) out.tables.push_back(OutlineTable(source, t));
   } catch (const std::exception& e) {
     out.diagnostics.Error("E-internal", {source.get(), 0, 0}, std::string("outline failed: ") + e.what());
   }

@@ -214,7 +214,7 @@ class TokenScanner {
                                   "regional", "require", "let", "output", "group", "by", "test",
                                   "given", "expect", "rejected", "within",
                                   // inputs as they come
-                                  "format", "delimiter", "header", "columns", "carry", "function"};
+                                  "format", "delimiter", "header", "columns", "carry", "function", "table", "source", "column"};
     for (const char* k : kSoft) {
       if (literal == k) return true;
     }
@@ -222,7 +222,8 @@ class TokenScanner {
   }
   static bool IsBinaryOperator(const std::string& l) {
     return l == "+" || l == "-" || l == "*" || l == "/" || l == "%" || l == "==" || l == "!=" ||
-           l == "<" || l == "<=" || l == ">" || l == ">=" || l == "and" || l == "or" || l == "in";
+           l == "<" || l == "<=" || l == ">" || l == ">=" || l == "and" || l == "or" || l == "in" ||
+           l == ".";  // `a.b.c`: a field chain nests like an operator chain
   }
   bool Fail(antlr4::Token* token, const char* code, std::string message, std::string hint) {
     SourceRange range{file_, offsets_.Byte(token->getStartIndex()),
@@ -256,6 +257,8 @@ class AstBuilder {
         out.overrides.push_back(BuildOverride(override_block));
       } else if (auto* function_block = dynamic_cast<TallyParser::FunctionBlockContext*>(definition)) {
         out.functions.push_back(BuildFunction(function_block));
+      } else if (auto* table_block = dynamic_cast<TallyParser::TableBlockContext*>(definition)) {
+        out.tables.push_back(BuildTable(table_block));
       }
     }
   }
@@ -489,6 +492,32 @@ class AstBuilder {
     return o;
   }
 
+  ast::Table BuildTable(TallyParser::TableBlockContext* ctx) {
+    ast::Table t;
+    if (ctx->qualifiedName()) {
+      t.name = ctx->qualifiedName()->getText();
+      t.name_range = Range(ctx->qualifiedName());
+    }
+    t.range = Range(ctx);
+    for (auto* m : ctx->tableMember()) {
+      t.members.push_back(Range(m));
+      if (auto* version = dynamic_cast<TallyParser::TableVersionMemberContext*>(m)) {
+        if (version->value) t.versions.push_back({version->value->getText(), Range(version->value)});
+      } else if (auto* owner = dynamic_cast<TallyParser::TableOwnerMemberContext*>(m)) {
+        t.owners.push_back({Name(owner->ident()), Range(owner->ident())});
+      } else if (auto* description = dynamic_cast<TallyParser::TableDescriptionMemberContext*>(m)) {
+        t.descriptions.push_back({Unquote(description->STRING()), Range(description->STRING())});
+      } else if (auto* source = dynamic_cast<TallyParser::TableSourceMemberContext*>(m)) {
+        t.sources.push_back({Unquote(source->STRING()), Range(source->STRING())});
+      } else if (auto* key = dynamic_cast<TallyParser::TableKeyMemberContext*>(m)) {
+        t.keys.push_back({Name(key->name()), Range(key->name()), BuildType(key->typeRef())});
+      } else if (auto* column = dynamic_cast<TallyParser::TableColumnMemberContext*>(m)) {
+        t.columns.push_back({Name(column->name()), Range(column->name()), BuildType(column->typeRef())});
+      }
+    }
+    return t;
+  }
+
   ast::Literal BuildLiteral(TallyParser::LiteralContext* ctx) {
     if (ctx == nullptr) return {};
     ast::Literal lit = BuildExprLiteral(ctx->exprLiteral(), ctx->MINUS != nullptr);
@@ -538,6 +567,17 @@ class AstBuilder {
     return s.size() > 40 ? s.substr(0, 20) + "..." + s.substr(s.size() - 10) : s;
   }
 
+  // `a` or `a.b.c` (names and fields of names) as the dotted name it spells.
+  static bool QualifiedName(const ast::Expr& e, std::string& out) {
+    if (e.kind == ast::Expr::Kind::kName) {
+      out = e.name;
+      return true;
+    }
+    if (e.kind != ast::Expr::Kind::kField || !QualifiedName(*e.args[0], out)) return false;
+    out += "." + e.name;
+    return true;
+  }
+
   ast::ExprPtr Make(ast::Expr::Kind kind, antlr4::ParserRuleContext* ctx) {
     auto e = std::make_unique<ast::Expr>();
     e->kind = kind;
@@ -562,6 +602,27 @@ class AstBuilder {
     if (auto* c = dynamic_cast<TallyParser::NameExprContext*>(ctx)) {
       auto e = Make(K::kName, ctx);
       e->name = Name(c->name());
+      return e;
+    }
+    if (auto* c = dynamic_cast<TallyParser::FieldExprContext*>(ctx)) {
+      ast::ExprPtr object = BuildExpr(c->expr());
+      // `lookup(cx.weights, segment).weight`: the table is a name, not a value, so the
+      // lookup is one node holding the table name, the key and the column.
+      std::string table;
+      if (object->kind == K::kCall && object->name == "lookup" && object->args.size() == 2 &&
+          object->arg_names[0].empty() && object->arg_names[1].empty() && QualifiedName(*object->args[0], table)) {
+        auto e = Make(K::kLookup, ctx);
+        e->name = table;
+        e->name_range = object->args[0]->range;
+        e->column = Name(c->field);
+        e->column_range = Range(c->field);
+        e->args.push_back(std::move(object->args[1]));
+        return e;
+      }
+      auto e = Make(K::kField, ctx);
+      e->name = Name(c->field);
+      e->name_range = Range(c->field);
+      e->args.push_back(std::move(object));
       return e;
     }
     if (auto* c = dynamic_cast<TallyParser::CallExprContext*>(ctx)) {

@@ -66,6 +66,8 @@ void FoldCode(Program& p, std::vector<Instruction>& code) {
       continue;
     }
     if (CallsTheCLibrary(inst.op)) continue;
+    // A lookup reads its program's tables, which EvaluateOnConstants does not have.
+    if (inst.op == Op::kLookup) continue;
     auto operands = ConstantOperands(inst, code);
     if (!operands) continue;
     // An op that traps on its constant operands stays: the row is rejected as before

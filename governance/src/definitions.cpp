@@ -21,6 +21,12 @@ DefinitionIndex IndexDefinitions(const FileMap& files) {
         index.problems.push_back(path + ": " + name + " is defined twice");
     }
     for (auto& o : outline.overrides) index.overrides.push_back(std::move(o));
+    for (auto& t : outline.tables) {
+      if (t.name.empty()) continue;
+      std::string name = t.name;
+      if (index.definitions.count(name) || !index.tables.emplace(name, std::move(t)).second)
+        index.problems.push_back(path + ": " + name + " is defined twice");
+    }
   }
   return index;
 }

@@ -183,7 +183,7 @@ CompiledTree CompileTree(const FileMap& files) {
   CompiledTree out;
   std::vector<SourceFilePtr> sources;
   for (const auto& [path, text] : files)
-    if (path.rfind("metrics/", 0) == 0 && path.ends_with(".tally"))
+    if (path.rfind("metrics/", 0) == 0 && (path.ends_with(".tally") || IsDataFile(path)))
       sources.push_back(std::make_shared<const SourceFile>(path, text));
   CompileResult result = Compile(sources);
   for (const auto& d : result.diagnostics.items())

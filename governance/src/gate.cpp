@@ -1,4 +1,5 @@
 #include "gate.h"
+#include "gate_tables.h"
 
 #include <algorithm>
 #include <map>
@@ -283,6 +284,8 @@ Result<GateVerdict> EvaluateGate(const git::Repo& repo, const GateInput& in) {
                             BumpName(impact.required) + ": " + Join(impact.why, "; "));
     }
   }
+  // Reference tables and their CSV files: the table's owner (gate_tables.h).
+  GateTables(*base_files, *head_files, old_index, new_index, require, covered, v);
 
   // Regional overrides: approved by the region's council; only `regional` params.
   auto override_key = [](const OverrideOutline& o) { return o.target + "\n" + o.region + "\n" + o.file; };

@@ -39,6 +39,7 @@ struct DefinitionChange {
   // A function's change: each definition that calls it, "NAME FROM -> TO: needs BUMP", then
   // its findings (function_impact.h).
   std::vector<std::string> impacts;
+  bool is_table = false;      // a reference table (its declaration or its CSV file)
 };
 
 struct GateVerdict {

@@ -10,6 +10,7 @@
 #include "freeze_check.h"
 #include "gate.h"
 #include "guard.h"
+#include "tally/compiler/compiler.h"
 #include "tally/governance/history.h"
 #include "tally/governance/paths.h"
 #include "tally/support/json.h"
@@ -186,7 +187,8 @@ static Result<std::vector<SourceFilePtr>> DefinitionsAtUnguarded(const std::stri
   ASSIGN_OR_RETURN(FileMap files, FilesAtCommit(repo_dir, commit));
   std::vector<SourceFilePtr> out;
   for (auto& [path, text] : files) {
-    if (path.rfind("metrics/", 0) != 0 || !path.ends_with(".tally")) continue;
+    // Definitions and the CSV files of reference tables (Compile tells them apart).
+    if (path.rfind("metrics/", 0) != 0 || !(path.ends_with(".tally") || IsDataFile(path))) continue;
     if (Status st = CheckRepoPath(path); !st.ok()) return Error{st.message()};
     out.push_back(std::make_shared<const SourceFile>(path, text));
   }

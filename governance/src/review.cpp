@@ -93,6 +93,33 @@ static Result<ReviewResult> ReviewUnguarded(const ReviewOptions& opt) {
     c.required = change.required;
     c.why = change.why;
     c.impacts = change.impacts;
+    if (change.is_table) {
+      // What the table's change moves: every definition reading it whose IR differs (the
+      // same text, other rows), each with its backtest.
+      c.name = "table " + change.name;
+      std::vector<ReviewedChange> moved;
+      if (old_tree.library && new_tree.library) {
+        for (const auto& def : new_tree.library->Names()) {
+          const DefinitionInfo* info = new_tree.library->Info(def);
+          bool reads = false;
+          for (const auto& t : info->tables) reads = reads || t.name == change.name;
+          const ir::Program* before_program = old_tree.library->Find(def);
+          if (!reads || before_program == nullptr || before_program->ToString() == new_tree.library->Find(def)->ToString()) continue;
+          ReviewedChange m;
+          m.name = def;
+          m.from_version = old_tree.library->Info(def)->version;
+          m.to_version = info->version;
+          m.declared = m.required = "none";
+          m.why.push_back("moved by table " + change.name + ": it reads the table and its IR changes");
+          m.backtest = RunBacktest(*old_tree.library, *new_tree.library, def, reference);
+          c.why.push_back("moves " + def);
+          moved.push_back(std::move(m));
+        }
+      }
+      r.changes.push_back(std::move(c));
+      for (auto& m : moved) r.changes.push_back(std::move(m));
+      continue;
+    }
     auto o = old_index.definitions.find(change.name);
     auto nw = new_index.definitions.find(change.name);
     bool both = o != old_index.definitions.end() && nw != new_index.definitions.end();

@@ -107,6 +107,7 @@ LineageRecord MakeLineageRecord(const ir::Program& program, const LineageFacts& 
   for (uint32_t c : program.carried_inputs) columns.carried.push_back(program.inputs[c].name);
   for (const ir::Output& o : program.outputs) columns.outputs.push_back(o.name);
   r.output_columns = std::move(columns);
+  for (const ir::Table& t : program.tables) r.tables.push_back({t.name, t.version, t.sha256});
   r.input = {summary.input_path, summary.input_sha256, summary.input_bytes};
   r.output = {summary.output_path, summary.output_sha256, summary.output_bytes};
   r.output_rows = summary.output_rows;
@@ -184,6 +185,11 @@ std::string LineageJson(const LineageRecord& r) {
     j["output_columns"] = {{"keys", r.output_columns->keys},
                            {"carried", r.output_columns->carried},
                            {"outputs", r.output_columns->outputs}};
+  }
+  if (!r.tables.empty()) {  // records of definitions without tables stay as they were
+    Json tables = Json::array();
+    for (const auto& t : r.tables) tables.push_back({{"name", t.name}, {"version", t.version}, {"sha256", t.sha256}});
+    j["tables"] = std::move(tables);
   }
   j["input"] = {{"path", r.input.path}, {"sha256", r.input.sha256}, {"bytes", r.input.bytes}};
   j["output"] = {{"path", r.output.path},
@@ -400,6 +406,18 @@ Result<LineageRecord> ParseRecord(const Json& j, const FieldReader& f) {
   RETURN_IF_ERROR(f.Int(*rejects, "rejects", "rows", rejects_rows));
   if (rejects_rows != r.rows_rejected) return f.Bad("rejects.rows", "differs from rows_rejected");
   RETURN_IF_ERROR(f.String(j, "", "engine", r.engine));
+  if (j.contains("tables")) {
+    ASSIGN_OR_RETURN(const Json* tables, f.Get(j, "", "tables"));
+    if (!tables->is_array()) return f.Bad("tables", "is not an array");
+    for (const Json& t : *tables) {
+      if (!t.is_object()) return f.Bad("tables", "holds something that is not an object");
+      LineageRecord::Table table;
+      RETURN_IF_ERROR(f.String(t, "tables", "name", table.name));
+      RETURN_IF_ERROR(f.String(t, "tables", "version", table.version));
+      RETURN_IF_ERROR(f.String(t, "tables", "sha256", table.sha256));
+      r.tables.push_back(std::move(table));
+    }
+  }
   // Records written before the object's hash was recorded have no such field.
   if (j.contains("kernel_object_sha256"))
     RETURN_IF_ERROR(f.String(j, "", "kernel_object_sha256", r.kernel_object_sha256, true));

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <limits>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "kernel_check.h"
@@ -39,6 +40,10 @@ class RandomProgram {
       inputs_.push_back(t);
     }
     for (const char* s : {"a", "b", ""}) Add(Type::kString, b_.String(s));
+    // Reference tables: int keys and string keys (codes of the constants above), from empty
+    // to a few hundred rows, one column of each type with nulls.
+    tables_.push_back(b_.Table(RandomTable(Type::kInt)));
+    tables_.push_back(b_.Table(RandomTable(Type::kString)));
     Add(Type::kFloat, b_.Param("pf", Type::kFloat, {}, {Pick(FloatConstants()), Pick(FloatConstants()), 0.5}));
     Add(Type::kInt, b_.Param("pi", Type::kInt, {Pick(IntConstants()), 3, Pick(IntConstants())}, {}));
     int steps = static_cast<int>(Uniform(4, 28));
@@ -159,9 +164,49 @@ class RandomProgram {
     return Recent(t);
   }
 
+  ir::Table RandomTable(Type key_type) {
+    ir::Table t;
+    t.name = key_type == Type::kInt ? "random.ints" : "random.strings";
+    t.version = "1.0.0";
+    t.key_type = key_type;
+    std::set<int64_t> keys;
+    if (key_type == Type::kString) {
+      for (int64_t code = 0; code < 3; ++code) {
+        if (Chance(0.6)) keys.insert(code);  // string constants 0..2 ("a", "b", "")
+      }
+    } else {
+      int64_t rows = Chance(0.1) ? 0 : Chance(0.2) ? 1 : Uniform(2, 300);
+      while (static_cast<int64_t>(keys.size()) < rows) keys.insert(Chance(0.7) ? Uniform(-20, 20) : Chance(0.5) ? Uniform(-1000, 1000) : RandomInt());
+    }
+    t.keys.assign(keys.begin(), keys.end());
+    // In the order of ir::Type, so that column int(T) has type T.
+    for (Type type : {Type::kBool, Type::kInt, Type::kFloat, Type::kString}) {
+      ir::TableColumn c;
+      c.name = std::string("c_") + ir::TypeName(type);
+      c.type = type;
+      for (size_t r = 0; r < t.keys.size(); ++r) {
+        c.valid.push_back(Chance(0.15) ? 0 : 1);
+        switch (type) {
+          case Type::kInt: c.int_values.push_back(RandomInt()); break;
+          case Type::kFloat: c.float_values.push_back(RandomFloat()); break;
+          case Type::kBool: c.int_values.push_back(Chance(0.5) ? 1 : 0); break;
+          case Type::kString: c.int_values.push_back(Uniform(0, 2)); break;
+        }
+      }
+      t.columns.push_back(std::move(c));
+    }
+    return t;
+  }
+
   void Step() {
     Type t = AnyType();
     ValueId v = 0;
+    if (Chance(0.12)) {  // lookup(T, key).column: every table has a column of each type
+      uint32_t table = tables_[static_cast<size_t>(Uniform(0, 1))];
+      Type key = b_.program().tables[table].key_type;
+      Add(t, b_.Lookup(table, static_cast<uint32_t>(static_cast<int>(t)), Operand(key)));
+      return;
+    }
     auto one = [&](Op op, Type in, int64_t imm = 0) { return b_.Apply(op, t, {Operand(in)}, imm); };
     auto two = [&](Op op, Type in) { return b_.Apply(op, t, {Operand(in), Operand(in)}); };
     switch (t) {
@@ -221,6 +266,7 @@ class RandomProgram {
   std::mt19937_64 rng_;
   ProgramBuilder b_;
   std::vector<Type> inputs_;
+  std::vector<uint32_t> tables_;
   std::vector<ValueId> pool_[4];
 };
 

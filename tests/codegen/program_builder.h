@@ -76,6 +76,23 @@ class ProgramBuilder {
   }
   void Variants(std::vector<std::string> v) { p_.variants = std::move(v); }
 
+  // A reference table (keys ascending, as ir.h requires) and a lookup of one of its columns.
+  uint32_t Table(ir::Table table) {
+    p_.tables.push_back(std::move(table));
+    return static_cast<uint32_t>(p_.tables.size() - 1);
+  }
+  ValueId Lookup(uint32_t table, uint32_t column, ValueId key) {
+    ir::Instruction ins;
+    ins.op = Op::kLookup;
+    ins.type = p_.tables[table].columns[column].type;
+    ins.nullable = true;
+    ins.may_error = Code()[key].may_error;
+    ins.index = table;
+    ins.imm_int = column;
+    ins.args = {key};
+    return Add(ins);
+  }
+
   // An operation with the result type `type`; flags follow the checker's rules.
   ValueId Apply(Op op, Type type, std::vector<ValueId> args, int64_t imm = 0) {
     ir::Instruction ins;

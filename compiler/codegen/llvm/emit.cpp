@@ -99,6 +99,11 @@ class Emitter {
   llvm::Value* CallLibm(const char* name, std::vector<llvm::Value*> args);
   llvm::GlobalVariable* OnesArray();
   llvm::GlobalVariable* ZeroVariants();
+  Triple EmitLookup(const ir::Instruction& ins, const Triple& key);
+  llvm::GlobalVariable* ConstantArray(const std::string& name, llvm::Type* elem, std::vector<llvm::Constant*> items);
+  // Per table (and per table and column): its constant arrays, made at first use.
+  std::map<uint32_t, llvm::GlobalVariable*> table_keys_;
+  std::map<std::pair<uint32_t, int64_t>, std::pair<llvm::GlobalVariable*, llvm::GlobalVariable*>> table_columns_;
 
   const ir::Program& program_;
   llvm::LLVMContext& ctx_;
@@ -260,6 +265,61 @@ Triple Emitter::EmitParam(const ir::Instruction& ins) {
   llvm::Value* raw = b_.CreateLoad(elem, b_.CreateInBoundsGEP(type, table, {b_.getInt64(0), variant_}));
   llvm::Value* value = ins.type == Type::kBool ? b_.CreateICmpNE(raw, b_.getInt8(0)) : raw;
   return {value, b_.getTrue(), NoError()};
+}
+
+llvm::GlobalVariable* Emitter::ConstantArray(const std::string& name, llvm::Type* elem, std::vector<llvm::Constant*> items) {
+  auto* type = llvm::ArrayType::get(elem, items.size());
+  return new llvm::GlobalVariable(module_, type, true, llvm::GlobalValue::PrivateLinkage,
+                                  llvm::ConstantArray::get(type, items), name);
+}
+
+// ir.h's kLookup as a branchless binary search over the table's sorted constant key array,
+// then a load from the column's constant arrays: the same row the interpreter's
+// lower_bound finds, so the same value. The search's steps depend only on the row count, so
+// they unroll here: about log2(rows) compares and selects per lookup.
+Triple Emitter::EmitLookup(const ir::Instruction& ins, const Triple& key) {
+  const ir::Table& t = program_.tables[ins.index];
+  if (t.keys.empty()) return {llvm::Constant::getNullValue(PayloadType(ins.type)), b_.getFalse(), key.error};
+  llvm::Type* i64 = b_.getInt64Ty();
+  llvm::GlobalVariable*& keys = table_keys_[ins.index];
+  if (keys == nullptr) {
+    std::vector<llvm::Constant*> items;
+    for (int64_t k : t.keys) items.push_back(b_.getInt64(static_cast<uint64_t>(k)));
+    keys = ConstantArray("table." + t.name + ".keys", i64, std::move(items));
+  }
+  auto& [values, valid] = table_columns_[{ins.index, ins.imm_int}];
+  const ir::TableColumn& c = t.columns[static_cast<size_t>(ins.imm_int)];
+  llvm::Type* elem = StorageType(c.type);
+  if (values == nullptr) {
+    std::vector<llvm::Constant*> items, flags;
+    for (size_t r = 0; r < t.keys.size(); ++r) {
+      if (c.type == Type::kFloat) items.push_back(llvm::ConstantFP::get(elem, c.float_values[r]));
+      else items.push_back(llvm::ConstantInt::get(elem, static_cast<uint64_t>(c.int_values[r])));
+      flags.push_back(b_.getInt8(c.valid[r]));
+    }
+    values = ConstantArray("table." + t.name + "." + c.name, elem, std::move(items));
+    valid = ConstantArray("table." + t.name + "." + c.name + ".valid", b_.getInt8Ty(), std::move(flags));
+  }
+  llvm::Type* keys_type = keys->getValueType();
+  auto key_at = [&](llvm::Value* i) {
+    return b_.CreateLoad(i64, b_.CreateInBoundsGEP(keys_type, keys, {b_.getInt64(0), i}));
+  };
+  // A string's dictionary code is a non-negative i32; ints compare signed.
+  llvm::Value* x = t.key_type == Type::kString ? b_.CreateSExt(key.value, i64) : key.value;
+  // Invariant: the key, if present, is at a position in [base, base + len).
+  llvm::Value* base = b_.getInt64(0);
+  for (uint64_t len = t.keys.size(); len > 1;) {
+    uint64_t half = len / 2;
+    llvm::Value* probe = b_.CreateAdd(base, b_.getInt64(half));
+    base = b_.CreateSelect(b_.CreateICmpSLE(key_at(probe), x), probe, base);
+    len -= half;
+  }
+  llvm::Value* found = b_.CreateICmpEQ(key_at(base), x);
+  llvm::Value* raw = b_.CreateLoad(elem, b_.CreateInBoundsGEP(values->getValueType(), values, {b_.getInt64(0), base}));
+  llvm::Value* value = c.type == Type::kBool ? b_.CreateICmpNE(raw, b_.getInt8(0)) : raw;
+  llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(valid->getValueType(), valid, {b_.getInt64(0), base}));
+  llvm::Value* is_valid = b_.CreateAnd(b_.CreateAnd(key.valid, found), b_.CreateICmpNE(flag, b_.getInt8(0)));
+  return {value, is_valid, key.error};
 }
 
 Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Triple>& values) {
@@ -479,6 +539,8 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
       llvm::Value* below = b_.CreateSelect(b_.CreateFCmpOLT(x(0), zero), llvm::ConstantFP::get(f64, -1.0), zero);
       return {b_.CreateSelect(b_.CreateFCmpOGT(x(0), zero), llvm::ConstantFP::get(f64, 1.0), below), all_valid, error};
     }
+    case Op::kLookup:
+      return EmitLookup(ins, a[0]);
   }
   return {llvm::UndefValue::get(PayloadType(ins.type)), b_.getFalse(), NoError()};
 }

@@ -30,19 +30,22 @@ struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
 struct Expr {
-  enum class Kind : uint8_t { kLiteral, kName, kUnary, kBinary, kIn, kIf, kCall } kind = Kind::kLiteral;
+  enum class Kind : uint8_t { kLiteral, kName, kUnary, kBinary, kIn, kIf, kCall, kField, kLookup } kind = Kind::kLiteral;
   SourceRange range;
   Literal literal;                 // kLiteral
-  std::string name;                // kName; kCall: the function
-  SourceRange name_range;          // kCall: the function name
+  std::string name;                // kName; kCall: the function; kField: the field; kLookup: the table
+  SourceRange name_range;          // kCall: the function name; kField: the field name; kLookup: the table name
   UnaryOp unary_op = UnaryOp::kNeg;
   BinaryOp binary_op = BinaryOp::kAdd;
   bool negated = false;            // kIn: `not in`
   // kUnary: {operand}; kBinary: {lhs, rhs}; kIn: {needle, elements...};
-  // kIf: {cond, then, else}; kCall: the arguments.
+  // kIf: {cond, then, else}; kCall: the arguments; kField: {object} (`object.name`, which
+  // only a lookup may have); kLookup: {key} (`lookup(TABLE, key).column`).
   std::vector<ExprPtr> args;
   std::vector<std::string> arg_names;       // kCall: "" or the name of a named argument
   std::vector<SourceRange> arg_name_ranges;
+  std::string column;              // kLookup: the column read
+  SourceRange column_range;
 };
 
 struct TypeRef {
@@ -136,11 +139,28 @@ struct Function {
   Definition block;
 };
 
+// `table NAME { ... }`: a reference table's schema and the CSV file holding its rows
+// (docs/language.md, "Reference tables").
+struct TableField { std::string name; SourceRange name_range; TypeRef type; };
+struct Table {
+  std::string name;
+  SourceRange name_range;
+  SourceRange range;  // the whole block
+  std::vector<Located<std::string>> versions;
+  std::vector<Located<std::string>> owners;
+  std::vector<Located<std::string>> descriptions;
+  std::vector<Located<std::string>> sources;  // the CSV path, relative to this file
+  std::vector<TableField> keys;                // exactly one is right
+  std::vector<TableField> columns;
+  std::vector<SourceRange> members;  // every member's whole range, in source order
+};
+
 struct File {
   SourceFilePtr source;
   std::vector<Definition> definitions;
   std::vector<Override> overrides;
   std::vector<Function> functions;
+  std::vector<Table> tables;
   std::vector<SourceRange> comments;  // every `//` comment, in order (outline.h leaves them out)
 };
 

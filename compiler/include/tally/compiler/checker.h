@@ -44,6 +44,33 @@ struct ExprInfo {
   ir::Aggregate::Kind aggregate = ir::Aggregate::Kind::kCount;
   bool group_key = false;          // kName in a metric output: a group key input
   const CheckedFunction* function = nullptr;  // kCall: the user-defined function it calls
+  int32_t table = -1;              // kLookup: index into CheckedModule::tables
+  uint32_t column = 0;             // kLookup: index into that table's columns
+};
+
+// One cell of a reference table: null when !valid; bools and ints in int_value.
+struct TableCell {
+  bool valid = false;
+  int64_t int_value = 0;
+  double float_value = 0.0;
+  std::string string_value;
+};
+
+// A checked `table` declaration and, once LoadTableData has run, its rows.
+struct CheckedTable {
+  const ast::Table* ast = nullptr;
+  const ast::File* file = nullptr;
+  std::string name;
+  std::string version;
+  std::string owner;
+  std::string source_path;  // the CSV's path, named as the definition files are
+  CheckedType key_type;     // int or string, never null
+  std::vector<std::string> column_names;
+  std::vector<CheckedType> column_types;
+  // After LoadTableData: rows in file order; row[0] is the key, row[1 + c] column c.
+  std::vector<std::vector<TableCell>> rows;
+  std::string data_sha256;  // sha256 (hex) of the CSV's bytes
+  bool loaded = false;
 };
 
 struct CheckedDefinition {
@@ -79,13 +106,24 @@ struct CheckedModule {
   std::vector<CheckedDefinition> definitions;  // sorted by name
   std::vector<CheckedFunction> functions;      // sorted by name; never resized after checking starts
   std::unordered_map<const ast::Expr*, ExprInfo> info;
+  std::vector<CheckedTable> tables;  // sorted by name
   const CheckedDefinition* Find(const std::string& name) const;
   const CheckedFunction* FindFunction(const std::string& name) const;
   // Every function `calls` reaches, directly or through other functions, sorted by name.
   std::vector<const CheckedFunction*> FunctionsReached(const std::vector<const CheckedFunction*>& calls) const;
+  const CheckedTable* FindTable(const std::string& name) const;
 };
 
 // Checks all files together (overrides may live in other files than their definition).
 CheckedModule Check(std::vector<std::shared_ptr<const ast::File>> files, DiagnosticList& diagnostics);
+
+// Reads each table's rows from its CSV file, found among `data_files` by path (the callers
+// hand the compiler the bytes: it reads neither the disk nor git), typing every value against
+// the table's schema; every problem is a located error in the CSV (file:line:col).
+void LoadTableData(CheckedModule& module, const std::vector<SourceFilePtr>& data_files, DiagnosticList& diagnostics);
+
+// Tables hold at most this many rows: they are baked into every kernel that reads them
+// (docs/language.md, "Reference tables").
+constexpr size_t kMaxTableRows = 10000;
 
 }  // namespace tally

@@ -27,7 +27,20 @@ struct Test;
 // order of compilation and of diagnostics never depends on the file system. A file reached
 // by several paths (a named file inside a named folder, a hard link) comes once, under its
 // first path.
+// Below a folder, the `*.csv` files come too: the data of reference tables. Compile takes
+// every file named `*.csv` as data (IsDataFile), the rest as definitions.
 Result<std::vector<SourceFilePtr>> CollectSources(const std::vector<std::string>& paths);
+bool IsDataFile(const std::string& path);
+
+// A reference table a definition reads (docs/language.md, "Reference tables").
+struct TableInfo {
+  std::string name;         // "cx.segment_weights"
+  std::string version;
+  std::string owner;
+  std::string file;         // the .tally file declaring it
+  std::string data_file;    // its CSV
+  std::string data_sha256;  // of the CSV's bytes
+};
 
 // What a definition declares about itself, besides its code.
 struct DefinitionInfo {
@@ -46,6 +59,7 @@ struct DefinitionInfo {
   // The user-defined functions it calls, directly or through others, sorted by name. Their
   // text is part of content_sha256: a definition changes when a function it calls does.
   std::vector<std::string> functions;
+  std::vector<TableInfo> tables;            // the tables it reads, in order of first use
 };
 
 class Library {

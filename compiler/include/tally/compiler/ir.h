@@ -82,9 +82,18 @@ enum class Op : uint8_t {
                // never null for a valid x.
   kSign,       // int: -1, 0 or 1. float: -1.0 if x < 0, 1.0 if x > 0, else +0.0 (so sign(-0.0)
                // is +0.0). Strict.
+
+  // Reference tables (Program::tables). args = {key}; index = table t; imm_int = column c of
+  // t; the instruction's type is that column's type and it is always nullable. Exactly:
+  // null when the key is null; else, when some row r has tables[t].keys[r] == key (ints by
+  // value; strings by dictionary code, and a table's string keys are string constants, so
+  // a string no constant equals matches no row), the value of column c in row r, which is
+  // null when columns[c].valid[r] == 0; else (an absent key) null. Never traps;
+  // error = the key's error.
+  kLookup,
 };
 // The last op: the table of ops (ir_ops.cpp) must have a row for every op up to it.
-constexpr Op kLastOp = Op::kSign;
+constexpr Op kLastOp = Op::kLookup;
 // The printed name of `op`; ir_ops.h has the rest of its row in the table of ops.
 const char* OpName(Op op);
 
@@ -191,6 +200,26 @@ struct ComputedKey {
   uint32_t position = 0;
 };
 
+// A reference table as a program reads it: only the columns the program reads, baked in.
+struct TableColumn {
+  std::string name;
+  Type type = Type::kFloat;
+  // Row r's value: float_values[r] for floats, else int_values[r] (bools 0/1, strings the
+  // string constant index); valid[r] == 0 when it is null.
+  std::vector<int64_t> int_values;
+  std::vector<double> float_values;
+  std::vector<uint8_t> valid;
+};
+struct Table {
+  std::string name;     // "cx.segment_weights"
+  std::string version;  // "1.0.0"
+  std::string sha256;   // of the CSV file's bytes
+  Type key_type = Type::kString;  // kInt or kString
+  // Ascending and distinct: ints by value, strings by string constant index (== dictionary code).
+  std::vector<int64_t> keys;
+  std::vector<TableColumn> columns;  // columns[c].*[r] belongs to keys[r]
+};
+
 // Sums, averages and min/max are computed per group in input row order, so a metric's result
 // does not depend on batch size or thread count.
 struct Program {
@@ -212,6 +241,7 @@ struct Program {
   std::vector<ComputedKey> computed_keys;  // `let` keys, by position among all keys
   std::vector<Aggregate> aggregates;
   std::vector<Instruction> post_code;
+  std::vector<Table> tables;             // read by kLookup; in order of first use
 
   // Inputs as they come (docs/language.md, "Inputs as they come"): how the definition says
   // its raw file is read, each field empty when the definition leaves it to the command line

@@ -28,6 +28,7 @@ struct OpInfo {
     kBool,        // and, or, not
     kSelect,      // {bool, result type, result type}
     kAny,         // is_null: one operand of any type
+    kTableKey,    // lookup: one operand of the table's key type
   } operands;
   enum class Result : uint8_t {
     kAny,      // leaves, select, coalesce
@@ -48,12 +49,14 @@ struct OpInfo {
     kSelect,          // the chosen branch's validity
     kCoalesce,        // null only if every operand is
     kNever,           // is_null
+    kAlways,          // lookup: nullable whatever its operand (an absent key)
   } nulls;
   enum class Immediate : uint8_t {
     kNone,
     kConstant,  // imm_int / imm_float / index (string) / is_null_constant
     kIndex,     // index: input, param, aggregate or group key
     kDigits,    // imm_int: round's digits, 0..15
+    kTable,     // index: table; imm_int: column of that table
   } immediate;
 };
 

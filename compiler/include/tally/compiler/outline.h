@@ -76,16 +76,39 @@ struct OverrideOutline {
   std::vector<OverrideItemOutline> items;
 };
 
+// A `table` declaration: who owns it and which data file it names (docs/language.md,
+// "Reference tables"), so that the gate owns the CSV through the table.
+struct TableOutline {
+  SourceFilePtr source;
+  std::string file;          // source->path()
+  std::string name;
+  std::string version;       // the first `version` as written; "" when missing
+  std::string owner;         // the first `owner`; "" when missing
+  std::string source_file;   // the `source` as written, "" when missing
+  std::string data_file;     // that path resolved against `file` as Compile resolves it; "" when
+                             // it is not a path below the file's folder
+  SourceRange range;
+  std::string text;          // the source text of `range`
+  std::string key;           // "segment : string"
+  std::vector<FieldOutline> columns;
+};
+
 struct FileOutline {
   SourceFilePtr source;
   std::vector<DefinitionOutline> definitions;
   std::vector<OverrideOutline> overrides;
   std::vector<DefinitionOutline> functions;  // kind "function"
+  std::vector<TableOutline> tables;
   DiagnosticList diagnostics;  // syntax errors; the outline then holds what the parser recovered
 };
 
 // Never fails: an unreadable file (invalid UTF-8, too large) gives an empty outline and a
 // diagnostic.
 FileOutline OutlineFile(const SourceFilePtr& source);
+
+// The CSV path a table's `source` names, for a table declared in `tally_file`: the path
+// below that file's folder, normalized; "" when `source` is absolute, climbs with `..` or is
+// not a .csv file. Compile and the gate resolve it the same way.
+std::string ResolveTableSource(const std::string& tally_file, const std::string& source);
 
 }  // namespace tally

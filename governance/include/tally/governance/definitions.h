@@ -22,6 +22,7 @@ using FileMap = std::map<std::string, std::string>;  // repository path -> conte
 struct DefinitionIndex {
   std::map<std::string, DefinitionOutline> definitions;
   std::vector<OverrideOutline> overrides;
+  std::map<std::string, TableOutline> tables;  // reference tables, by name
   std::vector<std::string> problems;  // e.g. a name defined twice; never fatal here
 };
 

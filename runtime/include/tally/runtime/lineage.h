@@ -59,6 +59,13 @@ struct LineageRecord {
     int64_t bytes = 0;
     bool operator==(const File&) const = default;
   };
+  // A reference table the definition read (docs/language.md, "Reference tables").
+  struct Table {
+    std::string name;
+    std::string version;
+    std::string sha256;  // of its CSV file's bytes
+    bool operator==(const Table&) const = default;
+  };
   std::string definition;
   std::string kind;  // "score" or "metric"
   std::string version;
@@ -83,6 +90,7 @@ struct LineageRecord {
     bool operator==(const OutputColumns&) const = default;
   };
   std::optional<OutputColumns> output_columns;
+  std::vector<Table> tables;  // in the program's order; the JSON has "tables" only when some
   File input;
   File output;
   int64_t output_rows = 0;
