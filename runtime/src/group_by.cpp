@@ -2,6 +2,8 @@
 // fixed by the input, never by batch size or threads, so float sums are reproducible.
 #include "tally/runtime/group_by.h"
 
+#include "tally/support/civil_date.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -22,7 +24,8 @@ void OwnedColumn::Reset(ir::Type t, size_t capacity) {
   valid.assign(capacity, 1);
   switch (t) {
     case ir::Type::kBool: bools.assign(capacity, 0); break;
-    case ir::Type::kInt: ints.assign(capacity, 0); break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: ints.assign(capacity, 0); break;
     case ir::Type::kFloat: floats.assign(capacity, 0.0); break;
     case ir::Type::kString: codes.assign(capacity, 0); break;
   }
@@ -32,7 +35,8 @@ TallyColumnView OwnedColumn::View() {
   void* values = nullptr;
   switch (type) {
     case ir::Type::kBool: values = bools.data(); break;
-    case ir::Type::kInt: values = ints.data(); break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: values = ints.data(); break;
     case ir::Type::kFloat: values = floats.data(); break;
     case ir::Type::kString: values = codes.data(); break;
   }
@@ -117,7 +121,8 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
       if (!key[k].valid) continue;
       switch (p.inputs[p.group_keys[k]].type) {
         case ir::Type::kBool: key[k].bits = static_cast<const uint8_t*>(col.values)[r]; break;
-        case ir::Type::kInt: key[k].bits = static_cast<const int64_t*>(col.values)[r]; break;
+        case ir::Type::kInt:
+        case ir::Type::kDate: key[k].bits = static_cast<const int64_t*>(col.values)[r]; break;
         case ir::Type::kFloat: {
           double d = static_cast<const double*>(col.values)[r] + 0.0;  // -0 and +0 are one group
           std::memcpy(&key[k].bits, &d, sizeof d);
@@ -205,6 +210,7 @@ static std::string GroupLabel(const ir::Program& p, const std::vector<KeyPart>& 
       case ir::Type::kFloat: { double d; std::memcpy(&d, &key[k].bits, sizeof d); out += std::to_string(d); break; }
       case ir::Type::kBool: out += key[k].bits ? "true" : "false"; break;
       case ir::Type::kInt: out += std::to_string(key[k].bits); break;
+      case ir::Type::kDate: out += dates::ToIso(key[k].bits); break;
     }
   }
   return out;
@@ -252,7 +258,8 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
       col.valid[g] = part.valid;
       switch (col.type) {
         case ir::Type::kBool: col.bools[g] = static_cast<uint8_t>(part.bits); break;
-        case ir::Type::kInt: col.ints[g] = part.bits; break;
+        case ir::Type::kInt:
+        case ir::Type::kDate: col.ints[g] = part.bits; break;
         case ir::Type::kFloat: std::memcpy(&col.floats[g], &part.bits, sizeof(double)); break;
         case ir::Type::kString: col.codes[g] = static_cast<int32_t>(part.bits); break;
       }
