@@ -35,7 +35,7 @@ member
     | 'key' name (',' name)*                                # keyMember
     | 'tags' '[' (STRING (',' STRING)*)? ']'                  # tagsMember
     | 'expires_after' DURATION_LIT                            # expiresMember
-    | 'input' name ':' typeRef                               # inputMember
+    | 'input' name ':' typeRef ({_input->LT(1)->getText() == "format"}? formatWord=IDENT format=STRING)? # inputMember
     | 'param' name (':' typeRef)? '=' literal REGIONAL='regional'? # paramMember
     | 'require' expr                                          # requireMember
     | 'let' name '=' expr                                    # letMember
@@ -90,6 +90,9 @@ exprLiteral
     | STRING                                                  # stringLiteral
     | ('true' | 'false')                                      # boolLiteral
     | 'null'                                                  # nullLiteral
+    // `date "1998-06-30"`: a type name then its text. `date` stays a plain name (an input
+    // may be called `date`); the parser accepts only `date` here and checks the text.
+    | typeWord=IDENT STRING                                   # typedLiteral
     ;
 
 // Literals written outside expressions (params, overrides, tests) may carry a sign.

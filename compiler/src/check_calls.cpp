@@ -117,6 +117,12 @@ CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
       if (u.kind == K::kNull) u.kind = K::kInt;
       return Record(e, u, ProvesNonzero(e, *f));
     }
+    case R::kDatesToInt:
+    case R::kDatesToDate:
+    case R::kAddDays:
+    case R::kToInt:
+    case R::kToFloat:
+      return Record(e, CheckDateCall(e, *f, args));
   }
   return Record(e, ErrorType());
 }

@@ -80,12 +80,13 @@ void DefinitionChecker::DeclareNames() {
     auto type = ParseTypeName(in.type.name);
     if (!type) {
       diagnostics_.Error("E-unknown-type", in.type.range, "unknown type `" + in.type.name + "`",
-                         Suggest(in.type.name, {"int", "float", "bool", "string"}).empty()
-                             ? "the types are int, float, bool and string"
-                             : Suggest(in.type.name, {"int", "float", "bool", "string"}));
+                         Suggest(in.type.name, {"int", "float", "bool", "string", "date"}).empty()
+                             ? "the types are int, float, bool, string and date"
+                             : Suggest(in.type.name, {"int", "float", "bool", "string", "date"}));
       type = ErrorType();
     }
     type->nullable = in.type.nullable;
+    CheckInputFormat(in, *type);
     Declare(in.name, in.name_range, Symbol{Symbol::Kind::kInput, i, *type});
     if (in.name == "region" && type->kind == K::kString) def_.has_region_input = true;
   }
@@ -184,9 +185,9 @@ void DefinitionChecker::CheckParam(size_t i) {
   if (p.type) {
     auto declared = ParseTypeName(p.type->name);
     if (!declared) {
-      std::string hint = Suggest(p.type->name, {"int", "float", "bool", "string"});
+      std::string hint = Suggest(p.type->name, {"int", "float", "bool", "string", "date"});
       diagnostics_.Error("E-unknown-type", p.type->range, "unknown type `" + p.type->name + "`",
-                         hint.empty() ? "the types are int, float, bool and string" : hint);
+                         hint.empty() ? "the types are int, float, bool, string and date" : hint);
       type = ErrorType();
     } else {
       type = *declared;

@@ -136,7 +136,11 @@ CheckedType DefinitionChecker::CheckBinary(const ast::Expr& e, Where where) {
     case ast::BinaryOp::kAdd:
     case ast::BinaryOp::kSub:
     case ast::BinaryOp::kMul:
-      if (!a.IsNumeric() || !b.IsNumeric()) return mismatch(a.kind == K::kString ? "strings cannot be combined arithmetically" : "");
+      if (!a.IsNumeric() || !b.IsNumeric()) {
+        if (a.kind == K::kDate || b.kind == K::kDate)
+          return mismatch("dates do no arithmetic: add_days(d, n) moves a date, days_between(a, b) measures days");
+        return mismatch(a.kind == K::kString ? "strings cannot be combined arithmetically" : "");
+      }
       return Record(e, Make(a.kind == K::kInt && b.kind == K::kInt ? K::kInt : K::kFloat, nullable));
     case ast::BinaryOp::kDiv:
     case ast::BinaryOp::kMod: {
@@ -159,6 +163,7 @@ CheckedType DefinitionChecker::CheckBinary(const ast::Expr& e, Where where) {
     case ast::BinaryOp::kLe:
     case ast::BinaryOp::kGt:
     case ast::BinaryOp::kGe:
+      if (a.kind == K::kDate && b.kind == K::kDate) return Record(e, Make(K::kBool, nullable));  // earlier is less
       if (!a.IsNumeric() || !b.IsNumeric())
         return mismatch(a.kind == K::kString || b.kind == K::kString ? "strings compare only with == and !=" : "");
       return Record(e, Make(K::kBool, nullable));

@@ -40,6 +40,7 @@ std::optional<CheckedType> ParseTypeName(const std::string& name) {
   if (name == "float") return Make(K::kFloat);
   if (name == "bool") return Make(K::kBool);
   if (name == "string") return Make(K::kString);
+  if (name == "date") return Make(K::kDate);
   return std::nullopt;
 }
 
@@ -50,6 +51,7 @@ CheckedType LiteralType(const ast::Literal& lit) {
     case ast::Literal::Kind::kString: return Make(K::kString);
     case ast::Literal::Kind::kBool: return Make(K::kBool);
     case ast::Literal::Kind::kNull: return Make(K::kNull, true);
+    case ast::Literal::Kind::kDate: return Make(K::kDate);
   }
   return ErrorType();
 }

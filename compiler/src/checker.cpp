@@ -17,6 +17,7 @@ ir::Type CheckedType::ToIr() const {
     case Kind::kBool: return ir::Type::kBool;
     case Kind::kInt: return ir::Type::kInt;
     case Kind::kString: return ir::Type::kString;
+    case Kind::kDate: return ir::Type::kDate;
     default: return ir::Type::kFloat;
   }
 }
@@ -28,6 +29,7 @@ std::string CheckedType::ToString() const {
     case Kind::kInt: base = "int"; break;
     case Kind::kFloat: base = "float"; break;
     case Kind::kString: base = "string"; break;
+    case Kind::kDate: base = "date"; break;
     case Kind::kNull: return "null";
     case Kind::kError: return "<error>";
   }

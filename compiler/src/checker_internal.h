@@ -112,6 +112,12 @@ class DefinitionChecker {
   CheckedType CheckLookup(const ast::Expr& e, Where where);
   CheckedType CheckField(const ast::Expr& e);
 
+  // ---- dates and conversions (check_dates.cpp) ------------------------------
+  // `format "..."` on an input: only on a date, and one of the formats dates::Format names.
+  void CheckInputFormat(const ast::Input& input, CheckedType type);
+  // The result of a date function or int()/float(), whose arguments are already checked.
+  CheckedType CheckDateCall(const ast::Expr& e, const FunctionSpec& f, const std::vector<CheckedType>& args);
+
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
 

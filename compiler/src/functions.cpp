@@ -30,6 +30,24 @@ const std::vector<FunctionSpec>& AllFunctions() {
        "coalesce(a, b, ...)"},
       {"is_null", 1, 1, R::kBool, N::kNever, L::kIsNull, Op::kIsNull, D::kAny, Z::kNever, "is_null(x)"},
       {"sign", 1, 1, R::kSameNumeric, N::kStrict, L::kOp, Op::kSign, D::kAny, Z::kNever, "sign(x)"},
+      // Dates (docs/language.md, "Dates") and conversions ("Conversions").
+      {"days_between", 2, 2, R::kDatesToInt, N::kStrict, L::kTyped, Op::kDaysBetween, D::kAny, Z::kNever,
+       "days_between(a, b)"},
+      {"add_days", 2, 2, R::kAddDays, N::kStrict, L::kTyped, Op::kAddDays, D::kAny, Z::kNever, "add_days(d, n)"},
+      {"year", 1, 1, R::kDatesToInt, N::kStrict, L::kTyped, Op::kYear, D::kAny, Z::kNever, "year(d)"},
+      {"quarter", 1, 1, R::kDatesToInt, N::kStrict, L::kTyped, Op::kQuarter, D::kAny, Z::kNever, "quarter(d)"},
+      {"month", 1, 1, R::kDatesToInt, N::kStrict, L::kTyped, Op::kMonth, D::kAny, Z::kNever, "month(d)"},
+      {"day", 1, 1, R::kDatesToInt, N::kStrict, L::kTyped, Op::kDay, D::kAny, Z::kNever, "day(d)"},
+      {"day_of_week", 1, 1, R::kDatesToInt, N::kStrict, L::kTyped, Op::kDayOfWeek, D::kAny, Z::kNever,
+       "day_of_week(d)"},
+      {"trunc_month", 1, 1, R::kDatesToDate, N::kStrict, L::kTyped, Op::kTruncMonth, D::kAny, Z::kNever,
+       "trunc_month(d)"},
+      {"trunc_quarter", 1, 1, R::kDatesToDate, N::kStrict, L::kTyped, Op::kTruncQuarter, D::kAny, Z::kNever,
+       "trunc_quarter(d)"},
+      {"trunc_year", 1, 1, R::kDatesToDate, N::kStrict, L::kTyped, Op::kTruncYear, D::kAny, Z::kNever,
+       "trunc_year(d)"},
+      {"int", 1, 1, R::kToInt, N::kStrict, L::kToInt, Op::kFloatToInt, D::kAny, Z::kNever, "int(x)"},
+      {"float", 1, 1, R::kToFloat, N::kStrict, L::kToFloat, Op::kIntToFloat, D::kAny, Z::kNever, "float(x)"},
   };
   return kFunctions;
 }

@@ -28,6 +28,12 @@ struct FunctionSpec {
     kFloat,           // sqrt, ln, exp, pow, sigmoid
     kBool,            // is_null
     kUnified,         // coalesce: the arguments' common type
+    // Dates and conversions (check_dates.cpp types them).
+    kDatesToInt,      // days_between, year, month, ...: every argument a date; int
+    kDatesToDate,     // trunc_month, trunc_quarter, trunc_year: a date; date
+    kAddDays,         // add_days(date, int): date
+    kToInt,           // int(x): float, int or date; int
+    kToFloat,         // float(x): int or float; float
   } result;
   // Null policy: the result is null when any argument is null ("strict"), except where noted.
   enum class Nulls : uint8_t {
@@ -44,6 +50,10 @@ struct FunctionSpec {
     kClamp,    // clamp(x, lo, hi) = min(max(x, lo), hi)
     kDigits,   // `op` over the first argument; the second, an int literal, is its imm_int
     kIsNull,   // `op`, or the constant true for is_null(null)
+    kTyped,    // `op` over the arguments as they are (the op table gives their types); a null
+               // literal argument becomes a null constant of the operand type the op wants
+    kToInt,    // int(x): float -> `op` (float_to_int), int -> x, date -> days_between(epoch, x)
+    kToFloat,  // float(x): int -> `op` (int_to_float), float -> x
   } lowering;
   ir::Op op;
   // A domain error the checker can see in a literal first argument is a compile error.

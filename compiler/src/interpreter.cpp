@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include "tally/support/civil_date.h"
+
 namespace tally::interp {
 namespace {
 
@@ -40,7 +42,8 @@ Value ReadColumn(const TallyColumnView& column, Type type, int64_t row) {
   v.valid = column.valid == nullptr || column.valid[row] != 0;
   switch (type) {
     case Type::kBool: v.i = static_cast<const uint8_t*>(column.values)[row] != 0; break;
-    case Type::kInt: v.i = static_cast<const int64_t*>(column.values)[row]; break;
+    case Type::kInt:
+    case Type::kDate: v.i = static_cast<const int64_t*>(column.values)[row]; break;
     case Type::kFloat: v.f = static_cast<const double*>(column.values)[row]; break;
     case Type::kString: v.i = static_cast<const int32_t*>(column.values)[row]; break;
   }
@@ -51,7 +54,8 @@ void WriteColumn(const TallyColumnView& column, Type type, int64_t row, const Va
   if (column.valid != nullptr) column.valid[row] = v.valid ? 1 : 0;
   switch (type) {
     case Type::kBool: static_cast<uint8_t*>(column.values)[row] = v.valid && v.i ? 1 : 0; break;
-    case Type::kInt: static_cast<int64_t*>(column.values)[row] = v.valid ? v.i : 0; break;
+    case Type::kInt:
+    case Type::kDate: static_cast<int64_t*>(column.values)[row] = v.valid ? v.i : 0; break;
     // +0.0 turns -0.0 into +0.0 and changes nothing else: outputs never show "-0".
     case Type::kFloat: static_cast<double*>(column.values)[row] = v.valid ? v.f + 0.0 : 0.0; break;
     case Type::kString: static_cast<int32_t*>(column.values)[row] = v.valid ? static_cast<int32_t>(v.i) : 0; break;
@@ -297,6 +301,28 @@ class RowEvaluator {
         else v.i = c.int_values[r];
         return v;
       }
+      case Op::kDaysBetween: v.i = b.i - a.i; return v;
+      case Op::kAddDays:
+        if (__builtin_add_overflow(a.i, b.i, &v.i) || !dates::InRange(v.i)) return trap();
+        return v;
+      case Op::kYear: v.i = dates::CivilFromDays(a.i).year; return v;
+      case Op::kQuarter: v.i = (dates::CivilFromDays(a.i).month + 2) / 3; return v;
+      case Op::kMonth: v.i = dates::CivilFromDays(a.i).month; return v;
+      case Op::kDay: v.i = dates::CivilFromDays(a.i).day; return v;
+      case Op::kDayOfWeek: v.i = dates::DayOfWeek(a.i); return v;
+      case Op::kTruncMonth:
+      case Op::kTruncQuarter:
+      case Op::kTruncYear: {
+        dates::Civil c = dates::CivilFromDays(a.i);
+        int64_t month = inst.op == Op::kTruncMonth ? c.month : inst.op == Op::kTruncYear ? 1 : 3 * ((c.month - 1) / 3) + 1;
+        v.i = dates::DaysFromCivil(c.year, month, 1);
+        return v;
+      }
+      case Op::kFloatToInt:
+        // [-2^63, 2^63): both bounds are exact doubles; static_cast truncates toward zero.
+        if (!(a.f >= -9223372036854775808.0 && a.f < 9223372036854775808.0)) return trap();
+        v.i = static_cast<int64_t>(a.f);
+        return v;
       default:
         return null();
     }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "tally/compiler/ir_ops.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::ir {
 
@@ -12,6 +13,7 @@ const char* TypeName(Type t) {
     case Type::kInt: return "int";
     case Type::kFloat: return "float";
     case Type::kString: return "string";
+    case Type::kDate: return "date";
   }
   return "?";
 }
@@ -68,6 +70,7 @@ void PrintCode(std::string& out, const char* title, const std::vector<Instructio
         if (inst.is_null_constant) out += " null";
         else if (inst.type == Type::kFloat) out += " " + Float(inst.imm_float);
         else if (inst.type == Type::kString) out += " #" + std::to_string(inst.index);
+        else if (inst.type == Type::kDate) out += " " + dates::ToIso(inst.imm_int);
         else out += " " + std::to_string(inst.imm_int);
         break;
       case OpInfo::Immediate::kIndex:
@@ -99,7 +102,11 @@ std::string Program::ToString() const {
   out += (kind == Kind::kScore ? "score " : "metric ") + name + " " + version + "\n";
   for (size_t i = 0; i < inputs.size(); ++i) {
     out += "input " + std::to_string(i) + " " + inputs[i].name + " : " + TypeName(inputs[i].type) +
-           (inputs[i].nullable ? "?" : "") + "\n";
+           (inputs[i].nullable ? "?" : "") +
+           (inputs[i].date_format != 0
+                ? std::string(" format ") + dates::FormatName(static_cast<dates::Format>(inputs[i].date_format))
+                : std::string()) +
+           "\n";
   }
   for (auto k : key_inputs) out += "key " + std::to_string(k) + "\n";
   for (auto g : group_keys) out += "group_key " + std::to_string(g) + "\n";

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "tally/compiler/ir_ops.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::ir {
 namespace {
@@ -149,7 +150,11 @@ std::vector<uint32_t> Classify(const Program& p, const std::vector<Instruction>&
       case OpInfo::Immediate::kDigits: imm = inst.imm_int; break;
       case OpInfo::Immediate::kIndex:
         switch (inst.op) {
-          case Op::kInput: leaf = "input " + Quoted(p.inputs[inst.index].name); break;
+          case Op::kInput:
+            leaf = "input " + Quoted(p.inputs[inst.index].name);
+            // A date read in another format is another value for the same text.
+            if (p.inputs[inst.index].date_format != 0) leaf += " format " + std::to_string(p.inputs[inst.index].date_format);
+            break;
           case Op::kParam: leaf = ParamText(p, p.params[inst.index]); break;
           case Op::kGroupKey: leaf = "group key " + Quoted(p.inputs[p.group_keys[inst.index]].name); break;
           case Op::kAggregate: {
@@ -192,6 +197,7 @@ Range OfType(Type t) {
     case Type::kFloat: return kAll;
     case Type::kBool: return {0, 1};
     case Type::kString: return {0, 0};
+    case Type::kDate: return {static_cast<double>(dates::kMinDay), static_cast<double>(dates::kMaxDay)};
   }
   return kAll;
 }
@@ -262,6 +268,14 @@ std::vector<bool> CannotTrap(const Program& p, const std::vector<Instruction>& c
       case Op::kPow: out = {-DBL_MAX, DBL_MAX}; break;
       case Op::kSigmoid: out = {0, 1}; break;
       case Op::kSign: out = {-1, 1}; break;
+      case Op::kDaysBetween: out = {arg(1).lo - arg(0).hi, arg(1).hi - arg(0).lo}; break;
+      case Op::kAddDays: out = {arg(0).lo + arg(1).lo, arg(0).hi + arg(1).hi}; break;
+      case Op::kYear: out = {1, 9999}; break;
+      case Op::kQuarter: out = {1, 4}; break;
+      case Op::kMonth: out = {1, 12}; break;
+      case Op::kDay: out = {1, 31}; break;
+      case Op::kDayOfWeek: out = {1, 7}; break;
+      case Op::kFloatToInt: out = {std::trunc(arg(0).lo), std::trunc(arg(0).hi)}; break;
       default: break;  // inputs, aggregates and group keys: anything of their type; bools 0..1
     }
     out = Sane(out);
@@ -269,6 +283,9 @@ std::vector<bool> CannotTrap(const Program& p, const std::vector<Instruction>& c
       // neg and abs trap on INT64_MIN alone; the others when the result leaves the type.
       double m = (inst.op == Op::kNeg || inst.op == Op::kAbs) ? Magnitude(arg(0)) : Magnitude(out);
       safe[i] = m <= (inst.type == Type::kInt ? kSafeInt : kSafeFloat);
+      // add_days traps when it leaves the date range.
+      if (inst.op == Op::kAddDays) safe[i] = out.lo >= dates::kMinDay && out.hi <= dates::kMaxDay;
+      if (inst.op == Op::kFloatToInt) safe[i] = Magnitude(arg(0)) <= kSafeInt;
       if (!safe[i]) out = Hull(out, {0, 0});  // a trapped value's payload is 0
     }
     r[i] = out;

@@ -51,6 +51,17 @@ constexpr OpInfo kOps[] = {
     {Op::kSigmoid, "sigmoid", A::kOne, O::kResult, R::kFloat, T::kNever, N::kStrict, I::kNone},
     {Op::kSign, "sign", A::kOne, O::kResult, R::kNumeric, T::kNever, N::kStrict, I::kNone},
     {Op::kLookup, "lookup", A::kOne, O::kTableKey, R::kAny, T::kNever, N::kAlways, I::kTable},
+    {Op::kDaysBetween, "days_between", A::kTwo, O::kDate, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kAddDays, "add_days", A::kTwo, O::kDateInt, R::kDate, T::kAlways, N::kStrict, I::kNone},
+    {Op::kYear, "year", A::kOne, O::kDate, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kQuarter, "quarter", A::kOne, O::kDate, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kMonth, "month", A::kOne, O::kDate, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kDay, "day", A::kOne, O::kDate, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kDayOfWeek, "day_of_week", A::kOne, O::kDate, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kTruncMonth, "trunc_month", A::kOne, O::kDate, R::kDate, T::kNever, N::kStrict, I::kNone},
+    {Op::kTruncQuarter, "trunc_quarter", A::kOne, O::kDate, R::kDate, T::kNever, N::kStrict, I::kNone},
+    {Op::kTruncYear, "trunc_year", A::kOne, O::kDate, R::kDate, T::kNever, N::kStrict, I::kNone},
+    {Op::kFloatToInt, "float_to_int", A::kOne, O::kFloat, R::kInt, T::kAlways, N::kStrict, I::kNone},
 };
 
 constexpr bool InEnumOrder() {
@@ -80,8 +91,10 @@ bool OpTraps(Op op, Type type) {
   return false;
 }
 
-const char* TrapMessage(Op /*op*/, Type type) {
-  // Every trap today is an overflow: of the int range, or of the doubles into inf/NaN.
+const char* TrapMessage(Op op, Type type) {
+  if (op == Op::kAddDays) return "date outside 0001-01-01 .. 9999-12-31";
+  if (op == Op::kFloatToInt) return "float outside the int range";
+  // Every other trap is an overflow: of the int range, or of the doubles into inf/NaN.
   return type == Type::kInt ? "integer overflow" : "float overflow";
 }
 

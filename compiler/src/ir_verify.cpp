@@ -38,6 +38,9 @@ std::string CheckShape(const std::vector<Instruction>& code, const Instruction& 
     case OpInfo::Operands::kSelect: operands_ok = arg(0) == Type::kBool && arg(1) == ins.type && arg(2) == ins.type; break;
     case OpInfo::Operands::kAny: break;
     case OpInfo::Operands::kTableKey: break;  // against the table: CheckLookup
+    case OpInfo::Operands::kDate: operands_ok = all_args(Type::kDate); break;
+    case OpInfo::Operands::kDateInt: operands_ok = arg(0) == Type::kDate && arg(1) == Type::kInt; break;
+    case OpInfo::Operands::kFloat: operands_ok = all_args(Type::kFloat); break;
   }
   if (!operands_ok) return "operand types do not fit";
   bool result_ok = true;
@@ -46,6 +49,8 @@ std::string CheckShape(const std::vector<Instruction>& code, const Instruction& 
     case OpInfo::Result::kNumeric: result_ok = IsNumeric(ins.type); break;
     case OpInfo::Result::kFloat: result_ok = ins.type == Type::kFloat; break;
     case OpInfo::Result::kBool: result_ok = ins.type == Type::kBool; break;
+    case OpInfo::Result::kInt: result_ok = ins.type == Type::kInt; break;
+    case OpInfo::Result::kDate: result_ok = ins.type == Type::kDate; break;
   }
   if (!result_ok) return std::string("result type ") + TypeName(ins.type) + " does not fit";
   if (info.immediate == OpInfo::Immediate::kDigits && (ins.imm_int < 0 || ins.imm_int > 15))

@@ -7,6 +7,7 @@
 #include "aggregate_args.h"
 #include "functions.h"
 #include "tally/compiler/ir_ops.h"
+#include "tally/support/civil_date.h"
 
 namespace tally {
 namespace {
@@ -54,7 +55,9 @@ class Lowering {
     p_.version = ast_.versions.empty() ? "" : ast_.versions[0].value;
     for (const auto& in : ast_.inputs) {
       const Symbol& s = def_.symbols.at(in.name);
-      p_.inputs.push_back({in.name, s.type.ToIr(), s.type.nullable});
+      ir::Column column{in.name, s.type.ToIr(), s.type.nullable, 0};
+      if (auto format = dates::FormatFromName(in.format)) column.date_format = static_cast<uint8_t>(*format);
+      p_.inputs.push_back(std::move(column));
       if (in.name == "region" && s.type.kind == K::kString) p_.region_input = static_cast<int32_t>(p_.inputs.size() - 1);
     }
     for (const auto& k : ast_.keys) p_.key_inputs.push_back(InputIndex(k.value));
@@ -126,7 +129,8 @@ class Lowering {
           case ir::Type::kFloat:
             out.float_values.push_back(lit.kind == ast::Literal::Kind::kInt ? static_cast<double>(lit.int_value) : lit.float_value);
             break;
-          case ir::Type::kInt: out.int_values.push_back(lit.int_value); break;
+          case ir::Type::kInt:
+          case ir::Type::kDate: out.int_values.push_back(lit.int_value); break;
           case ir::Type::kBool: out.int_values.push_back(lit.bool_value ? 1 : 0); break;
           case ir::Type::kString: out.int_values.push_back(StringConstant(lit.string_value)); break;
         }
@@ -238,6 +242,7 @@ class Lowering {
         inst.imm_int = inst.index;
         break;
       case ast::Literal::Kind::kNull: return NullConstant(ir::Type::kInt);
+      case ast::Literal::Kind::kDate: inst.type = ir::Type::kDate; inst.imm_int = lit.int_value; break;
     }
     return Emit(std::move(inst), false, {}, "");
   }
@@ -421,6 +426,31 @@ class Lowering {
       case L::kIsNull:
         if (args[0].null_constant) return BoolConstant(true);
         return Op(f.op, ir::Type::kBool, false, {args[0].id});
+      case L::kTyped: {
+        // The op table says what each operand is: dates, or add_days' int count of days.
+        const ir::OpInfo& op = ir::InfoOf(f.op);
+        std::vector<Value> v;
+        for (size_t i = 0; i < args.size(); ++i) {
+          bool wants_int = op.operands == ir::OpInfo::Operands::kDateInt && i == 1;
+          ir::Type want = wants_int ? ir::Type::kInt : ir::Type::kDate;
+          v.push_back(args[i].null_constant ? NullConstant(want) : args[i]);
+        }
+        return Call(f.op, t, nullable, v, e.range);
+      }
+      case L::kToInt:
+        if (args[0].null_constant) return NullConstant(ir::Type::kInt);
+        if (args[0].type == ir::Type::kFloat) return Call(f.op, t, nullable, {args[0]}, e.range);
+        if (args[0].type == ir::Type::kDate) {  // days since 1970-01-01
+          ir::Instruction epoch;
+          epoch.op = ir::Op::kConstant;
+          epoch.type = ir::Type::kDate;
+          Value zero = Emit(std::move(epoch), false, {}, "");
+          return Call(ir::Op::kDaysBetween, t, nullable, {zero, args[0]}, e.range);
+        }
+        return args[0];
+      case L::kToFloat:
+        if (args[0].null_constant) return NullConstant(ir::Type::kFloat);
+        return Coerce(args[0], ir::Type::kFloat);
     }
     return NullConstant(t);
   }

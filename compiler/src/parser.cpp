@@ -13,6 +13,7 @@
 #include "TallyParser.h"
 #include "antlr4-runtime.h"
 #include "source_text.h"
+#include "tally/support/civil_date.h"
 
 namespace tally {
 namespace {
@@ -382,7 +383,17 @@ class AstBuilder {
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::InputMemberContext*>(m)) {
-      d.inputs.push_back({Name(c->name()), Range(c->name()), BuildType(c->typeRef())});
+      ast::Input input{Name(c->name()), Range(c->name()), BuildType(c->typeRef()), "", {}};
+      if (c->formatWord != nullptr) {
+        if (c->formatWord->getText() != "format") {
+          diagnostics_.Error("E-syntax", Range(c->formatWord),
+                             "expected `format` or a member, found '" + c->formatWord->getText() + "'",
+                             "a date input may declare its text: input day : date format \"YYYYMMDD\"");
+        }
+        input.format = Unquote(c->STRING());
+        input.format_range = Range(c->STRING());
+      }
+      d.inputs.push_back(std::move(input));
       return;
     }
     if (auto* c = dynamic_cast<TallyParser::ParamMemberContext*>(m)) {
@@ -554,6 +565,8 @@ class AstBuilder {
     } else if (auto* string_ctx = dynamic_cast<TallyParser::StringLiteralContext*>(ctx)) {
       lit.kind = ast::Literal::Kind::kString;
       lit.string_value = Unquote(string_ctx->STRING());
+    } else if (auto* typed = dynamic_cast<TallyParser::TypedLiteralContext*>(ctx)) {
+      BuildTypedLiteral(typed, lit);
     } else if (dynamic_cast<TallyParser::BoolLiteralContext*>(ctx)) {
       lit.kind = ast::Literal::Kind::kBool;
       lit.bool_value = ctx->getText() == "true";
@@ -561,6 +574,26 @@ class AstBuilder {
       lit.kind = ast::Literal::Kind::kNull;
     }
     return lit;
+  }
+
+  // `date "YYYY-MM-DD"`: the only typed literal. An impossible date is an error here, so no
+  // later stage sees a day outside the valid range.
+  void BuildTypedLiteral(TallyParser::TypedLiteralContext* ctx, ast::Literal& lit) {
+    lit.kind = ast::Literal::Kind::kDate;
+    std::string type = ctx->typeWord ? ctx->typeWord->getText() : "";
+    if (type != "date") {
+      diagnostics_.Error("E-syntax", Range(ctx->typeWord), "unexpected string after `" + type + "`",
+                         "the only typed literal is a date: date \"1998-06-30\"");
+      return;
+    }
+    std::string text = Unquote(ctx->STRING());
+    if (auto day = dates::Parse(text, dates::Format::kIso)) {
+      lit.int_value = *day;
+      return;
+    }
+    diagnostics_.Error("E-date-literal", Range(ctx->STRING()),
+                       "date " + Abbreviate(text) + " is not a real date in YYYY-MM-DD form",
+                       "dates run from 0001-01-01 to 9999-12-31, e.g. date \"1998-06-30\"");
   }
 
   static std::string Abbreviate(const std::string& s) {

@@ -11,6 +11,7 @@
 #include "tally/runtime/runtime.h"
 #include "tally/runtime/test_runner.h"
 #include "tally/runtime/value_parse.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::governance {
 
@@ -49,7 +50,7 @@ Scored ScoreRows(const ScoreKernel& kernel, const std::vector<TextRow>& rows) {
   for (size_t c = 0; c < p.inputs.size(); ++c) {
     const ir::Column& col = p.inputs[c];
     valid[c].assign(n, 1);
-    ints[c].assign(col.type == ir::Type::kInt ? n : 0, 0);
+    ints[c].assign(col.type == ir::Type::kInt || col.type == ir::Type::kDate ? n : 0, 0);
     floats[c].assign(col.type == ir::Type::kFloat ? n : 0, 0);
     codes[c].assign(col.type == ir::Type::kString ? n : 0, 0);
     bools[c].assign(col.type == ir::Type::kBool ? n : 0, 0);
@@ -69,6 +70,7 @@ Scored ScoreRows(const ScoreKernel& kernel, const std::vector<TextRow>& rows) {
         case ir::Type::kFloat: ok = runtime::ParseFloat(*text, floats[c][r], reason); break;
         case ir::Type::kBool: ok = runtime::ParseBool(*text, bools[c][r], reason); break;
         case ir::Type::kString: codes[c][r] = dict->Intern(*text); break;
+        case ir::Type::kDate: ok = runtime::ParseDate(*text, col.date_format, ints[c][r], reason); break;
       }
       if (!ok) {
         valid[c][r] = 0;
@@ -81,7 +83,8 @@ Scored ScoreRows(const ScoreKernel& kernel, const std::vector<TextRow>& rows) {
   for (size_t c = 0; c < p.inputs.size(); ++c) {
     void* values = nullptr;
     switch (p.inputs[c].type) {
-      case ir::Type::kInt: values = ints[c].data(); break;
+      case ir::Type::kInt:
+      case ir::Type::kDate: values = ints[c].data(); break;
       case ir::Type::kFloat: values = floats[c].data(); break;
       case ir::Type::kBool: values = bools[c].data(); break;
       case ir::Type::kString: values = codes[c].data(); break;
@@ -106,6 +109,7 @@ Scored ScoreRows(const ScoreKernel& kernel, const std::vector<TextRow>& rows) {
       if (!out.scored[r] || !out_valid[o][r]) continue;
       switch (p.outputs[o].type) {
         case ir::Type::kInt: col[r] = std::to_string(static_cast<const int64_t*>(base)[r]); break;
+        case ir::Type::kDate: col[r] = dates::ToIso(static_cast<const int64_t*>(base)[r]); break;
         case ir::Type::kFloat: col[r] = RenderFloat(static_cast<const double*>(base)[r]); break;
         case ir::Type::kBool: col[r] = static_cast<const uint8_t*>(base)[r] ? "true" : "false"; break;
         case ir::Type::kString: col[r] = std::string(dict->Get(static_cast<const int32_t*>(base)[r])); break;
@@ -169,6 +173,20 @@ std::vector<TextRow> GeneratedRows(const ir::Program& a, const ir::Program& b, i
           break;
         }
         case ir::Type::kBool: row[name] = rng() % 2 ? "true" : "false"; break;
+        case ir::Type::kDate: {
+          // Days of 1996..1999 (about 1,460 from 1996-01-01), in the input's own format.
+          const int64_t day = dates::DaysFromCivil(1996, 1, 1) + static_cast<int64_t>(rng() % 1460);
+          const dates::Civil d = dates::CivilFromDays(day);
+          char buf[16];
+          switch (static_cast<dates::Format>(c.date_format)) {
+            case dates::Format::kCompact: std::snprintf(buf, sizeof buf, "%04d%02d%02d", int(d.year), int(d.month), int(d.day)); break;
+            case dates::Format::kDayMonthYear: std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", int(d.day), int(d.month), int(d.year)); break;
+            case dates::Format::kMonthDayYear: std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", int(d.month), int(d.day), int(d.year)); break;
+            default: std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(d.year), int(d.month), int(d.day)); break;
+          }
+          row[name] = buf;
+          break;
+        }
         case ir::Type::kString: row[name] = pool[rng() % pool.size()] + (name.find("id") != std::string::npos ? std::to_string(i) : ""); break;
       }
     }

@@ -8,6 +8,7 @@
 
 #include "csv_scan.h"
 #include "tally/runtime/value_parse.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::runtime {
 
@@ -66,7 +67,8 @@ void ClearValue(ColumnData& c, size_t r) {
   // Zero, as a fresh batch had it: a kernel may compute on a null lane before masking it.
   switch (c.type) {
     case ir::Type::kBool: c.bools[r] = 0; break;
-    case ir::Type::kInt: c.ints[r] = 0; break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: c.ints[r] = 0; break;
     case ir::Type::kFloat: c.floats[r] = 0.0; break;
     case ir::Type::kString: c.codes[r] = 0; break;
   }
@@ -173,7 +175,8 @@ void BatchBuilder::Resize(size_t rows) {
     c.valid.resize(rows);
     switch (c.type) {
       case ir::Type::kBool: c.bools.resize(rows); break;
-      case ir::Type::kInt: c.ints.resize(rows); break;
+      case ir::Type::kInt:
+      case ir::Type::kDate: c.ints.resize(rows); break;
       case ir::Type::kFloat: c.floats.resize(rows); break;
       case ir::Type::kString: c.codes.resize(rows); break;
     }
@@ -241,6 +244,7 @@ void BatchBuilder::Add(const CsvRecord& record) {
       case ir::Type::kBool: ok = ParseBool(text, data.bools[r], reason_); break;
       case ir::Type::kInt: ok = ParseInt(text, data.ints[r], reason_); break;
       case ir::Type::kFloat: ok = ParseFloat(text, data.floats[r], reason_); break;
+      case ir::Type::kDate: ok = ParseDate(text, in.date_format, data.ints[r], reason_); break;
       case ir::Type::kString:
         ok = CheckText(text, reason_);
         if (ok) data.codes[r] = opaque_[i] ? dictionary_->Append(text) : dictionary_->Intern(text);
@@ -383,6 +387,15 @@ bool BatchBuilder::AddPlainRow(const char* const* bounds, int64_t row, int64_t l
       case ir::Type::kBool:
         missing = IsBlank(text_of(col));
         ok = missing || ParseBool(text_of(col), data.bools[r], reason_);
+        break;
+      case ir::Type::kDate:
+        // Exactly the format, no blanks: the common case, with no message to build.
+        if (auto day = dates::Parse(text_of(col), static_cast<dates::Format>(in.date_format))) {
+          data.ints[r] = *day;
+          break;
+        }
+        missing = IsBlank(text_of(col));
+        ok = missing || ParseDate(text_of(col), in.date_format, data.ints[r], reason_);
         break;
       case ir::Type::kString:
         // Unquoted, so an empty field is missing (checked above when not nullable).

@@ -11,6 +11,7 @@ const char* TypeText(ir::Type t) {
     case ir::Type::kInt: return "int";
     case ir::Type::kFloat: return "float";
     case ir::Type::kString: return "string";
+    case ir::Type::kDate: return "date";
   }
   return "?";
 }

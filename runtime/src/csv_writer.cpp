@@ -1,5 +1,7 @@
 #include "tally/runtime/csv_writer.h"
 
+#include "tally/support/civil_date.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -148,6 +150,14 @@ bool AppendValue(std::string& out, ir::Type type, const TallyColumnView& column,
       return true;
     case ir::Type::kFloat:
       return AppendFloat(out, static_cast<const double*>(column.values)[row]);
+    case ir::Type::kDate: {
+      // ISO YYYY-MM-DD; a day outside the range (only a kernel bug could make one) fails.
+      const int64_t day = static_cast<const int64_t*>(column.values)[row];
+      if (!dates::InRange(day)) return false;
+      char buf[10];
+      out.append(buf, dates::WriteIso(buf, day));
+      return true;
+    }
     case ir::Type::kString: {
       int32_t code = static_cast<const int32_t*>(column.values)[row];
       if (code < 0 || static_cast<size_t>(code) >= strings.size()) return false;

@@ -3,6 +3,7 @@
 #include "tally/runtime/group_by.h"
 
 #include "held_aggregates.h"
+#include "tally/support/civil_date.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,7 +25,8 @@ void OwnedColumn::Reset(ir::Type t, size_t capacity) {
   valid.assign(capacity, 1);
   switch (t) {
     case ir::Type::kBool: bools.assign(capacity, 0); break;
-    case ir::Type::kInt: ints.assign(capacity, 0); break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: ints.assign(capacity, 0); break;
     case ir::Type::kFloat: floats.assign(capacity, 0.0); break;
     case ir::Type::kString: codes.assign(capacity, 0); break;
   }
@@ -34,7 +36,8 @@ TallyColumnView OwnedColumn::View() {
   void* values = nullptr;
   switch (type) {
     case ir::Type::kBool: values = bools.data(); break;
-    case ir::Type::kInt: values = ints.data(); break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: values = ints.data(); break;
     case ir::Type::kFloat: values = floats.data(); break;
     case ir::Type::kString: values = codes.data(); break;
   }
@@ -147,7 +150,8 @@ Status GroupAggregator::AddBatch(int64_t rows, const TallyColumnView* group_keys
       if (!key[k].valid) continue;
       switch (source.type) {
         case ir::Type::kBool: key[k].bits = static_cast<const uint8_t*>(col.values)[r]; break;
-        case ir::Type::kInt: key[k].bits = static_cast<const int64_t*>(col.values)[r]; break;
+        case ir::Type::kInt:
+        case ir::Type::kDate: key[k].bits = static_cast<const int64_t*>(col.values)[r]; break;
         case ir::Type::kFloat: {
           double d = static_cast<const double*>(col.values)[r] + 0.0;  // -0 and +0 are one group
           std::memcpy(&key[k].bits, &d, sizeof d);
@@ -241,6 +245,7 @@ static std::string GroupLabel(const std::vector<GroupKeyColumn>& columns, const 
       case ir::Type::kFloat: { double d; std::memcpy(&d, &key[k].bits, sizeof d); out += std::to_string(d); break; }
       case ir::Type::kBool: out += key[k].bits ? "true" : "false"; break;
       case ir::Type::kInt: out += std::to_string(key[k].bits); break;
+      case ir::Type::kDate: out += dates::ToIso(key[k].bits); break;
     }
   }
   return out;
@@ -293,7 +298,8 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
       col.valid[g] = part.valid;
       switch (col.type) {
         case ir::Type::kBool: col.bools[g] = static_cast<uint8_t>(part.bits); break;
-        case ir::Type::kInt: col.ints[g] = part.bits; break;
+        case ir::Type::kInt:
+        case ir::Type::kDate: col.ints[g] = part.bits; break;
         case ir::Type::kFloat: std::memcpy(&col.floats[g], &part.bits, sizeof(double)); break;
         case ir::Type::kString: col.codes[g] = static_cast<int32_t>(part.bits); break;
       }

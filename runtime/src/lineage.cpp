@@ -1,5 +1,7 @@
 #include "tally/runtime/lineage.h"
 
+#include "tally/support/civil_date.h"
+
 #include <ctime>
 #include <type_traits>
 
@@ -62,6 +64,7 @@ LineageValue ParamValue(const ir::Program& program, const ir::Param& p, size_t v
   switch (p.type) {
     case ir::Type::kBool: return p.int_values[variant] != 0;
     case ir::Type::kInt: return p.int_values[variant];
+    case ir::Type::kDate: return dates::ToIso(p.int_values[variant]);  // as the CSVs write it
     case ir::Type::kFloat: return p.float_values[variant];
     case ir::Type::kString: {
       size_t index = static_cast<size_t>(p.int_values[variant]);

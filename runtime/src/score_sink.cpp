@@ -3,6 +3,7 @@
 
 #include "batch_sink.h"
 #include "tally/runtime/csv_writer.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::runtime {
 
@@ -111,6 +112,12 @@ class ScoreSink : public BatchSink {
           case ir::Type::kInt:
             p = WriteInt(p, static_cast<const int64_t*>(col.view.values)[r]);
             break;
+          case ir::Type::kDate: {  // ISO YYYY-MM-DD: 10 characters, within a number's room
+            const int64_t day = static_cast<const int64_t*>(col.view.values)[r];
+            if (!dates::InRange(day)) return Unwritable(col, row);
+            p = dates::WriteIso(p, day);
+            break;
+          }
           case ir::Type::kFloat: {
             char* end = WriteFloat(p, static_cast<const double*>(col.view.values)[r]);
             if (end == nullptr) return Unwritable(col, row);

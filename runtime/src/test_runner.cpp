@@ -2,6 +2,7 @@
 // into plain data (statuses and columns), then checked against the test's expectations and
 // compared with the first engine's run, so every check is written once for every engine.
 #include "tally/runtime/test_runner.h"
+#include "tally/support/civil_date.h"
 
 #include <algorithm>
 #include <charconv>
@@ -57,6 +58,7 @@ Cell FromLiteral(const ast::Literal& lit, StringDictionary& dict) {
     case ast::Literal::Kind::kBool: c.i = lit.bool_value ? 1 : 0; break;
     case ast::Literal::Kind::kString: c.i = dict.Intern(lit.string_value); break;
     case ast::Literal::Kind::kNull: break;
+    case ast::Literal::Kind::kDate: c.i = lit.int_value; break;
   }
   return c;
 }
@@ -66,6 +68,7 @@ std::string Show(const Cell& c, ir::Type type, const StringDictionary& dict) {
   switch (type) {
     case ir::Type::kBool: return c.i ? "true" : "false";
     case ir::Type::kInt: return std::to_string(c.i);
+    case ir::Type::kDate: return "date \"" + dates::ToIso(c.i) + "\"";
     case ir::Type::kFloat: return FormatFloat(c.f);
     case ir::Type::kString:
       if (c.i < 0 || static_cast<size_t>(c.i) >= dict.size()) return "<string code " + std::to_string(c.i) + ">";
@@ -92,7 +95,8 @@ Cell Get(const OwnedColumn& c, size_t row) {
   cell.valid = c.valid[row] != 0;
   switch (c.type) {
     case ir::Type::kBool: cell.i = c.bools[row]; break;
-    case ir::Type::kInt: cell.i = c.ints[row]; break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: cell.i = c.ints[row]; break;
     case ir::Type::kFloat: cell.f = c.floats[row]; break;
     case ir::Type::kString: cell.i = c.codes[row]; break;
   }
@@ -103,7 +107,8 @@ void Set(OwnedColumn& c, size_t row, const Cell& cell) {
   c.valid[row] = cell.valid;
   switch (c.type) {
     case ir::Type::kBool: c.bools[row] = static_cast<uint8_t>(cell.i != 0); break;
-    case ir::Type::kInt: c.ints[row] = cell.i; break;
+    case ir::Type::kInt:
+    case ir::Type::kDate: c.ints[row] = cell.i; break;
     case ir::Type::kFloat: c.floats[row] = cell.f; break;
     case ir::Type::kString: c.codes[row] = static_cast<int32_t>(cell.i); break;
   }
@@ -115,7 +120,8 @@ bool SameBits(const OwnedColumn& a, const OwnedColumn& b, size_t row) {
   if (a.valid[row] == 0) return true;
   switch (a.type) {
     case ir::Type::kBool: return a.bools[row] == b.bools[row];
-    case ir::Type::kInt: return a.ints[row] == b.ints[row];
+    case ir::Type::kInt:
+    case ir::Type::kDate: return a.ints[row] == b.ints[row];
     case ir::Type::kFloat: return std::memcmp(&a.floats[row], &b.floats[row], sizeof(double)) == 0;
     case ir::Type::kString: return a.codes[row] == b.codes[row];
   }

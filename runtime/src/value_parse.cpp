@@ -6,6 +6,7 @@
 
 #include <fast_float/fast_float.h>
 
+#include "tally/support/civil_date.h"
 #include "tally/support/json.h"
 
 namespace tally::runtime {
@@ -39,6 +40,16 @@ bool ParseInt(std::string_view text, int64_t& out, std::string& reason) {
     return false;
   }
   return true;
+}
+
+bool ParseDate(std::string_view text, uint8_t format, int64_t& out, std::string& reason) {
+  const auto f = static_cast<dates::Format>(format);
+  if (auto day = dates::Parse(TrimBlanks(text), f)) {
+    out = *day;
+    return true;
+  }
+  reason = std::string("not a date in ") + dates::FormatName(f) + " form: " + QuoteForMessage(text);
+  return false;
 }
 
 bool ParseFloat(std::string_view text, double& out, std::string& reason) {

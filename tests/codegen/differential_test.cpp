@@ -19,6 +19,7 @@
 #include "random_source.h"
 #include "tally/compiler/compiler.h"
 #include "tally/compiler/passes.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::codegen::testing {
 namespace {
@@ -35,7 +36,7 @@ class RandomProgram {
 
   ir::Program Generate() {
     b_.Variants({"", "emea", "apac"});
-    for (Type t : {Type::kInt, Type::kInt, Type::kFloat, Type::kFloat, Type::kBool, Type::kString}) {
+    for (Type t : {Type::kInt, Type::kInt, Type::kFloat, Type::kFloat, Type::kBool, Type::kString, Type::kDate}) {
       Add(t, b_.Input("in" + std::to_string(inputs_.size()), t, Chance(0.7)));
       inputs_.push_back(t);
     }
@@ -89,6 +90,7 @@ class RandomProgram {
           case Type::kFloat: col.Push<double>(RandomFloat(), valid); break;
           case Type::kBool: col.Push<uint8_t>(Chance(0.5) ? 1 : 0, valid); break;
           case Type::kString: col.Push<int32_t>(static_cast<int32_t>(Uniform(0, 3)), valid); break;
+          case Type::kDate: col.Push<int64_t>(RandomDay(), valid); break;
         }
       }
       col.has_valid = b_.program().inputs[c].nullable || Chance(0.5);  // NULL validity: all valid
@@ -136,9 +138,23 @@ class RandomProgram {
       default: return std::uniform_real_distribution<double>(-1000, 1000)(rng_);
     }
   }
+  // Days in the valid range (ir.h, Type::kDate), with its edges and the leap days.
+  static const std::vector<int64_t>& DayConstants() {
+    static const std::vector<int64_t> v = {dates::kMinDay, dates::kMaxDay, 0, -1, 10957 /* 2000-01-01 */,
+                                           11016 /* 2000-02-29 */, -25508 /* 1900-03-01 */, 10407 /* 1998-06-30 */,
+                                           dates::kMinDay + 1, dates::kMaxDay - 1};
+    return v;
+  }
+  int64_t RandomDay() {
+    switch (Uniform(0, 2)) {
+      case 0: return Pick(DayConstants());
+      case 1: return Uniform(9000, 12000);  // the 1990s and 2000s
+      default: return Uniform(dates::kMinDay, dates::kMaxDay);
+    }
+  }
   Type AnyType() {
-    static const Type types[] = {Type::kInt, Type::kFloat, Type::kBool, Type::kString};
-    return types[Uniform(0, 3)];
+    static const Type types[] = {Type::kInt, Type::kFloat, Type::kBool, Type::kString, Type::kDate};
+    return types[Uniform(0, 4)];
   }
   void Add(Type t, ValueId v) { pool_[static_cast<int>(t)].push_back(v); }
   // Prefers recent values, so programs grow deep rather than wide.
@@ -155,6 +171,7 @@ class RandomProgram {
       case Type::kFloat: return b_.Float(Pick(FloatConstants()));
       case Type::kBool: return b_.Bool(Chance(0.5));
       case Type::kString: return b_.String("c" + std::to_string(Uniform(0, 2)));
+      case Type::kDate: return b_.Date(Pick(DayConstants()));
     }
     return 0;
   }
@@ -214,6 +231,14 @@ class RandomProgram {
         static const Op ops[] = {Op::kAdd, Op::kSub, Op::kMul, Op::kMod, Op::kNeg, Op::kMin, Op::kMax, Op::kAbs,
                                  Op::kRound, Op::kFloor, Op::kCeil, Op::kSelect, Op::kCoalesce, Op::kSign};
         Op op = ops[Uniform(0, 13)];
+        if (Chance(0.3)) {  // dates and conversions
+          static const Op date_ops[] = {Op::kDaysBetween, Op::kYear, Op::kQuarter, Op::kMonth, Op::kDay,
+                                        Op::kDayOfWeek, Op::kFloatToInt};
+          op = date_ops[Uniform(0, 6)];
+          if (op == Op::kDaysBetween) v = two(op, Type::kDate);
+          else v = one(op, op == Op::kFloatToInt ? Type::kFloat : Type::kDate);
+          break;
+        }
         if (op == Op::kNeg || op == Op::kAbs || op == Op::kFloor || op == Op::kCeil || op == Op::kSign) v = one(op, t);
         else if (op == Op::kRound) v = one(op, t, Uniform(0, 3));
         else if (op == Op::kSelect) v = b_.Apply(op, t, {Operand(Type::kBool), Operand(t), Operand(t)});
@@ -259,6 +284,23 @@ class RandomProgram {
         v = Chance(0.5) ? b_.Apply(Op::kSelect, t, {Operand(Type::kBool), Operand(t), Operand(t)})
                         : b_.Apply(Op::kCoalesce, t, {Operand(t), Operand(t)});
         break;
+      case Type::kDate: {
+        static const Op ops[] = {Op::kAddDays, Op::kTruncMonth, Op::kTruncQuarter, Op::kTruncYear, Op::kSelect,
+                                 Op::kCoalesce};
+        Op op = ops[Uniform(0, 5)];
+        if (op == Op::kAddDays) {
+          // Mostly a small count, so that most results stay in range; sometimes any int.
+          ValueId n = Chance(0.6) ? b_.Int(Uniform(-40000, 40000)) : Operand(Type::kInt);
+          v = b_.Apply(op, t, {Operand(t), n});
+        } else if (op == Op::kSelect) {
+          v = b_.Apply(op, t, {Operand(Type::kBool), Operand(t), Operand(t)});
+        } else if (op == Op::kCoalesce) {
+          v = b_.Apply(op, t, {Operand(t), Operand(t)});
+        } else {
+          v = one(op, t);
+        }
+        break;
+      }
     }
     Add(t, v);
   }
@@ -267,7 +309,7 @@ class RandomProgram {
   ProgramBuilder b_;
   std::vector<Type> inputs_;
   std::vector<uint32_t> tables_;
-  std::vector<ValueId> pool_[4];
+  std::vector<ValueId> pool_[5];
 };
 
 std::string Dump(const ir::Program& p) {

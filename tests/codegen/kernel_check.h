@@ -79,6 +79,7 @@ inline std::string Describe(const Column& c, int64_t r) {
   switch (c.type) {
     case Type::kBool: return std::to_string(c.At<uint8_t>(r));
     case Type::kInt: return std::to_string(c.At<int64_t>(r));
+    case Type::kDate: return "day " + std::to_string(c.At<int64_t>(r));
     case Type::kFloat: {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.17g (bits %016llx)", c.At<double>(r),
@@ -129,7 +130,8 @@ inline void ExpectWant(const RunResult& run, size_t output, const std::vector<Wa
     EXPECT_EQ(c.valid[r], 1) << where << ": expected a value";
     switch (c.type) {
       case Type::kBool: EXPECT_EQ(c.At<uint8_t>(r), w.i) << where; break;
-      case Type::kInt: EXPECT_EQ(c.At<int64_t>(r), w.i) << where; break;
+      case Type::kInt:
+      case Type::kDate: EXPECT_EQ(c.At<int64_t>(r), w.i) << where; break;
       case Type::kString: EXPECT_EQ(c.At<int32_t>(r), w.i) << where; break;
       case Type::kFloat:
         EXPECT_EQ(c.At<uint64_t>(r), std::bit_cast<uint64_t>(w.f))

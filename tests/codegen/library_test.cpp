@@ -53,6 +53,7 @@ std::vector<Column> RandomInputs(const ir::Program& p, int64_t rows, std::mt1993
           break;
         }
         case Type::kBool: c.Push<uint8_t>(static_cast<uint8_t>(pick(0, 1)), valid); break;
+        case Type::kDate: c.Push<int64_t>(pick(9000, 12000), valid); break;  // days in 1994..2002
         case Type::kString:
           c.Push<int32_t>(static_cast<int32_t>(pick(0, static_cast<int64_t>(p.string_constants.size()) + 2)), valid);
           break;

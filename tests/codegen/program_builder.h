@@ -41,6 +41,7 @@ class ProgramBuilder {
     return Add(ins);
   }
   ValueId Int(int64_t v) { return Const(Type::kInt, v, 0); }
+  ValueId Date(int64_t days) { return Const(Type::kDate, days, 0); }
   ValueId Float(double v) { return Const(Type::kFloat, 0, v); }
   ValueId Bool(bool v) { return Const(Type::kBool, v, 0); }
   ValueId Null(Type t) {
@@ -204,6 +205,7 @@ struct Column {
     switch (t) {
       case Type::kBool: return 1;
       case Type::kInt: return 8;
+      case Type::kDate: return 8;
       case Type::kFloat: return 8;
       case Type::kString: return 4;
     }
@@ -238,6 +240,12 @@ struct Column {
 inline Column Ints(const std::vector<std::optional<int64_t>>& v) {
   Column c;
   c.type = Type::kInt;
+  for (const auto& x : v) c.Push<int64_t>(x.value_or(0), x.has_value());
+  return c;
+}
+inline Column Dates(const std::vector<std::optional<int64_t>>& v) {
+  Column c;
+  c.type = Type::kDate;
   for (const auto& x : v) c.Push<int64_t>(x.value_or(0), x.has_value());
   return c;
 }

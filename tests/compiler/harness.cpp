@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include "tally/support/civil_date.h"
+
 #include <gtest/gtest.h>
 
 #include "tally/compiler/interpreter.h"
@@ -46,11 +48,16 @@ RowResult ScoreRow(const Library& library, const std::string& name, const std::m
       if (auto* b = std::get_if<bool>(&cell)) bools[c] = *b;
       if (auto* i = std::get_if<int64_t>(&cell)) ints[c] = *i, floats[c] = static_cast<double>(*i);
       if (auto* f = std::get_if<double>(&cell)) floats[c] = *f;
-      if (auto* s = std::get_if<std::string>(&cell)) codes[c] = code_of(*s);
+      if (auto* s = std::get_if<std::string>(&cell)) {
+        // A date input takes its ISO text ("1998-06-30").
+        if (p->inputs[c].type == ir::Type::kDate) ints[c] = dates::Parse(*s, dates::Format::kIso).value_or(0);
+        else codes[c] = code_of(*s);
+      }
     }
     switch (p->inputs[c].type) {
       case ir::Type::kBool: inputs[c].values = &bools[c]; break;
-      case ir::Type::kInt: inputs[c].values = &ints[c]; break;
+      case ir::Type::kInt:
+      case ir::Type::kDate: inputs[c].values = &ints[c]; break;
       case ir::Type::kFloat: inputs[c].values = &floats[c]; break;
       case ir::Type::kString: inputs[c].values = &codes[c]; break;
     }
@@ -71,7 +78,8 @@ RowResult ScoreRow(const Library& library, const std::string& name, const std::m
   for (size_t o = 0; o < m; ++o) {
     switch (p->outputs[o].type) {
       case ir::Type::kBool: outputs[o].values = &out_bools[o]; break;
-      case ir::Type::kInt: outputs[o].values = &out_ints[o]; break;
+      case ir::Type::kInt:
+      case ir::Type::kDate: outputs[o].values = &out_ints[o]; break;
       case ir::Type::kFloat: outputs[o].values = &out_floats[o]; break;
       case ir::Type::kString: outputs[o].values = &out_codes[o]; break;
     }
@@ -88,6 +96,7 @@ RowResult ScoreRow(const Library& library, const std::string& name, const std::m
       switch (p->outputs[o].type) {
         case ir::Type::kBool: cell = out_bools[o] != 0; break;
         case ir::Type::kInt: cell = out_ints[o]; break;
+        case ir::Type::kDate: cell = dates::ToIso(out_ints[o]); break;  // ISO text, as the CSV writes it
         case ir::Type::kFloat: cell = out_floats[o]; break;
         case ir::Type::kString: cell = strings[out_codes[o]]; break;
       }

@@ -28,6 +28,9 @@ TEST(Registry, EveryFunctionLowersToAnOpWhoseResultFits) {
       case R::kFloat: EXPECT_EQ(op_result, OR::kFloat) << f.name; break;
       case R::kBool: EXPECT_EQ(op_result, OR::kBool) << f.name; break;
       case R::kUnified: EXPECT_EQ(op_result, OR::kAny) << f.name; break;
+      case R::kDatesToInt: case R::kToInt: EXPECT_EQ(op_result, OR::kInt) << f.name; break;
+      case R::kDatesToDate: case R::kAddDays: EXPECT_EQ(op_result, OR::kDate) << f.name; break;
+      case R::kToFloat: EXPECT_EQ(op_result, OR::kFloat) << f.name; break;
     }
     EXPECT_EQ(FindFunction(f.name), &f);
   }

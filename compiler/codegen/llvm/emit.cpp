@@ -1,4 +1,5 @@
 #include "emit.h"
+#include "emit_dates.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "tally/compiler/ir_verify.h"
 #include "tally/compiler/trap_analysis.h"
+#include "tally/support/civil_date.h"
 
 namespace tally::codegen {
 namespace {
@@ -154,6 +156,7 @@ llvm::Type* Emitter::PayloadType(Type t) {
     case Type::kInt: return b_.getInt64Ty();
     case Type::kFloat: return b_.getDoubleTy();
     case Type::kString: return b_.getInt32Ty();
+    case Type::kDate: return b_.getInt64Ty();
   }
   return b_.getInt64Ty();
 }
@@ -165,7 +168,8 @@ llvm::Type* Emitter::StorageType(Type t) {
 llvm::Value* Emitter::Constant(Type t, int64_t i, double f) {
   switch (t) {
     case Type::kBool: return b_.getInt1(i != 0);
-    case Type::kInt: return b_.getInt64(static_cast<uint64_t>(i));
+    case Type::kInt:
+    case Type::kDate: return b_.getInt64(static_cast<uint64_t>(i));
     case Type::kFloat: return llvm::ConstantFP::get(b_.getDoubleTy(), f);
     case Type::kString: return b_.getInt32(static_cast<uint32_t>(i));
   }
@@ -541,6 +545,49 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
     }
     case Op::kLookup:
       return EmitLookup(ins, a[0]);
+
+    case Op::kDaysBetween:
+      return {b_.CreateSub(x(1), x(0)), all_valid, error};
+    case Op::kAddDays: {
+      llvm::Value* r = b_.CreateAdd(x(0), x(1));
+      llvm::Value* overflow = b_.CreateICmpSLT(b_.CreateAnd(b_.CreateXor(x(0), r), b_.CreateXor(x(1), r)), b_.getInt64(0));
+      llvm::Value* outside = b_.CreateOr(b_.CreateICmpSLT(r, b_.getInt64(static_cast<uint64_t>(dates::kMinDay))),
+                                         b_.CreateICmpSGT(r, b_.getInt64(static_cast<uint64_t>(dates::kMaxDay))));
+      Trapped t = trap_if(b_.CreateOr(overflow, outside), all_valid, r);
+      return {t.value, all_valid, t.error};
+    }
+    case Op::kYear:
+      return {EmitCivilFromDays(b_, x(0)).year, all_valid, error};
+    case Op::kQuarter:
+      return {b_.CreateSDiv(b_.CreateAdd(EmitCivilFromDays(b_, x(0)).month, b_.getInt64(2)), b_.getInt64(3)),
+              all_valid, error};
+    case Op::kMonth:
+      return {EmitCivilFromDays(b_, x(0)).month, all_valid, error};
+    case Op::kDay:
+      return {EmitCivilFromDays(b_, x(0)).day, all_valid, error};
+    case Op::kDayOfWeek:
+      return {EmitDayOfWeek(b_, x(0)), all_valid, error};
+    case Op::kTruncMonth:
+    case Op::kTruncQuarter:
+    case Op::kTruncYear: {
+      CivilValues c = EmitCivilFromDays(b_, x(0));
+      llvm::Value* month = c.month;
+      if (ins.op == Op::kTruncYear) month = b_.getInt64(1);
+      if (ins.op == Op::kTruncQuarter) {
+        month = b_.CreateAdd(
+            b_.CreateMul(b_.CreateSDiv(b_.CreateSub(c.month, b_.getInt64(1)), b_.getInt64(3)), b_.getInt64(3)),
+            b_.getInt64(1));
+      }
+      return {EmitDaysFromCivil(b_, c.year, month, b_.getInt64(1)), all_valid, error};
+    }
+    case Op::kFloatToInt: {
+      // Out-of-range fptosi is poison: convert a safe 0.0 instead, and trap.
+      llvm::Value* in_range = b_.CreateAnd(b_.CreateFCmpOGE(x(0), llvm::ConstantFP::get(f64, -9223372036854775808.0)),
+                                           b_.CreateFCmpOLT(x(0), llvm::ConstantFP::get(f64, 9223372036854775808.0)));
+      llvm::Value* safe = b_.CreateSelect(in_range, x(0), llvm::ConstantFP::get(f64, 0.0));
+      Trapped t = trap_if(b_.CreateNot(in_range), all_valid, b_.CreateFPToSI(safe, b_.getInt64Ty()));
+      return {t.value, all_valid, t.error};
+    }
   }
   return {llvm::UndefValue::get(PayloadType(ins.type)), b_.getFalse(), NoError()};
 }

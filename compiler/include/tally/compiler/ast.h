@@ -14,8 +14,8 @@
 namespace tally::ast {
 
 struct Literal {
-  enum class Kind : uint8_t { kInt, kFloat, kString, kBool, kNull } kind = Kind::kNull;
-  int64_t int_value = 0;
+  enum class Kind : uint8_t { kInt, kFloat, kString, kBool, kNull, kDate } kind = Kind::kNull;
+  int64_t int_value = 0;  // kInt; kDate: days since 1970-01-01
   double float_value = 0.0;
   bool bool_value = false;
   std::string string_value;
@@ -54,7 +54,14 @@ struct TypeRef {
   SourceRange range;
 };
 
-struct Input { std::string name; SourceRange name_range; TypeRef type; };
+struct Input {
+  std::string name;
+  SourceRange name_range;
+  TypeRef type;
+  // `format "YYYYMMDD"` after the type (dates), as written; empty when absent.
+  std::string format;
+  SourceRange format_range;
+};
 struct Param {
   std::string name;
   SourceRange name_range;

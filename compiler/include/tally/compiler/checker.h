@@ -17,7 +17,7 @@ namespace tally {
 
 // A checked type: `kNull` is the type of the `null` literal (it unifies with any type).
 struct CheckedType {
-  enum class Kind : uint8_t { kBool, kInt, kFloat, kString, kNull, kError } kind = Kind::kError;
+  enum class Kind : uint8_t { kBool, kInt, kFloat, kString, kNull, kError, kDate } kind = Kind::kError;
   bool nullable = false;
   bool IsNumeric() const { return kind == Kind::kInt || kind == Kind::kFloat; }
   ir::Type ToIr() const;

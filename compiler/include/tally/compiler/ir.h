@@ -8,7 +8,8 @@
 //
 // Code is SSA in a flat vector: an instruction's operands are indices of earlier
 // instructions. A value is a triple:
-//   value   the payload (bool as 0/1, int64, double, or a string's dictionary code);
+//   value   the payload (bool as 0/1, int64, double, a string's dictionary code, or a date's
+//           days since 1970-01-01);
 //   valid   false when the value is null (only possible when `nullable`);
 //   error   the smallest trap id raised in its dependency cone that the value depends on
 //           (kNoError when none; only possible when `may_error`).
@@ -27,7 +28,10 @@
 
 namespace tally::ir {
 
-enum class Type : uint8_t { kBool, kInt, kFloat, kString };
+// kDate: int64 days since 1970-01-01, proleptic Gregorian, always in 0001-01-01 ..
+// 9999-12-31 (tally/support/civil_date.h): literals are checked, the runtime rejects input
+// outside it, and add_days traps rather than leave it. Ops on dates may assume the range.
+enum class Type : uint8_t { kBool, kInt, kFloat, kString, kDate };
 const char* TypeName(Type t);
 
 using ValueId = uint32_t;
@@ -91,9 +95,26 @@ enum class Op : uint8_t {
   // null when columns[c].valid[r] == 0; else (an absent key) null. Never traps;
   // error = the key's error.
   kLookup,
+  // Dates (strict; operands are days in the valid range, see Type::kDate). Civil fields are
+  // Hinnant's civil_from_days in int64 arithmetic (tally/support/civil_date.h).
+  kDaysBetween,   // {date a, date b} -> int: b - a (cannot overflow in the range).
+  kAddDays,       // {date d, int n} -> date: d + n; traps when that overflows int64 or leaves
+                  // 0001-01-01 .. 9999-12-31.
+  kYear,          // date -> int: the civil year, 1..9999.
+  kQuarter,       // date -> int: (month + 2) / 3, 1..4.
+  kMonth,         // date -> int: 1..12.
+  kDay,           // date -> int: day of the month, 1..31.
+  kDayOfWeek,     // date -> int: ISO weekday, Monday = 1 ... Sunday = 7: (d - (-719162)) % 7 + 1
+                  // (0001-01-01, day -719162, was a Monday).
+  kTruncMonth,    // date -> date: the first day of its month.
+  kTruncQuarter,  // date -> date: the first day of its quarter (month 3 * ((month - 1) / 3) + 1).
+  kTruncYear,     // date -> date: January 1 of its year.
+  // float -> int: truncation toward zero (C++ static_cast<int64_t>); traps unless
+  // -2^63 <= x < 2^63. Strict.
+  kFloatToInt,
 };
 // The last op: the table of ops (ir_ops.cpp) must have a row for every op up to it.
-constexpr Op kLastOp = Op::kLookup;
+constexpr Op kLastOp = Op::kFloatToInt;
 // The printed name of `op`; ir_ops.h has the rest of its row in the table of ops.
 const char* OpName(Op op);
 
@@ -114,6 +135,9 @@ struct Column {
   std::string name;
   Type type = Type::kFloat;
   bool nullable = false;
+  // Dates only: how the CSV text is written (0 = YYYY-MM-DD; dates::Format). Kernels never
+  // see it; the runtime parses with it, and it is part of the program text (cache keys, review).
+  uint8_t date_format = 0;
 };
 
 struct Param {

@@ -29,12 +29,17 @@ struct OpInfo {
     kSelect,      // {bool, result type, result type}
     kAny,         // is_null: one operand of any type
     kTableKey,    // lookup: one operand of the table's key type
+    kDate,        // every operand is a date
+    kDateInt,     // add_days: {date, int}
+    kFloat,       // float_to_int
   } operands;
   enum class Result : uint8_t {
     kAny,      // leaves, select, coalesce
     kNumeric,  // int or float
     kFloat,
     kBool,
+    kInt,
+    kDate,
   } result;
   enum class Traps : uint8_t {
     kNever,

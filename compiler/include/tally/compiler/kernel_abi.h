@@ -3,7 +3,9 @@
  *
  * A batch is columnar: one TallyColumnView per column, Arrow-like but with one validity
  * byte per row (simpler to vectorize than bits). Physical types:
- *   bool -> uint8_t (0/1), int -> int64_t, float -> double, string -> int32_t dictionary code.
+ *   bool -> uint8_t (0/1), int -> int64_t, float -> double, string -> int32_t dictionary code,
+ *   date -> int64_t days since 1970-01-01 (numpy datetime64[D]; always within 0001-01-01 ..
+ *   9999-12-31: a caller must not pass a day outside it, as ir.h's date ops assume it).
  * `valid` may be NULL for an input column with no nulls in the batch; output columns always
  * have a `valid` array (the caller allocates both arrays for `rows` rows). For an input the
  * program declares non-nullable, `valid` is never read: the caller guarantees every value

@@ -20,6 +20,9 @@ inline bool IsBlank(std::string_view text) { return TrimBlanks(text).empty(); }
 bool ParseInt(std::string_view text, int64_t& out, std::string& reason);
 bool ParseFloat(std::string_view text, double& out, std::string& reason);
 bool ParseBool(std::string_view text, uint8_t& out, std::string& reason);
+// date: after trimming, exactly the input's format (dates::Format; ISO YYYY-MM-DD by
+// default) naming a real day in 0001-01-01 .. 9999-12-31: 19970231 is a reject, never a day.
+bool ParseDate(std::string_view text, uint8_t format, int64_t& out, std::string& reason);
 
 // A string value must be valid UTF-8 without NUL bytes (output CSV, JSON and terminals take
 // it as text). True when it is; otherwise sets `reason` ("not valid UTF-8 at byte 3",
