@@ -35,7 +35,7 @@ member
     | 'key' name (',' name)*                                # keyMember
     | 'tags' '[' (STRING (',' STRING)*)? ']'                  # tagsMember
     | 'expires_after' DURATION_LIT                            # expiresMember
-    | 'input' name ':' typeRef ({_input->LT(1)->getText() == "format"}? formatWord=IDENT format=STRING)? # inputMember
+    | 'input' name ':' typeRef (formatWord='format' format=STRING)? # inputMember
     | 'param' name (':' typeRef)? '=' literal REGIONAL='regional'? # paramMember
     | 'require' expr                                          # requireMember
     | 'let' name '=' expr                                    # letMember

@@ -384,12 +384,7 @@ class AstBuilder {
     }
     if (auto* c = dynamic_cast<TallyParser::InputMemberContext*>(m)) {
       ast::Input input{Name(c->name()), Range(c->name()), BuildType(c->typeRef()), "", {}};
-      if (c->formatWord != nullptr) {
-        if (c->formatWord->getText() != "format") {
-          diagnostics_.Error("E-syntax", Range(c->formatWord),
-                             "expected `format` or a member, found '" + c->formatWord->getText() + "'",
-                             "a date input may declare its text: input day : date format \"YYYYMMDD\"");
-        }
+      if (c->formatWord != nullptr) {  // `format` is a keyword: only `format "TEXT"` gets here
         input.format = Unquote(c->STRING());
         input.format_range = Range(c->STRING());
       }

@@ -8,6 +8,7 @@
 
 #include "checker_internal.h"
 #include "source_text.h"
+#include "tally/support/civil_date.h"
 #include "tally/support/sha256.h"
 
 namespace tally {
@@ -131,6 +132,11 @@ bool ParseCell(const std::string& s, CheckedType type, TableCell& out) {
       out.int_value = s == "true" ? 1 : 0;
       return s == "true" || s == "false";
     case K::kString: out.string_value = s; return true;
+    case K::kDate: {  // ISO, as a date column of an input reads by default
+      std::optional<int64_t> day = dates::Parse(s, dates::Format::kIso);
+      if (day) out.int_value = *day;
+      return day.has_value();
+    }
     default: return false;
   }
 }

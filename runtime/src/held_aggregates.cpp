@@ -18,7 +18,8 @@ bool Valid(const TallyColumnView& c, int64_t r) { return c.valid == nullptr || c
 int64_t Bits(ir::Type t, const TallyColumnView& c, int64_t r) {
   switch (t) {
     case ir::Type::kBool: return static_cast<const uint8_t*>(c.values)[r];
-    case ir::Type::kInt: return static_cast<const int64_t*>(c.values)[r];
+    case ir::Type::kInt:
+    case ir::Type::kDate: return static_cast<const int64_t*>(c.values)[r];
     case ir::Type::kString: return static_cast<const int32_t*>(c.values)[r];
     case ir::Type::kFloat: {
       double d = static_cast<const double*>(c.values)[r] + 0.0;
@@ -165,7 +166,8 @@ std::string FinishHeld(HeldState& s, const ir::Aggregate& agg, ir::Type arg_type
       }
       switch (arg_type) {
         case ir::Type::kBool: col.bools[g] = static_cast<uint8_t>(s.best_x_bits); break;
-        case ir::Type::kInt: col.ints[g] = s.best_x_bits; break;
+        case ir::Type::kInt:
+        case ir::Type::kDate: col.ints[g] = s.best_x_bits; break;
         case ir::Type::kFloat: col.floats[g] = AsDouble(s.best_x_bits); break;
         case ir::Type::kString: {
           int32_t best = *s.tied_codes.begin();

@@ -197,7 +197,7 @@ class RandomProgram {
     }
     t.keys.assign(keys.begin(), keys.end());
     // In the order of ir::Type, so that column int(T) has type T.
-    for (Type type : {Type::kBool, Type::kInt, Type::kFloat, Type::kString}) {
+    for (Type type : {Type::kBool, Type::kInt, Type::kFloat, Type::kString, Type::kDate}) {
       ir::TableColumn c;
       c.name = std::string("c_") + ir::TypeName(type);
       c.type = type;
@@ -208,6 +208,7 @@ class RandomProgram {
           case Type::kFloat: c.float_values.push_back(RandomFloat()); break;
           case Type::kBool: c.int_values.push_back(Chance(0.5) ? 1 : 0); break;
           case Type::kString: c.int_values.push_back(Uniform(0, 2)); break;
+          case Type::kDate: c.int_values.push_back(Uniform(dates::kMinDay, dates::kMaxDay)); break;
         }
       }
       t.columns.push_back(std::move(c));
