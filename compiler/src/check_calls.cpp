@@ -230,7 +230,10 @@ CheckedType DefinitionChecker::CheckAggregate(const ast::Expr& e, const Aggregat
   }
   size_t value_index = e.arg_names[0].empty() ? 0 : 1;
   CheckedType v = args[value_index];
-  if (!v.IsNumeric()) {
+  // min and max also order dates (the latest purchase of a customer); the rest add them up.
+  bool orders_dates = v.kind == K::kDate && weight == nullptr &&
+                      (spec.kind == ir::Aggregate::Kind::kMin || spec.kind == ir::Aggregate::Kind::kMax);
+  if (!v.IsNumeric() && !orders_dates) {
     diagnostics_.Error("E-type-mismatch", e.args[value_index]->range,
                        "`" + e.name + "` needs a number, not " + v.ToString());
     return Record(e, ErrorType());

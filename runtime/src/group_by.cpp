@@ -345,7 +345,7 @@ Result<GroupAggregator::Groups> GroupAggregator::Finish(const std::vector<std::s
         case AK::kMin:
         case AK::kMax:
           if (!acc.has_extreme) { col.valid[g] = 0; break; }
-          if (agg.type == ir::Type::kInt) col.ints[g] = acc.int_extreme;
+          if (agg.type == ir::Type::kInt || agg.type == ir::Type::kDate) col.ints[g] = acc.int_extreme;
           else col.floats[g] = acc.float_extreme;
           break;
         case AK::kWeightedAvg:
