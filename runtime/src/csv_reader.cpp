@@ -351,23 +351,10 @@ bool CsvReader::TryFastRecord(CsvRecord& record) {
 Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
   if (options_.format == InputFormat::kWhitespace) return ReadBlankSeparated(record);
   if (TryFastRecord(record)) return true;
-  state_ = State::kFieldStart;
-  started_ = false;
-  field_quoted_ = false;
-  buffer_.clear();
-  field_ends_.clear();
-  quoted_.clear();
-  error_.reset();
-  record.line = line_;
+  StartRecord(record);
   const char delim = options_.delimiter;
 
   auto field_index = [&] { return static_cast<int32_t>(field_ends_.size()); };
-  // Consumes a line end at pos_ (CR, LF or the CR of a CRLF).
-  auto take_line_end = [&] {
-    if (*pos_ == '\r') skip_lf_ = true;
-    ++pos_;
-    ++line_;
-  };
 
   bool done = false;
   while (!done) {
@@ -407,7 +394,7 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
           EndField();
           ++pos_;
         } else if (IsLineEnd(c)) {
-          take_line_end();
+          TakeLineEnd();
           if (!started_) {
             record.line = line_;  // a blank line: skipped, not a record
             continue;
@@ -433,7 +420,7 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
           state_ = State::kFieldStart;
           ++pos_;
         } else {
-          take_line_end();
+          TakeLineEnd();
           EndField();
           done = true;
         }
@@ -471,7 +458,7 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
           state_ = State::kFieldStart;
           ++pos_;
         } else if (IsLineEnd(c)) {
-          take_line_end();
+          TakeLineEnd();
           EndField();
           done = true;
         } else {
@@ -494,26 +481,47 @@ Result<bool> CsvReader::ReadRecord(CsvRecord& record) {
         while (p < end_ && !IsLineEnd(*p)) ++p;
         pos_ = p;
         if (p == end_) break;
-        take_line_end();
+        TakeLineEnd();
         done = true;
         break;
       }
     }
   }
 
+  FinishRecord(record);
+  return true;
+}
+
+void CsvReader::StartRecord(CsvRecord& record) {
+  state_ = State::kFieldStart;
+  started_ = false;
+  field_quoted_ = false;
+  buffer_.clear();
+  field_ends_.clear();
+  quoted_.clear();
+  error_.reset();
+  record.line = line_;
+}
+
+void CsvReader::TakeLineEnd() {
+  if (*pos_ == '\r') skip_lf_ = true;
+  ++pos_;
+  ++line_;
+}
+
+void CsvReader::FinishRecord(CsvRecord& record) {
   record.fields.clear();
   record.quoted.clear();
   if (state_ != State::kSkipLine) {
     size_t begin = 0;
-    for (size_t i = 0; i < field_ends_.size(); ++i) {
-      record.fields.emplace_back(buffer_.data() + begin, field_ends_[i] - begin);
-      begin = field_ends_[i];
+    for (size_t end : field_ends_) {
+      record.fields.emplace_back(buffer_.data() + begin, end - begin);
+      begin = end;
     }
-    record.quoted = quoted_;
+    record.quoted = quoted_;  // the whitespace reader never quotes: all 0
   }
   record.error = std::move(error_);
   error_.reset();
-  return true;
 }
 
 Result<std::vector<std::string>> CsvReader::ReadHeader() {

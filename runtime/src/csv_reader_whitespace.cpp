@@ -18,18 +18,7 @@ bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
 
 Result<bool> CsvReader::ReadBlankSeparated(CsvRecord& record) {
   // kFieldStart: between fields; kUnquoted: inside a field; kSkipLine: over the length limit.
-  state_ = State::kFieldStart;
-  started_ = false;
-  buffer_.clear();
-  field_ends_.clear();
-  quoted_.clear();
-  error_.reset();
-  record.line = line_;
-  auto take_line_end = [&] {
-    if (*pos_ == '\r') skip_lf_ = true;
-    ++pos_;
-    ++line_;
-  };
+  StartRecord(record);
 
   bool done = false;
   while (!done) {
@@ -55,7 +44,7 @@ Result<bool> CsvReader::ReadBlankSeparated(CsvRecord& record) {
       while (p < end_ && !IsLineEnd(*p)) ++p;
       pos_ = p;
       if (p == end_) continue;
-      take_line_end();
+      TakeLineEnd();
       done = true;
       continue;
     }
@@ -67,7 +56,7 @@ Result<bool> CsvReader::ReadBlankSeparated(CsvRecord& record) {
       }
       ++pos_;
     } else if (IsLineEnd(c)) {
-      take_line_end();
+      TakeLineEnd();
       if (state_ == State::kUnquoted) EndField();
       state_ = State::kFieldStart;
       if (!started_) {
@@ -88,18 +77,7 @@ Result<bool> CsvReader::ReadBlankSeparated(CsvRecord& record) {
     }
   }
 
-  record.fields.clear();
-  record.quoted.clear();
-  if (state_ != State::kSkipLine) {
-    size_t begin = 0;
-    for (size_t end : field_ends_) {
-      record.fields.emplace_back(buffer_.data() + begin, end - begin);
-      begin = end;
-    }
-    record.quoted.assign(record.fields.size(), 0);
-  }
-  record.error = std::move(error_);
-  error_.reset();
+  FinishRecord(record);
   return true;
 }
 

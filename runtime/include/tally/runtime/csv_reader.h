@@ -138,6 +138,10 @@ class CsvReader {
   Result<bool> ReadRecord(CsvRecord& record);
   // ReadRecord for InputFormat::kWhitespace (csv_reader_whitespace.cpp).
   Result<bool> ReadBlankSeparated(CsvRecord& record);
+  // The general path's record state, shared by the CSV and the whitespace reader.
+  void StartRecord(CsvRecord& record);
+  void TakeLineEnd();                    // a line end at pos_: CR, LF or the CR of a CRLF
+  void FinishRecord(CsvRecord& record);  // the gathered fields and error into `record`
   bool TryFastRecord(CsvRecord& record);
   void EndField();
   void SetError(int32_t field, std::string reason);
