@@ -67,7 +67,7 @@ expectation : name '=' literal ('within' literal)? ;
 // Left-recursive alternatives become loops, so long operator chains do not recurse.
 expr
     : expr '.' field=name                                     # fieldExpr
-    | fn=qualifiedName '(' (argument (',' argument)*)? ')'    # callExpr
+    | fn=qualifiedName '(' (argument (',' argument)*)? ')' window? # callExpr
     | '(' expr ')'                                            # parenExpr
     | exprLiteral                                             # literalExpr
     | name                                                    # nameExpr
@@ -83,6 +83,11 @@ expr
     ;
 
 argument : (name '=')? expr ;
+
+// A window aggregate in a score (docs/language.md, "Window aggregates"): `over all` (every
+// row of the input) or `over KEY` / `over (KEY, KEY...)` (the rows sharing the keys). `all`
+// is read as a plain name here; the parser gives it its meaning.
+window : OVER='over' (whole=name | '(' name (',' name)* ')') ;
 
 exprLiteral
     : INT_LIT                                                 # intLiteral
@@ -105,7 +110,7 @@ literal : MINUS='-'? exprLiteral ;
 ident : name ;
 name
     : IDENT | 'score' | 'metric' | 'override' | 'for' | 'region' | 'regional' | 'by'
-    | 'rejected' | 'within' | 'function' | 'table' | 'source' | 'column' | memberKeyword
+    | 'rejected' | 'within' | 'function' | 'table' | 'source' | 'column' | 'over' | memberKeyword
     ;
 memberKeyword
     : 'version' | 'owner' | 'description' | 'key' | 'tags' | 'expires_after' | 'input'

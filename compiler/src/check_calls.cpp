@@ -7,6 +7,7 @@
 namespace tally::checking {
 
 CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
+  if (e.window) return CheckWindow(e, where);
   const FunctionSpec* f = FindFunction(e.name);
   const AggregateSpec* aggregate = FindAggregate(e.name);
   // min and max are both: the aggregate takes fewer arguments than the function.
@@ -28,7 +29,8 @@ CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
   if (!is_metric_ && aggregate != nullptr && f == nullptr) {
     diagnostics_.Error("E-aggregate-in-score", e.range,
                        "`" + e.name + "` aggregates many rows; a score computes one row at a time",
-                       "declare a `metric` with `group by` to aggregate");
+                       "declare a `metric` with `group by` to aggregate, or aggregate the input's rows "
+                       "for each row with `over`: " + e.name + "(...) over all");
     return Record(e, ErrorType());
   }
   if (f == nullptr && aggregate == nullptr) {

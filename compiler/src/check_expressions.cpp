@@ -43,6 +43,7 @@ CheckedType DefinitionChecker::CheckName(const ast::Expr& e, Where where) {
   }
   Symbol& s = it->second;
   s.used = true;
+  if (s.uses_window) saw_window_ = true;
   module_.info[&e].symbol = &s;
   if (e.name == current_) {
     diagnostics_.Error("E-cycle", e.range, "`" + e.name + "` refers to itself");

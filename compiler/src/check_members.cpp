@@ -8,7 +8,9 @@ void DefinitionChecker::CheckLet(size_t i) {
   const auto& l = ast_.lets[i];
   current_ = l.name;
   current_offset_ = l.name_range.begin;
+  saw_window_ = false;
   CheckedType t = CheckExpr(*l.value, Where::kRow);
+  def_.symbols[l.name].uses_window = saw_window_;
   if (t.kind == K::kNull) {
     diagnostics_.Warning("W-always-null", l.value->range, "`" + l.name + "` is always null");
   }
@@ -21,7 +23,9 @@ void DefinitionChecker::CheckOutput(size_t i) {
   const auto& o = ast_.outputs[i];
   current_ = o.name;
   current_offset_ = o.name_range.begin;
+  saw_window_ = false;
   CheckedType t = CheckExpr(*o.value, is_metric_ ? Where::kGroup : Where::kRow);
+  def_.symbols[o.name].uses_window = saw_window_;
   auto declared = ParseTypeName(o.type.name);
   if (!declared) {
     diagnostics_.Error("E-unknown-type", o.type.range, "unknown type `" + o.type.name + "`",

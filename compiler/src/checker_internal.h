@@ -6,6 +6,7 @@
 //   check_expressions.cpp   expressions and operators (the divisor rule)
 //   check_calls.cpp         built-in functions and aggregates, from the registry (functions.h)
 //   check_aggregates.cpp    the richer aggregates' arguments (count_distinct, quantile, min_by, ...)
+//   check_windows.cpp       window aggregates in scores (`avg(x) over segment`)
 //   check_tests.cpp         test blocks
 //   check_overrides.cpp     regional overrides (after every definition is checked)
 //   check_functions.cpp     user-defined functions: signatures, bodies, calls, recursion
@@ -104,6 +105,8 @@ class DefinitionChecker {
   bool ProvesNonzero(const ast::Expr& e, const FunctionSpec& f);
   CheckedType CheckAggregate(const ast::Expr& e, const AggregateSpec& spec, Where where);
   CheckedType CheckRicherAggregate(const ast::Expr& e, const AggregateSpec& spec);
+  // `AGG(...) over all | KEY | (KEY, ...)` in a score (check_windows.cpp).
+  CheckedType CheckWindow(const ast::Expr& e, Where where);
 
   // ---- user-defined functions (check_functions.cpp) --------------------------
   void ReportMisplacedMembers();
@@ -145,6 +148,7 @@ class DefinitionChecker {
   std::map<std::string, std::set<std::string>> references_;
   std::map<std::string, int> component_;
   std::set<int> reported_components_;  // components whose cycle is reported
+  bool saw_window_ = false;  // the expression being checked uses a window aggregate (directly or by name)
 };
 
 // Checks every `table` declaration in `module`'s files (check_tables.cpp); run before the

@@ -100,6 +100,12 @@ class RowEvaluator {
         if (!inst.nullable) v.valid = true;
         return v;
       }
+      case Op::kWindow: {
+        // Window values follow the inputs in the input views (kernel_abi.h).
+        Value v = ReadColumn(inputs[program_.inputs.size() + inst.index], inst.type, row);
+        if (!inst.nullable) v.valid = true;
+        return v;
+      }
       case Op::kParam: {
         const ir::Param& p = program_.params[inst.index];
         Value v;

@@ -174,6 +174,22 @@ std::string Program::ToString() const {
     out += "reason " + std::to_string(i) + " " + (reasons[i].kind == Reason::Kind::kRequire ? "require " : "trap ") +
            Quote(reasons[i].message) + " at " + reasons[i].location.ToString() + "\n";
   }
+  for (const auto& w : window_values) {
+    out += "window_value window " + std::to_string(w.window) + " aggregate " + std::to_string(w.aggregate) + " : " +
+           TypeName(w.type) + (w.nullable ? "?" : "") + "  // " + w.text + "\n";
+  }
+  // Each window's whole program, indented, so the text (and the cache key) covers it.
+  for (size_t i = 0; i < windows.size(); ++i) {
+    out += "window " + std::to_string(i) + " over " + windows[i].window_over + "\n";
+    const std::string inner = windows[i].ToString();
+    size_t start = 0;
+    while (start < inner.size()) {
+      size_t end = inner.find('\n', start);
+      if (end == std::string::npos) end = inner.size();
+      out += "  " + inner.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  }
   return out;
 }
 

@@ -60,6 +60,18 @@ std::string ParamText(const Program& p, const Param& param) {
   return out;
 }
 
+// A window aggregate as what it computes: its aggregate over its window's program, whose text
+// leaves out the name, version and where each reason is written (moving lines is no change).
+// Conservative: the same computation lowered in another order counts as a change.
+std::string WindowText(const Program& p, const WindowValue& w) {
+  Program window = p.windows[w.window];
+  window.name.clear();
+  window.version.clear();
+  for (Reason& r : window.reasons) r.location = {};
+  for (Aggregate& a : window.aggregates) a.text.clear();
+  return "window aggregate " + std::to_string(w.aggregate) + " of " + window.ToString();
+}
+
 Key AggregateKey(const Aggregate& a, const std::vector<uint32_t>& row) {
   std::vector<uint32_t> args;
   if (a.kind != Aggregate::Kind::kCount) args.push_back(row[a.arg]);
@@ -157,6 +169,7 @@ std::vector<uint32_t> Classify(const Program& p, const std::vector<Instruction>&
             break;
           case Op::kParam: leaf = ParamText(p, p.params[inst.index]); break;
           case Op::kGroupKey: leaf = "group key " + Quoted(p.inputs[p.group_keys[inst.index]].name); break;
+          case Op::kWindow: leaf = WindowText(p, p.window_values[inst.index]); break;
           case Op::kAggregate: {
             Key k = AggregateKey(p.aggregates[inst.index], row);
             leaf = "aggregate";

@@ -62,6 +62,7 @@ constexpr OpInfo kOps[] = {
     {Op::kTruncQuarter, "trunc_quarter", A::kOne, O::kDate, R::kDate, T::kNever, N::kStrict, I::kNone},
     {Op::kTruncYear, "trunc_year", A::kOne, O::kDate, R::kDate, T::kNever, N::kStrict, I::kNone},
     {Op::kFloatToInt, "float_to_int", A::kOne, O::kFloat, R::kInt, T::kAlways, N::kStrict, I::kNone},
+    {Op::kWindow, "window", A::kLeaf, O::kNone, R::kAny, T::kNever, N::kLeaf, I::kIndex},
 };
 
 constexpr bool InEnumOrder() {

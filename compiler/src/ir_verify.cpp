@@ -111,6 +111,16 @@ std::string CheckLeaf(const Program& p, const Instruction& ins, Code where) {
       if (where != Code::kPost || ins.index >= p.aggregates.size() || p.aggregates[ins.index].type != ins.type)
         return "bad aggregate reference";
       return "";
+    case Op::kWindow: {
+      if (where != Code::kRow || p.kind != Program::Kind::kScore || ins.index >= p.window_values.size())
+        return "bad window reference";
+      const WindowValue& w = p.window_values[ins.index];
+      if (w.type != ins.type || w.nullable != ins.nullable || w.window >= p.windows.size() ||
+          w.aggregate >= p.windows[w.window].aggregates.size() ||
+          p.windows[w.window].aggregates[w.aggregate].type != w.type)
+        return "bad window reference";
+      return "";
+    }
     case Op::kGroupKey:
       if (where != Code::kPost || ins.index >= p.group_keys.size() || p.group_keys[ins.index] >= p.inputs.size() ||
           p.inputs[p.group_keys[ins.index]].type != ins.type)
@@ -228,6 +238,19 @@ Status Verify(const Program& p) {
       if (k >= p.inputs.size()) return bad("bad group key");
     }
     if (Status s = VerifyComputedKeys(p); !s.ok()) return s;
+  }
+  // A window is a metric over the score's very inputs (one batch feeds both kernels) with the
+  // same string constants (the same dictionary codes) and no outputs of its own.
+  for (const Program& w : p.windows) {
+    if (p.kind != Program::Kind::kScore || w.kind != Program::Kind::kMetric || !w.windows.empty() ||
+        !w.outputs.empty() || w.string_constants != p.string_constants || w.inputs.size() != p.inputs.size())
+      return bad("bad window program " + w.name);
+    for (size_t i = 0; i < p.inputs.size(); ++i) {
+      if (w.inputs[i].name != p.inputs[i].name || w.inputs[i].type != p.inputs[i].type ||
+          w.inputs[i].nullable != p.inputs[i].nullable)
+        return bad("window program " + w.name + " reads other inputs than its score");
+    }
+    RETURN_IF_ERROR(Verify(w));
   }
   return Status::Ok();
 }

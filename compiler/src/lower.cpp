@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <memory>
 
 #include "aggregate_args.h"
 #include "functions.h"
@@ -85,6 +86,7 @@ class Lowering {
       output_values_[i] = v;
       p_.outputs.push_back({o.name, s.type.ToIr(), s.type.nullable, v.id});
     }
+    FinishWindows();
     return std::move(p_);
   }
 
@@ -106,6 +108,7 @@ class Lowering {
   }
 
   uint32_t StringConstant(const std::string& s) {
+    if (strings_ != nullptr) return strings_->StringConstant(s);
     auto [it, inserted] = string_ids_.emplace(s, static_cast<uint32_t>(p_.string_constants.size()));
     if (inserted) p_.string_constants.push_back(s);
     return it->second;
@@ -282,7 +285,12 @@ class Lowering {
         if (is_metric_ && code_ == &p_.post_code) return ComputedKeyValue(s.index);
         if (!let_values_.count(s.index)) LowerLet(s.index);
         return let_values_.at(s.index);
-      case Symbol::Kind::kOutput: return output_values_.at(s.index);
+      case Symbol::Kind::kOutput:
+        // A window program lowers the score output its argument names on its own.
+        if (!output_values_.count(s.index)) {
+          output_values_[s.index] = Coerce(Lower(*ast_.outputs[s.index].value), def_.symbols.at(ast_.outputs[s.index].name).type.ToIr());
+        }
+        return output_values_.at(s.index);
       case Symbol::Kind::kFunctionParam: return frames_.back().args.at(s.index);
     }
     return NullConstant(ir::Type::kInt);
@@ -390,6 +398,7 @@ class Lowering {
   // A call, as its registry entry (functions.h) says.
   Value LowerCall(const ast::Expr& e) {
     const ExprInfo& info = module_.info.at(&e);
+    if (e.window) return LowerWindow(e, info);
     if (info.is_aggregate) return LowerAggregate(e, info);
     if (info.function != nullptr) return LowerFunctionCall(e, *info.function);
     const FunctionSpec& f = *FindFunction(e.name);  // the checker rejects unknown functions
@@ -517,20 +526,23 @@ class Lowering {
   void LowerComputedKeys() {
     for (uint32_t position = 0; position < ast_.group_by.size(); ++position) {
       const Symbol& s = def_.symbols.at(ast_.group_by[position].value);
-      if (s.kind != Symbol::Kind::kLet) continue;
-      if (!let_values_.count(s.index)) LowerLet(s.index);
-      const Value v = let_values_.at(s.index);
-      ir::Aggregate agg;
-      agg.kind = ir::Aggregate::Kind::kKey;
-      agg.type = v.type;
-      agg.nullable = v.nullable;
-      agg.arg = v.id;
-      agg.text = ast_.group_by[position].value;
-      p_.aggregates.push_back(agg);
-      const uint32_t index = static_cast<uint32_t>(p_.aggregates.size() - 1);
-      p_.computed_keys.push_back({ast_.group_by[position].value, index, position});
-      computed_key_aggregates_[s.index] = index;
+      if (s.kind == Symbol::Kind::kLet) AddComputedKey(ast_.group_by[position].value, s.index, position);
     }
+  }
+
+  void AddComputedKey(const std::string& name, uint32_t let, uint32_t position) {
+    if (!let_values_.count(let)) LowerLet(let);
+    const Value v = let_values_.at(let);
+    ir::Aggregate agg;
+    agg.kind = ir::Aggregate::Kind::kKey;
+    agg.type = v.type;
+    agg.nullable = v.nullable;
+    agg.arg = v.id;
+    agg.text = name;
+    p_.aggregates.push_back(agg);
+    const uint32_t index = static_cast<uint32_t>(p_.aggregates.size() - 1);
+    p_.computed_keys.push_back({name, index, position});
+    computed_key_aggregates_[let] = index;
   }
 
   // A computed key read per group: its key aggregate's result.
@@ -548,6 +560,18 @@ class Lowering {
   // as floats. The group code reads the result. min_by/max_by's second argument (the
   // ordering key) goes where avg's weight does; quantile's p is a literal, not row code.
   Value LowerAggregate(const ast::Expr& e, const ExprInfo& info) {
+    const uint32_t index = AddAggregate(e, info);
+    const ir::Aggregate& agg = p_.aggregates[index];
+    ir::Instruction inst;
+    inst.op = ir::Op::kAggregate;
+    inst.type = agg.type;
+    inst.nullable = agg.nullable;
+    inst.index = index;
+    return Emit(std::move(inst), false, {}, "");
+  }
+
+  // The aggregate `e` as one of the program's aggregates, its arguments lowered in row code.
+  uint32_t AddAggregate(const ast::Expr& e, const ExprInfo& info) {
     const AggregateSpec& spec = *FindAggregate(e.name);
     const bool as_float = spec.result == AggregateSpec::Result::kFloat;
     ir::Aggregate agg;
@@ -568,12 +592,90 @@ class Lowering {
     }
     code_ = saved;
     p_.aggregates.push_back(agg);
+    return static_cast<uint32_t>(p_.aggregates.size() - 1);
+  }
+
+  // ---- window aggregates (docs/language.md, "Window aggregates") ------------------------
+  // A score's `AGG(...) over KEYS` becomes an aggregate of the metric program of its `over`
+  // clause (one per distinct clause, lowered by a Lowering of its own that shares this one's
+  // string constants), read per row by kWindow.
+  Value LowerWindow(const ast::Expr& e, const ExprInfo& info) {
+    std::string over;
+    for (const auto& k : e.window_keys) over += (over.empty() ? "" : ", ") + k.value;
+    if (over.empty()) over = "all";
+    auto [it, inserted] = window_ids_.emplace(over, static_cast<uint32_t>(windows_.size()));
+    if (inserted) {
+      windows_.push_back(std::make_unique<Lowering>(module_, def_));
+      windows_.back()->StartWindow(*this, e, over);
+    }
+    const uint32_t w = it->second;
+    const std::string text = Text(e.range);
+    auto [value, fresh] = window_value_ids_.emplace(text, static_cast<uint32_t>(p_.window_values.size()));
+    if (fresh) {
+      const uint32_t aggregate = windows_[w]->AddAggregate(e, info);
+      p_.window_values.push_back({w, aggregate, info.type.ToIr(), info.type.nullable, text});
+    }
+    const ir::WindowValue& wv = p_.window_values[value->second];
     ir::Instruction inst;
-    inst.op = ir::Op::kAggregate;
-    inst.type = agg.type;
-    inst.nullable = agg.nullable;
-    inst.index = static_cast<uint32_t>(p_.aggregates.size() - 1);
+    inst.op = ir::Op::kWindow;
+    inst.type = wv.type;
+    inst.nullable = wv.nullable;
+    inst.index = value->second;
     return Emit(std::move(inst), false, {}, "");
+  }
+
+  // This Lowering as the window program of `parent`'s `over` clause of `call`: the score's
+  // inputs, params and layout; the partition keys as group keys; the score's requires that use
+  // no window aggregate, so that a row they reject is in no population.
+  void StartWindow(Lowering& parent, const ast::Expr& call, const std::string& over) {
+    is_metric_ = true;
+    strings_ = parent.strings_ != nullptr ? parent.strings_ : &parent;
+    p_.kind = ir::Program::Kind::kMetric;
+    p_.name = parent.p_.name + " over " + over;
+    p_.version = parent.p_.version;
+    p_.window_over = over;
+    p_.inputs = parent.p_.inputs;
+    p_.layout = parent.p_.layout;
+    LowerParams();
+    code_ = &p_.row_code;
+    for (const auto& r : ast_.requirements) {
+      if (UsesWindow(*r.condition)) continue;
+      p_.reasons.push_back({ir::Reason::Kind::kRequire, "require " + r.text, Location(r.range)});
+      reason_ranges_.push_back(r.range);
+      const uint32_t reason = static_cast<uint32_t>(p_.reasons.size() - 1);
+      p_.requirements.push_back({0, reason});
+      p_.requirements.back().condition = Lower(*r.condition).id;
+    }
+    for (uint32_t position = 0; position < call.window_keys.size(); ++position) {
+      const std::string& name = call.window_keys[position].value;
+      const Symbol& s = def_.symbols.at(name);
+      if (s.kind == Symbol::Kind::kInput) p_.group_keys.push_back(s.index);
+      else AddComputedKey(name, s.index, position);
+    }
+  }
+
+  // Whether `e` reads a window aggregate, directly or through a let or output that does.
+  bool UsesWindow(const ast::Expr& e) const {
+    std::vector<const ast::Expr*> todo{&e};
+    while (!todo.empty()) {
+      const ast::Expr* x = todo.back();
+      todo.pop_back();
+      if (x->kind == ast::Expr::Kind::kCall && x->window) return true;
+      if (x->kind == ast::Expr::Kind::kName) {
+        const Symbol* s = module_.info.at(x).symbol;
+        if (s != nullptr && s->uses_window) return true;
+      }
+      for (const auto& a : x->args) todo.push_back(a.get());
+    }
+    return false;
+  }
+
+  // After the score's code: each window's program, with the score's final string constants.
+  void FinishWindows() {
+    for (auto& w : windows_) {
+      w->p_.string_constants = p_.string_constants;
+      p_.windows.push_back(std::move(w->p_));
+    }
   }
 
   // `lookup(T, key).column`: the table baked into the program at its first use, with only
@@ -646,6 +748,12 @@ class Lowering {
   std::map<std::string, uint32_t> string_ids_;
   std::map<uint32_t, Value> let_values_;
   std::map<uint32_t, uint32_t> computed_key_aggregates_;  // let index -> its kKey aggregate
+  // Window aggregates: one Lowering per `over` clause ("all", "segment, tier"), and each
+  // window value by its source text (the same aggregate written twice is one value).
+  std::vector<std::unique_ptr<Lowering>> windows_;
+  std::map<std::string, uint32_t> window_ids_;
+  std::map<std::string, uint32_t> window_value_ids_;
+  Lowering* strings_ = nullptr;  // a window's: the score whose string constants it shares
   std::map<size_t, Value> output_values_;
   // The inlined calls being lowered, outermost first.
   struct Frame {

@@ -215,7 +215,9 @@ class TokenScanner {
                                   "regional", "require", "let", "output", "group", "by", "test",
                                   "given", "expect", "rejected", "within",
                                   // inputs as they come
-                                  "format", "delimiter", "header", "columns", "carry", "function", "table", "source", "column"};
+                                  "format", "delimiter", "header", "columns", "carry", "function", "table", "source", "column",
+                                  // window aggregates
+                                  "over"};
     for (const char* k : kSoft) {
       if (literal == k) return true;
     }
@@ -286,6 +288,18 @@ class AstBuilder {
     return file_->text().substr(range.begin, range.end - range.begin);
   }
   static std::string Name(antlr4::ParserRuleContext* ident) { return ident ? ident->getText() : ""; }
+
+  // `over all` (no keys), `over KEY` or `over (KEY, ...)`; a key named `all` is written
+  // in parentheses.
+  void BuildWindow(TallyParser::WindowContext& w, ast::Expr& call) {
+    call.window = true;
+    call.window_range = Range(&w);
+    if (w.whole != nullptr) {
+      if (Name(w.whole) != "all") call.window_keys.push_back({Name(w.whole), Range(w.whole)});
+      return;
+    }
+    for (auto* key : w.name()) call.window_keys.push_back({Name(key), Range(key)});
+  }
 
   std::string Unquote(antlr4::tree::TerminalNode* node) {
     if (node == nullptr) return {};
@@ -662,6 +676,7 @@ class AstBuilder {
         e->arg_name_ranges.push_back(arg->name() ? Range(arg->name()) : SourceRange{});
         e->args.push_back(BuildExpr(arg->expr()));
       }
+      if (auto* w = c->window()) BuildWindow(*w, *e);
       return e;
     }
     if (auto* c = dynamic_cast<TallyParser::NegateExprContext*>(ctx)) {

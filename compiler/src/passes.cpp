@@ -26,6 +26,7 @@ Status Optimize(Program& program) {
   RETURN_IF_ERROR(verified("lowering"));
   for (const Pass& pass : StandardPipeline()) {
     pass.run(program);
+    for (Program& window : program.windows) pass.run(window);
     RETURN_IF_ERROR(verified(pass.name));
   }
   return Status::Ok();

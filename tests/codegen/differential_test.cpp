@@ -41,6 +41,9 @@ class RandomProgram {
       inputs_.push_back(t);
     }
     for (const char* s : {"a", "b", ""}) Add(Type::kString, b_.String(s));
+    // Half the scores read window values (ir.h kWindow): columns after the inputs, as the
+    // runtime fills them from its first pass.
+    if (b_.program().kind == ir::Program::Kind::kScore && Chance(0.5)) AddWindows();
     // Reference tables: int keys and string keys (codes of the constants above), from empty
     // to a few hundred rows, one column of each type with nulls.
     tables_.push_back(b_.Table(RandomTable(Type::kInt)));
@@ -73,10 +76,50 @@ class RandomProgram {
                    Recent(Chance(0.5) ? Type::kInt : Type::kFloat));
       if (Chance(0.5)) b_.GroupByValue("key0", Recent(Chance(0.5) ? Type::kString : Type::kBool), 0);
     }
+    // A window program shares its score's string constants (the same dictionary codes).
+    for (ir::Program& w : b_.mutable_program().windows) w.string_constants = b_.program().string_constants;
     return b_.program();
   }
 
-  // Random inputs for `rows` rows, in the program's input order.
+  // A window program over the inputs (a metric, as lowering makes one) and one window value
+  // per aggregate of it, of each type a window can give, nullable or not.
+  void AddWindows() {
+    ir::Program w;
+    w.kind = ir::Program::Kind::kMetric;
+    w.name = b_.program().name + " over all";
+    w.version = "1.0.0";
+    w.variants = {""};
+    w.window_over = "all";
+    w.inputs = b_.program().inputs;
+    for (uint32_t i = 0; i < w.inputs.size(); ++i) {
+      ir::Instruction ins;
+      ins.op = Op::kInput;
+      ins.type = w.inputs[i].type;
+      ins.nullable = w.inputs[i].nullable;
+      ins.index = i;
+      w.row_code.push_back(ins);
+    }
+    using K = ir::Aggregate::Kind;
+    const std::pair<K, Type> kinds[] = {{K::kCount, Type::kInt}, {K::kSum, Type::kFloat}, {K::kMax, Type::kInt},
+                                        {K::kMax, Type::kDate}, {K::kQuantile, Type::kFloat}};
+    for (const auto& [kind, type] : kinds) {
+      ir::Aggregate a;
+      a.kind = kind;
+      a.type = type;
+      a.nullable = kind != K::kCount && Chance(0.5);
+      for (uint32_t i = 0; i < w.inputs.size(); ++i) {
+        if (w.inputs[i].type == (type == Type::kInt && kind == K::kCount ? Type::kInt : type)) a.arg = i;
+      }
+      w.aggregates.push_back(a);
+      b_.mutable_program().window_values.push_back(
+          {0, static_cast<uint32_t>(w.aggregates.size() - 1), type, a.nullable, "window"});
+      windows_.push_back({type, a.nullable});
+    }
+    b_.mutable_program().windows.push_back(std::move(w));
+    for (uint32_t v = 0; v < windows_.size(); ++v) Add(windows_[v].first, b_.Window(v));
+  }
+
+  // Random inputs for `rows` rows, in the program's input order, then the window values.
   std::vector<Column> Inputs(int64_t rows) {
     std::vector<Column> cols;
     for (size_t c = 0; c < inputs_.size(); ++c) {
@@ -94,6 +137,21 @@ class RandomProgram {
         }
       }
       col.has_valid = b_.program().inputs[c].nullable || Chance(0.5);  // NULL validity: all valid
+      cols.push_back(std::move(col));
+    }
+    for (const auto& [type, nullable] : windows_) {
+      Column col;
+      col.type = type;
+      for (int64_t r = 0; r < rows; ++r) {
+        bool valid = !nullable || !Chance(0.15);
+        switch (type) {
+          case Type::kInt: col.Push<int64_t>(RandomInt(), valid); break;
+          case Type::kFloat: col.Push<double>(RandomFloat(), valid); break;
+          case Type::kDate: col.Push<int64_t>(RandomDay(), valid); break;
+          default: col.Push<uint8_t>(Chance(0.5) ? 1 : 0, valid); break;
+        }
+      }
+      col.has_valid = true;  // the runtime always gives a window column its validity
       cols.push_back(std::move(col));
     }
     return cols;
@@ -309,6 +367,7 @@ class RandomProgram {
   std::mt19937_64 rng_;
   ProgramBuilder b_;
   std::vector<Type> inputs_;
+  std::vector<std::pair<Type, bool>> windows_;  // window values: type, nullable
   std::vector<uint32_t> tables_;
   std::vector<ValueId> pool_[5];
 };

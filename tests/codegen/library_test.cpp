@@ -35,7 +35,10 @@ const Library& Bundled() {
 std::vector<Column> RandomInputs(const ir::Program& p, int64_t rows, std::mt19937_64& rng) {
   auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
   std::vector<Column> cols;
-  for (const ir::Column& in : p.inputs) {
+  // A score's window values are read like inputs after them (kernel_abi.h): random too.
+  std::vector<ir::Column> columns = p.inputs;
+  for (const ir::WindowValue& w : p.window_values) columns.push_back({w.text, w.type, w.nullable});
+  for (const ir::Column& in : columns) {
     Column c;
     c.type = in.type;
     for (int64_t r = 0; r < rows; ++r) {

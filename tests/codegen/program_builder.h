@@ -94,6 +94,17 @@ class ProgramBuilder {
     return Add(ins);
   }
 
+  // A score's window value (ir.h kWindow) `value` of Program::window_values.
+  ValueId Window(uint32_t value) {
+    const ir::WindowValue& w = p_.window_values.at(value);
+    ir::Instruction ins;
+    ins.op = Op::kWindow;
+    ins.type = w.type;
+    ins.nullable = w.nullable;
+    ins.index = value;
+    return Add(ins);
+  }
+
   // An operation with the result type `type`; flags follow the checker's rules.
   ValueId Apply(Op op, Type type, std::vector<ValueId> args, int64_t imm = 0) {
     ir::Instruction ins;

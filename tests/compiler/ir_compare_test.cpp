@@ -144,5 +144,19 @@ TEST(CompareComputations, RicherAggregatesAndComputedKeys) {
   EXPECT_TRUE(Mentions(Compare(metric("segment, tier", n), metric("segment, tier2", n), "t.m"), "group keys"));
 }
 
+TEST(CompareComputations, WindowAggregates) {
+  const std::string base = "  output z : float = nps - avg(nps) over plan";
+  // The same window written again, or after moving lines (reasons elsewhere), is no change.
+  EXPECT_TRUE(Compare(Score(base), Score(base)).empty());
+  EXPECT_TRUE(Compare(Score("  require logins >= 0\n" + base), Score("\n\n  require logins >= 0\n" + base)).empty());
+  // Another partition (plan vs all: two plans of means 1 and 3), another aggregate (avg vs
+  // median on 1, 2, 9), another argument, or a require that changes the population (a row
+  // with logins -1 counts in one mean and not in the other) are changes.
+  EXPECT_TRUE(Mentions(Compare(Score(base), Score("  output z : float = nps - avg(nps) over all")), "output z"));
+  EXPECT_TRUE(Mentions(Compare(Score(base), Score("  output z : float = nps - median(nps) over plan")), "output z"));
+  EXPECT_TRUE(Mentions(Compare(Score(base), Score("  output z : float = nps - avg(nps * 2) over plan")), "output z"));
+  EXPECT_FALSE(Compare(Score(base), Score("  require logins >= 0\n" + base)).empty());
+}
+
 }  // namespace
 }  // namespace tally::ir

@@ -92,6 +92,10 @@ class Emitter {
   size_t ReadSlot(unsigned array, uint32_t index, Type type, bool with_valid);
   Triple EmitInstruction(const ir::Instruction& ins, const std::vector<Triple>& values);
   Triple EmitLeaf(const ir::Instruction& ins);
+  // The column a leaf reads in its array: a window value follows the inputs (kernel_abi.h).
+  uint32_t SlotIndex(const ir::Instruction& ins) const {
+    return ins.op == Op::kWindow ? static_cast<uint32_t>(program_.inputs.size()) + ins.index : ins.index;
+  }
   Triple EmitParam(const ir::Instruction& ins);
   llvm::Value* Constant(Type t, int64_t i, double f);
   llvm::Value* IsNonFinite(llvm::Value* x) {  // inf or NaN
@@ -224,7 +228,7 @@ size_t Emitter::ReadSlot(unsigned array, uint32_t index, Type type, bool with_va
 
 Triple Emitter::EmitLeaf(const ir::Instruction& ins) {
   unsigned array = ins.op == Op::kGroupKey ? kArg2 : kArg1;
-  size_t slot = read_index_.at({array, ins.index});
+  size_t slot = read_index_.at({array, SlotIndex(ins)});
   llvm::Value* raw = b_.CreateLoad(
       StorageType(ins.type),
       b_.CreateInBoundsGEP(StorageType(ins.type), read_values_[slot], row_));
@@ -361,6 +365,7 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
     case Op::kInput:
     case Op::kAggregate:
     case Op::kGroupKey:
+    case Op::kWindow:
       return EmitLeaf(ins);
     case Op::kParam:
       return EmitParam(ins);
@@ -728,6 +733,8 @@ Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
     // given, is all ones (the runtime rejects a row with a missing required value first).
     if (ins.op == Op::kInput) {
       ReadSlot(kArg1, ins.index, ins.type, program_.inputs[ins.index].nullable || ins.nullable);
+    } else if (ins.op == Op::kWindow) {
+      ReadSlot(kArg1, SlotIndex(ins), ins.type, ins.nullable);
     } else if (ins.op == Op::kAggregate) {
       ReadSlot(kArg1, ins.index, ins.type, program_.aggregates[ins.index].nullable || ins.nullable);
     } else if (ins.op == Op::kGroupKey) {

@@ -26,6 +26,9 @@ enum class UnaryOp : uint8_t { kNeg, kNot };
 enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
 const char* BinaryOpSpelling(BinaryOp op);
 
+template <typename T>
+struct Located { T value; SourceRange range; };
+
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
@@ -46,6 +49,11 @@ struct Expr {
   std::vector<SourceRange> arg_name_ranges;
   std::string column;              // kLookup: the column read
   SourceRange column_range;
+  // kCall: `over all` / `over KEY` / `over (KEY, ...)` after an aggregate (a window aggregate,
+  // docs/language.md). `over all` has no keys.
+  bool window = false;
+  std::vector<Located<std::string>> window_keys;
+  SourceRange window_range;        // from `over` to the end
 };
 
 struct TypeRef {
@@ -86,9 +94,6 @@ struct TestStep {
   std::optional<std::string> reason;  // kExpectRejected: expected reason text (substring)
 };
 struct Test { std::string name; SourceRange range; std::vector<TestStep> steps; };
-
-template <typename T>
-struct Located { T value; SourceRange range; };
 
 struct Definition {
   enum class Kind : uint8_t { kScore, kMetric } kind = Kind::kScore;

@@ -31,6 +31,7 @@ struct Symbol {
   uint32_t defined_at = 0;  // byte offset of the declaration (names must be defined before use)
   bool used = false;
   bool nonzero = false;     // lets: proven never zero (the divisor rule carries through)
+  bool uses_window = false; // lets and outputs of a score: reads a window aggregate
 };
 
 struct CheckedFunction;
@@ -40,7 +41,7 @@ struct ExprInfo {
   CheckedType type;
   bool nonzero = false;            // proven never zero (divisor rule)
   const Symbol* symbol = nullptr;  // kName: what it names
-  bool is_aggregate = false;       // kCall: an aggregate (metrics)
+  bool is_aggregate = false;       // kCall: an aggregate (metrics, or a score's window aggregate)
   ir::Aggregate::Kind aggregate = ir::Aggregate::Kind::kCount;
   bool group_key = false;          // kName in a metric output: a group key input
   const CheckedFunction* function = nullptr;  // kCall: the user-defined function it calls

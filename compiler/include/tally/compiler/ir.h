@@ -112,9 +112,15 @@ enum class Op : uint8_t {
   // float -> int: truncation toward zero (C++ static_cast<int64_t>); traps unless
   // -2^63 <= x < 2^63. Strict.
   kFloatToInt,
+  // Scores only, row code. index: window value w (Program::window_values): the result of
+  // aggregate window_values[w].aggregate of metric program windows[window_values[w].window]
+  // over the population of the row's partition, computed by the runtime in a first pass over
+  // the input (docs/runtime.md, "Window aggregates"). Read like an input, from input view
+  // inputs.size() + w (kernel_abi.h); as declared (type, nullable). Never traps.
+  kWindow,
 };
 // The last op: the table of ops (ir_ops.cpp) must have a row for every op up to it.
-constexpr Op kLastOp = Op::kFloatToInt;
+constexpr Op kLastOp = Op::kWindow;
 // The printed name of `op`; ir_ops.h has the rest of its row in the table of ops.
 const char* OpName(Op op);
 
@@ -244,6 +250,18 @@ struct Table {
   std::vector<TableColumn> columns;  // columns[c].*[r] belongs to keys[r]
 };
 
+struct Program;
+
+// A score's window aggregate as its row code reads it (kWindow): aggregate `aggregate` of
+// the metric program Program::windows[window].
+struct WindowValue {
+  uint32_t window = 0;
+  uint32_t aggregate = 0;
+  Type type = Type::kFloat;
+  bool nullable = false;
+  std::string text;  // "quantile(monetary, 0.8) over all", for messages and review
+};
+
 // Sums, averages and min/max are computed per group in input row order, so a metric's result
 // does not depend on batch size or thread count.
 struct Program {
@@ -282,6 +300,17 @@ struct Program {
   // appended after the declared inputs, string?, read by no instruction, and written after
   // the keys and before the outputs.
   std::vector<uint32_t> carried_inputs;
+
+  // Scores with window aggregates (docs/language.md, "Window aggregates"): one metric program
+  // per distinct `over` clause, with the score's inputs, params, variants and string constants
+  // (the same codes), its partition keys as group keys (inputs) or computed keys (lets), the
+  // window aggregates as its aggregates, and as its requirements the score's requires that
+  // use no window aggregate. It has no outputs: the runtime reads its groups' aggregates. A
+  // row is in a window's population when it is read without a reject and its window program
+  // accepts it (status 0); a row that a window program rejects is rejected with that reason.
+  std::vector<Program> windows;
+  std::vector<WindowValue> window_values;  // read by kWindow
+  std::string window_over;  // windows only: "all" or the keys, "segment, tier" (as written)
 
   // Canonical text of the whole program (used by --dump-ir and as part of cache keys).
   std::string ToString() const;

@@ -11,6 +11,10 @@
  * program declares non-nullable, `valid` is never read: the caller guarantees every value
  * (the runtime rejects a row with a missing required value before any kernel runs).
  *
+ * A score with window aggregates (ir.h kWindow) reads one more column per window value after
+ * its inputs: inputs[program.inputs.size() + w] holds window value w for each row (with a
+ * `valid` array when it is nullable), filled by the runtime from its first pass.
+ *
  * Score kernel: for each row r, computes every output and status[r]:
  *   0 = scored; k > 0 = not scored, for reason program.reasons[k-1] (see ir.h).
  * Outputs of a row with status != 0 are unspecified.
