@@ -6,8 +6,10 @@
 
 namespace tally::cli {
 
-KernelFactory JitKernelFactory(const std::string& cache_dir) {
-  return [cache_dir](const ir::Program& p) -> Result<runtime::KernelSet> {
+namespace {
+
+// `p`'s kernels and, for a score with window aggregates, each window program's.
+Result<runtime::KernelSet> CompileKernels(const ir::Program& p, const std::string& cache_dir) {
     codegen::KernelOptions options;
     options.cache_dir = cache_dir;
     auto k = codegen::CompileKernel(p, options);
@@ -18,8 +20,18 @@ KernelFactory JitKernelFactory(const std::string& cache_dir) {
     runtime::KernelSet set =
         runtime::CompiledKernels(kernel->score(), kernel->metric_row(), kernel->metric_finalize(), kernel, "jit");
     set.object_sha256 = kernel->info().object_sha256;
+    for (const ir::Program& window : p.windows) {
+      auto w = CompileKernels(window, cache_dir);
+      if (!w.ok()) return w.error();
+      set.windows.push_back(std::move(*w));
+    }
     return set;
-  };
+}
+
+}  // namespace
+
+KernelFactory JitKernelFactory(const std::string& cache_dir) {
+  return [cache_dir](const ir::Program& p) -> Result<runtime::KernelSet> { return CompileKernels(p, cache_dir); };
 }
 
 void AddJitTargetFacts(runtime::LineageFacts& facts) {

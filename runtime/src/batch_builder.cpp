@@ -112,16 +112,28 @@ BatchBuilder::BatchBuilder(const ir::Program& program, Binding binding, int64_t 
       pool_(std::make_shared<DictionaryPool>()) {
   // Within one batch a code is only ever compared by instructions, so a string input that no
   // instruction reads (typically the key) needs no deduplication. Metrics group by code: never.
-  if (scope_ == DictionaryScope::kPerBatch) {
+  // A score's window programs run on its batches too (ir.h kWindow), so their reads count; the
+  // first pass of a score with windows runs only them, and keeps only what they read.
+  auto unread_strings = [&](uint8_t store, bool score_reads) {
     for (size_t i = 0; i < program.inputs.size(); ++i) {
-      opaque_[i] = program.inputs[i].type == ir::Type::kString;
+      if (program.inputs[i].type == ir::Type::kString) opaque_[i] = store;
     }
-    for (const ir::Instruction& ins : program.row_code) {
-      if (ins.op == ir::Op::kInput && ins.index < opaque_.size()) opaque_[ins.index] = 0;
-    }
-  }
-  has_opaque_ = std::find(opaque_.begin(), opaque_.end(), 1) != opaque_.end();
-  if (scope_ == DictionaryScope::kPerRun) {
+    auto read = [&](const ir::Program& p) {
+      for (const ir::Instruction& ins : p.row_code) {
+        if (ins.op == ir::Op::kInput && ins.index < opaque_.size()) opaque_[ins.index] = kIntern;
+      }
+      // A window's partition keys are read by the runtime, by value.
+      for (uint32_t k : p.group_keys) {
+        if (k < opaque_.size()) opaque_[k] = kIntern;
+      }
+    };
+    if (score_reads) read(program);
+    for (const ir::Program& w : program.windows) read(w);
+  };
+  if (scope_ == DictionaryScope::kPerBatch) unread_strings(kAppend, true);
+  if (scope_ == DictionaryScope::kWindowPass) unread_strings(kDrop, false);
+  has_opaque_ = std::find(opaque_.begin(), opaque_.end(), kAppend) != opaque_.end();
+  if (scope_ != DictionaryScope::kPerBatch) {
     dictionary_ = std::make_shared<StringDictionary>(program_.string_constants);
   }
   plain_bounds_.resize(2 * binding_.header.size());
@@ -247,7 +259,11 @@ void BatchBuilder::Add(const CsvRecord& record) {
       case ir::Type::kDate: ok = ParseDate(text, in.date_format, data.ints[r], reason_); break;
       case ir::Type::kString:
         ok = CheckText(text, reason_);
-        if (ok) data.codes[r] = opaque_[i] ? dictionary_->Append(text) : dictionary_->Intern(text);
+        if (ok) {
+          data.codes[r] = opaque_[i] == kIntern ? dictionary_->Intern(text)
+                          : opaque_[i] == kAppend ? dictionary_->Append(text)
+                                                  : 0;
+        }
         break;
     }
     if (!ok) {
@@ -401,7 +417,9 @@ bool BatchBuilder::AddPlainRow(const char* const* bounds, int64_t row, int64_t l
         // Unquoted, so an empty field is missing (checked above when not nullable).
         missing = b == e;
         if (!missing) {
-          data.codes[r] = opaque_[i] ? dictionary_->AppendView(text_of(col)) : dictionary_->Intern(text_of(col));
+          data.codes[r] = opaque_[i] == kIntern ? dictionary_->Intern(text_of(col))
+                          : opaque_[i] == kAppend ? dictionary_->AppendView(text_of(col))
+                                                  : 0;
         }
         break;
     }

@@ -36,7 +36,10 @@ class BatchSink {
   virtual Result<int64_t> Finish(std::string& out) = 0;
 };
 
-std::unique_ptr<BatchSink> MakeScoreSink(const ir::Program& program, const KernelSet& kernels);
+class WindowPopulations;
+// `windows`: the first pass of a score with window aggregates (window_pass.h), else null.
+std::unique_ptr<BatchSink> MakeScoreSink(const ir::Program& program, const KernelSet& kernels,
+                                         const WindowPopulations* windows = nullptr);
 std::unique_ptr<BatchSink> MakeMetricSink(const ir::Program& program, const KernelSet& kernels,
                                           std::shared_ptr<const StringDictionary> strings);
 

@@ -32,7 +32,7 @@ OrderedScorer::OrderedScorer(const ScoreOptions& o, const Binding& binding)
     : builder_(*o.program, binding, o.batch_rows, ScopeFor(*o.program)),
       sink_(o.program->kind == ir::Program::Kind::kMetric
                 ? MakeMetricSink(*o.program, o.kernels, builder_.dictionary())
-                : MakeScoreSink(*o.program, o.kernels)) {}
+                : MakeScoreSink(*o.program, o.kernels, o.window_populations.get())) {}
 
 Result<bool> OrderedScorer::Read(CsvReader& reader, InputBatch& batch) {
   if (input_done_) return false;

@@ -22,6 +22,7 @@ KernelSet InterpreterKernels(const ir::Program& program) {
       interp::RunMetricFinalize(*p, groups, aggregates, keys, out, status);
     };
   }
+  for (const ir::Program& window : program.windows) k.windows.push_back(InterpreterKernels(window));
   return k;
 }
 

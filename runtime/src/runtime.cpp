@@ -84,6 +84,9 @@ Status ScoreKernel::ScoreBatch(int64_t rows, const TallyColumnView* inputs,
   if (program_->kind != ir::Program::Kind::kScore) {
     return Error{program_->name + " is a metric: score it with ScoreFile"};
   }
+  if (!program_->windows.empty()) {
+    return Error{program_->name + " has window aggregates, which need its whole input: score it with ScoreFile"};
+  }
   if (!kernels_.score) return Error{program_->name + ": no kernel"};
   if (rows < 0) return Error{"negative row count"};
   if (rows <= 0) return Status::Ok();

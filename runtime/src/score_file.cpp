@@ -3,6 +3,11 @@
 #include "tally/runtime/score_file.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include <chrono>
 #include <filesystem>
@@ -11,6 +16,7 @@
 #include "guarded.h"
 #include "score_writer.h"
 #include "stream_hashes.h"
+#include "window_pass.h"
 
 namespace tally::runtime {
 
@@ -132,11 +138,62 @@ Result<ScoreOptions> WithLayout(const ScoreOptions& asked, InputLayout& layout) 
   return o;
 }
 
+// Standard input copied to a temporary file, removed when this goes: a score with window
+// aggregates reads its input twice.
+class SpooledInput {
+ public:
+  ~SpooledInput() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  Result<std::string> Spool() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/tally-stdin-XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) return Error{"--input -: cannot create a temporary file in " + path + ": " + std::strerror(errno)};
+    path_ = path;
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+      const ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+      if (got == 0) break;
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        ::close(fd);
+        return Error{std::string("--input -: cannot read standard input: ") + std::strerror(errno)};
+      }
+      for (ssize_t done = 0; done < got;) {
+        const ssize_t put = ::write(fd, buffer.data() + done, static_cast<size_t>(got - done));
+        if (put < 0 && errno == EINTR) continue;
+        if (put <= 0) {
+          ::close(fd);
+          return Error{"--input -: cannot write " + path + ": " + std::strerror(errno)};
+        }
+        done += put;
+      }
+    }
+    if (::close(fd) != 0) return Error{"--input -: cannot write " + path + ": " + std::strerror(errno)};
+    return path;
+  }
+
+ private:
+  std::string path_;
+};
+
 Result<RunSummary> Run(const ScoreOptions& asked) {
   RETURN_IF_ERROR(CheckOptions(asked));
   InputLayout layout;
-  ASSIGN_OR_RETURN(const ScoreOptions o, WithLayout(asked, layout));
+  ASSIGN_OR_RETURN(ScoreOptions o, WithLayout(asked, layout));
   RunSummary started = Started(o);
+  // Window aggregates: a first pass over the whole input before any row is scored.
+  SpooledInput spooled;
+  if (!o.program->windows.empty()) {
+    if (o.kernels.windows.size() != o.program->windows.size()) {
+      return Error{o.program->name + ": no kernels for its window aggregates"};
+    }
+    if (o.input_path == "-") {
+      ASSIGN_OR_RETURN(o.input_path, spooled.Spool());
+    }
+    ASSIGN_OR_RETURN(o.window_populations, RunFirstPass(o, layout));
+  }
   // Everything that can be wrong with the command is found before any row is read.
   ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Open(o.input_path, o.csv));
   std::unique_ptr<Execution> execution = ChooseExecution(o);

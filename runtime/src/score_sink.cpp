@@ -2,44 +2,18 @@
 #include <cstring>
 
 #include "batch_sink.h"
+#include "window_pass.h"
 #include "tally/runtime/csv_writer.h"
 #include "tally/support/civil_date.h"
 
 namespace tally::runtime {
 
-RejectRecord KernelReject(const ir::Program& program, uint32_t status, int64_t row, int64_t line) {
-  RejectRecord r;
-  r.row = row;
-  r.line = line;
-  size_t index = status - 1;
-  if (index >= program.reasons.size()) {
-    r.reason = "rejected by the kernel with unknown status " + std::to_string(status);
-    return r;
-  }
-  const ir::Reason& why = program.reasons[index];
-  if (why.kind == ir::Reason::Kind::kRequire) {
-    r.reason = "require failed";
-    r.rule = why.message;
-  } else {
-    r.reason = why.message;
-  }
-  r.location = why.location;
-  return r;
-}
-
-void TakeParseRejectsBefore(InputBatch& batch, size_t& next, int64_t row,
-                            std::vector<RejectRecord>& rejects) {
-  while (next < batch.rejects.size() && batch.rejects[next].row < row) {
-    rejects.push_back(std::move(batch.rejects[next++]));
-  }
-}
-
 namespace {
 
 class ScoreSink : public BatchSink {
  public:
-  ScoreSink(const ir::Program& program, const KernelSet& kernels)
-      : program_(program), kernels_(kernels) {}
+  ScoreSink(const ir::Program& program, const KernelSet& kernels, const WindowPopulations* windows)
+      : program_(program), kernels_(kernels), windows_(windows) {}
 
   Result<int64_t> Consume(InputBatch& batch, std::string& out,
                           std::vector<RejectRecord>& rejects) override {
@@ -47,6 +21,13 @@ class ScoreSink : public BatchSink {
     const size_t rows = static_cast<size_t>(n);
     inputs_.clear();
     for (ColumnData& c : batch.columns) inputs_.push_back(c.View());
+    const uint16_t* variants = batch.variants.empty() ? nullptr : batch.variants.data();
+    // Window values follow the inputs (kernel_abi.h), from the first pass's partitions.
+    if (windows_ != nullptr) {
+      RETURN_IF_ERROR(windows_->Fill(n, inputs_.data(), variants, *batch.dictionary, window_scratch_,
+                                     window_values_, window_status_));
+      for (ColumnData& c : window_values_) inputs_.push_back(c.View());
+    }
     outputs_.resize(program_.outputs.size());
     output_views_.clear();
     for (size_t i = 0; i < outputs_.size(); ++i) {
@@ -55,8 +36,7 @@ class ScoreSink : public BatchSink {
     }
     status_.assign(rows, 0);
     if (n > 0) {
-      kernels_.score(n, inputs_.data(), batch.variants.empty() ? nullptr : batch.variants.data(),
-                     output_views_.data(), status_.data());
+      kernels_.score(n, inputs_.data(), variants, output_views_.data(), status_.data());
     }
 
     // The rows are written straight into `out`, grown ahead: room for every column's number
@@ -89,6 +69,10 @@ class ScoreSink : public BatchSink {
     for (size_t r = 0; r < rows; ++r) {
       const int64_t row = batch.row_numbers[r];
       TakeParseRejectsBefore(batch, next_reject, row, rejects);
+      if (windows_ != nullptr && window_status_[r] != 0) {
+        rejects.push_back(windows_->Reject(window_status_[r], row, batch.line_numbers[r]));
+        continue;
+      }
       if (status_[r] != 0) {
         rejects.push_back(KernelReject(program_, status_[r], row, batch.line_numbers[r]));
         continue;
@@ -163,6 +147,10 @@ class ScoreSink : public BatchSink {
 
   const ir::Program& program_;
   const KernelSet& kernels_;
+  const WindowPopulations* windows_;  // a score with window aggregates: its first pass
+  WindowPopulations::Scratch window_scratch_;
+  std::vector<ColumnData> window_values_;
+  std::vector<uint32_t> window_status_;
   std::vector<TallyColumnView> inputs_;
   std::vector<ColumnData> outputs_;
   std::vector<TallyColumnView> output_views_;
@@ -172,8 +160,9 @@ class ScoreSink : public BatchSink {
 
 }  // namespace
 
-std::unique_ptr<BatchSink> MakeScoreSink(const ir::Program& program, const KernelSet& kernels) {
-  return std::make_unique<ScoreSink>(program, kernels);
+std::unique_ptr<BatchSink> MakeScoreSink(const ir::Program& program, const KernelSet& kernels,
+                                         const WindowPopulations* windows) {
+  return std::make_unique<ScoreSink>(program, kernels, windows);
 }
 
 }  // namespace tally::runtime

@@ -11,7 +11,9 @@ Status SpanRun::Run(CsvReader& reader, const Binding& binding, ScoreWriter& writ
     return std::make_unique<BatchBuilder>(*options_.program, binding, options_.batch_rows,
                                           DictionaryScope::kPerBatch);
   };
-  hooks.make_sink = [&] { return MakeScoreSink(*options_.program, options_.kernels); };
+  hooks.make_sink = [&] {
+    return MakeScoreSink(*options_.program, options_.kernels, options_.window_populations.get());
+  };
   hooks.score_batch = ScoreBatch;
   hooks.write = [&](Scored& scored, int64_t row_base) { return writer.Write(scored, row_base); };
   SpanPipeline pipeline(reader, options_.csv, std::move(hooks));

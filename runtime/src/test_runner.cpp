@@ -17,6 +17,7 @@
 #include "tally/runtime/group_by.h"
 #include "tally/runtime/kernels.h"
 #include "tally/runtime/string_dictionary.h"
+#include "window_pass.h"
 
 namespace tally::runtime {
 namespace {
@@ -227,12 +228,18 @@ class ScoreTest {
   ScoreTest(const ir::Program& p, const ast::Test& t, StringDictionary& dict) : p_(p), dict_(dict) {
     const ast::TestStep* given = nullptr;
     for (const auto& step : t.steps) {
-      if (step.kind == ast::TestStep::Kind::kGiven) given = &step;
-      else if (given != nullptr) steps_.push_back({&step, MakeRows(p, {given}, dict)});
+      if (step.kind == ast::TestStep::Kind::kGiven) {
+        given = &step;
+        givens_.push_back(&step);
+      } else if (given != nullptr) {
+        steps_.push_back({&step, MakeRows(p, {given}, dict), givens_.size() - 1});
+      }
     }
+    if (!p.windows.empty()) all_rows_ = MakeRows(p, givens_, dict);
   }
 
   Run Execute(const KernelSet& kernels) {
+    if (!p_.windows.empty()) return ExecuteWithWindows(kernels);
     Run run;
     for (Step& step : steps_) {
       Row row;
@@ -253,14 +260,14 @@ class ScoreTest {
       if (step.kind == ast::TestStep::Kind::kExpectRejected) {
         if (row.status == 0) {
           failures.push_back({where, "expected the row to be rejected, but it was scored"});
-        } else if (std::string reason = ReasonText(p_, row.status, false);
+        } else if (std::string reason = TestReason(row.status, false);
                    step.reason && reason.find(*step.reason) == std::string::npos) {
           failures.push_back({where, "expected rejection \"" + *step.reason + "\", got \"" + reason + "\""});
         }
         continue;
       }
       if (row.status != 0) {
-        failures.push_back({where, "row was rejected: " + ReasonText(p_, row.status, true)});
+        failures.push_back({where, "row was rejected: " + TestReason(row.status, true)});
         continue;
       }
       CheckOutputs(p_, step, row.outputs, 0, nullptr, dict_, failures);
@@ -286,13 +293,94 @@ class ScoreTest {
   }
 
  private:
+  // A score with window aggregates: the test's `given`s are its whole input, the population
+  // of every window (docs/language.md, "Window aggregates"), scored together; each `expect`
+  // checks the row of its `given`.
+  Run ExecuteWithWindows(const KernelSet& kernels) {
+    const int64_t n = static_cast<int64_t>(givens_.size());
+    std::vector<OwnedColumn> outputs = ColumnsFor(p_.outputs, givens_.size());
+    std::vector<uint32_t> status(givens_.size(), 0);
+    std::vector<uint32_t> window_status;
+    std::string error;
+    if (kernels.windows.size() != p_.windows.size()) {
+      error = "no kernels for the window aggregates";
+    } else {
+      WindowPass pass(p_, kernels);
+      Status added = pass.Add(n, all_rows_.views.data(), all_rows_.variants.data());
+      auto populations = added.ok() ? pass.Finish(dict_.ToVector())
+                                    : Result<std::shared_ptr<const WindowPopulations>>(Error{added.message()});
+      if (!populations.ok()) {
+        error = populations.error().message;
+      } else {
+        WindowPopulations::Scratch scratch;
+        std::vector<OwnedColumn> values;
+        Status filled = (*populations)->Fill(n, all_rows_.views.data(), all_rows_.variants.data(), dict_, scratch,
+                                             values, window_status);
+        if (!filled.ok()) {
+          error = filled.message();
+        } else {
+          std::vector<TallyColumnView> inputs = all_rows_.views;
+          for (OwnedColumn& c : values) inputs.push_back(c.View());
+          std::vector<TallyColumnView> out = Views(outputs);
+          if (n > 0) kernels.score(n, inputs.data(), all_rows_.variants.data(), out.data(), status.data());
+          // A row a window rejects is rejected with the window's reason, as in a run.
+          for (size_t r = 0; r < window_status.size(); ++r) {
+            if (window_status[r] != 0) status[r] = WindowReasonStatus((*populations)->Reject(window_status[r], 0, 0));
+          }
+        }
+      }
+    }
+    Run run;
+    for (const Step& step : steps_) {
+      Row row;
+      row.outputs = ColumnsFor(p_.outputs, 1);
+      row.status = error.empty() ? status[step.given] : WindowReasonStatus(RejectRecord{0, 0, "", error, "", {}});
+      for (size_t o = 0; o < p_.outputs.size(); ++o) CopyRow(outputs[o], step.given, row.outputs[o]);
+      run.push_back(std::move(row));
+    }
+    return run;
+  }
+
+  // A window program's reject as a status of this test: the score's own reason when it has
+  // one with the same message (a require both check), else a new one kept with the test.
+  uint32_t WindowReasonStatus(const RejectRecord& why) {
+    const std::string message = why.rule.empty() ? why.reason : why.rule;
+    for (size_t i = 0; i < p_.reasons.size(); ++i) {
+      if (p_.reasons[i].message == message) return static_cast<uint32_t>(i + 1);
+    }
+    extra_reasons_.push_back(message);
+    return static_cast<uint32_t>(p_.reasons.size() + extra_reasons_.size());
+  }
+
+  std::string TestReason(uint32_t status, bool with_location) const {
+    if (status > p_.reasons.size() && status - p_.reasons.size() <= extra_reasons_.size()) {
+      return extra_reasons_[status - p_.reasons.size() - 1];
+    }
+    return ReasonText(p_, status, with_location);
+  }
+
+  static void CopyRow(const OwnedColumn& from, size_t r, OwnedColumn& to) {
+    to.valid[0] = from.valid[r];
+    switch (from.type) {
+      case ir::Type::kBool: to.bools[0] = from.bools[r]; break;
+      case ir::Type::kInt:
+      case ir::Type::kDate: to.ints[0] = from.ints[r]; break;
+      case ir::Type::kFloat: to.floats[0] = from.floats[r]; break;
+      case ir::Type::kString: to.codes[0] = from.codes[r]; break;
+    }
+  }
+
   struct Step {
     const ast::TestStep* expect;
     Rows rows;  // the one row of its `given`
+    size_t given = 0;  // which `given` of the test
   };
   const ir::Program& p_;
   StringDictionary& dict_;
   std::vector<Step> steps_;
+  std::vector<const ast::TestStep*> givens_;
+  Rows all_rows_;  // with window aggregates: every `given`, in order
+  std::vector<std::string> extra_reasons_;  // window rejects the score has no reason for
 };
 
 // A metric's test: the `given`s are the rows, grouped as in a real run; each `expect` names a

@@ -23,6 +23,11 @@ enum class DictionaryScope {
   kPerBatch,
   // One dictionary for the whole run: metrics group rows of many batches by code.
   kPerRun,
+  // The first pass of a score with window aggregates (ir::Program::windows): one dictionary
+  // for the run holding only the strings some window program reads. A string input that no
+  // window reads is checked as always but not stored (code 0, never read), so a key column
+  // of ten million distinct ids costs no memory in that pass.
+  kWindowPass,
 };
 
 class BatchBuilder {
@@ -74,7 +79,10 @@ class BatchBuilder {
   int64_t batch_rows_;
   DictionaryScope scope_;
   bool has_variants_;
-  std::vector<uint8_t> opaque_;  // per input: a string no instruction reads (codes not deduplicated)
+  // Per string input, how its text becomes a code (kIntern, or for a string no instruction
+  // reads, kAppend: not deduplicated; kDrop: not stored, code 0).
+  enum StringStore : uint8_t { kIntern = 0, kAppend = 1, kDrop = 2 };
+  std::vector<uint8_t> opaque_;
   bool has_opaque_ = false;
   std::shared_ptr<DictionaryPool> pool_;
   std::mutex recycled_mu_;

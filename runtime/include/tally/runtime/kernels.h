@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tally/compiler/ir.h"
 #include "tally/compiler/kernel_abi.h"
@@ -28,9 +29,13 @@ struct KernelSet {
   ScoreFn score;                     // scores
   MetricRowFn metric_rows;           // metrics
   MetricFinalizeFn metric_finalize;  // metrics
+  // A score with window aggregates: the kernels of each of its window programs
+  // (ir::Program::windows, same order), of which the runtime runs metric_rows.
+  std::vector<KernelSet> windows;
 };
 
-// The reference interpreter for `program`, which must outlive the returned functions.
+// The reference interpreter for `program` (and its window programs), which must outlive the
+// returned functions.
 KernelSet InterpreterKernels(const ir::Program& program);
 
 // Compiled entry points; `keep_alive` holds whatever owns their code (the JIT's resource

@@ -43,7 +43,8 @@ class ScoreKernel {
 
   // A score: one input view per program input (in order), one output view per output with
   // both arrays allocated for `rows` rows; status[r] is 0 or a reason (ReasonText).
-  // Fails for a metric (use ScoreFile) or when no kernel is available.
+  // Fails for a metric or a score with window aggregates (use ScoreFile), or when no kernel
+  // is available.
   Status ScoreBatch(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
                     TallyColumnView* outputs, uint32_t* status) const;
   // "require open_tickets >= 0 (metrics/customer/health.tally:20:3)" for a status > 0.

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@
 #include "tally/support/result.h"
 
 namespace tally::runtime {
+
+class WindowPopulations;
 
 enum class ProgressMode { kAuto, kNever, kAlways };  // kAuto: only when stderr is a terminal
 
@@ -62,6 +65,9 @@ struct ScoreOptions {
   // device, a FIFO), which has no place beside it; empty: LineagePath(output_path), and no
   // record for such an output. Must be empty for a regular output file.
   std::string lineage_path;
+  // Set by ScoreFile itself, not by callers: for a score with window aggregates, what its
+  // first pass over the input found (src/window_pass.h).
+  std::shared_ptr<const WindowPopulations> window_populations;
 };
 
 // Fails (writing no output) on: unreadable input, a missing or ambiguous column, too many
