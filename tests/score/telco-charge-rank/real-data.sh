@@ -16,4 +16,8 @@ for engine in jit interpreter; do
     cmp "$work/expected.csv" "$work/$engine.csv" || { diff "$work/expected.csv" "$work/$engine.csv" | head >&2; exit 1; }
   done
 done
-echo "telco-charge-rank on $(basename "$data"): both engines, 1 and 2 threads, match expected.py"
+# Standard input is read twice too (spooled to a temporary file, removed at the end).
+"$tally" score telco.charge_rank --repo "$here" --input - --output - --no-lineage --progress never <"$data" \
+  >"$work/stdin.csv" 2>/dev/null
+cmp "$work/expected.csv" "$work/stdin.csv" || { echo "--input - differs" >&2; exit 1; }
+echo "telco-charge-rank on $(basename "$data"): both engines, 1 and 2 threads and --input -, match expected.py"
