@@ -3,6 +3,7 @@
 
 #include "batch_sink.h"
 #include "tally/runtime/csv_writer.h"
+#include "tally/runtime/string_calls.h"
 #include "tally/support/civil_date.h"
 
 namespace tally::runtime {
@@ -47,6 +48,9 @@ class ScoreSink : public BatchSink {
     const size_t rows = static_cast<size_t>(n);
     inputs_.clear();
     for (ColumnData& c : batch.columns) inputs_.push_back(c.View());
+    // Computed strings are interned into this batch's own dictionary (string_calls.h).
+    strings_.Reset(batch.dictionary.get());
+    strings_.AppendIfUsed(program_.row_code, inputs_);
     outputs_.resize(program_.outputs.size());
     output_views_.clear();
     for (size_t i = 0; i < outputs_.size(); ++i) {
@@ -163,6 +167,7 @@ class ScoreSink : public BatchSink {
 
   const ir::Program& program_;
   const KernelSet& kernels_;
+  KernelStrings strings_;
   std::vector<TallyColumnView> inputs_;
   std::vector<ColumnData> outputs_;
   std::vector<TallyColumnView> output_views_;

@@ -16,6 +16,7 @@
 #include "tally/compiler/ast.h"
 #include "tally/runtime/group_by.h"
 #include "tally/runtime/kernels.h"
+#include "tally/runtime/string_calls.h"
 #include "tally/runtime/string_dictionary.h"
 
 namespace tally::runtime {
@@ -225,6 +226,7 @@ class ScoreTest {
   using Run = std::vector<Row>;  // one per `expect`
 
   ScoreTest(const ir::Program& p, const ast::Test& t, StringDictionary& dict) : p_(p), dict_(dict) {
+    strings_.Reset(&dict);
     const ast::TestStep* given = nullptr;
     for (const auto& step : t.steps) {
       if (step.kind == ast::TestStep::Kind::kGiven) given = &step;
@@ -238,7 +240,9 @@ class ScoreTest {
       Row row;
       row.outputs = ColumnsFor(p_.outputs, 1);
       std::vector<TallyColumnView> out = Views(row.outputs);
-      kernels.score(1, step.rows.views.data(), step.rows.variants.data(), out.data(), &row.status);
+      std::vector<TallyColumnView> in = step.rows.views;
+      strings_.AppendIfUsed(p_.row_code, in);
+      kernels.score(1, in.data(), step.rows.variants.data(), out.data(), &row.status);
       run.push_back(std::move(row));
     }
     return run;
@@ -292,6 +296,7 @@ class ScoreTest {
   };
   const ir::Program& p_;
   StringDictionary& dict_;
+  KernelStrings strings_;  // computed strings, interned into dict_ (string_calls.h)
   std::vector<Step> steps_;
 };
 
@@ -309,6 +314,7 @@ class MetricTest {
   };
 
   MetricTest(const ir::Program& p, const ast::Test& t, StringDictionary& dict) : p_(p), t_(t), dict_(dict) {
+    strings_.Reset(&dict);
     for (const auto& step : t.steps) {
       if (step.kind == ast::TestStep::Kind::kGiven) givens_.push_back(&step);
     }
@@ -322,7 +328,9 @@ class MetricTest {
     std::vector<TallyColumnView> arg_views = Views(run.args);
     run.row_status.assign(givens_.size(), 0);
     if (n > 0) {
-      kernels.metric_rows(n, rows_.views.data(), rows_.variants.data(), arg_views.data(), run.row_status.data());
+      std::vector<TallyColumnView> in = rows_.views;
+      strings_.AppendIfUsed(p_.row_code, in);
+      kernels.metric_rows(n, in.data(), rows_.variants.data(), arg_views.data(), run.row_status.data());
     }
     std::vector<TallyColumnView> key_views;
     for (uint32_t k : p_.group_keys) key_views.push_back(rows_.views[k]);
@@ -342,6 +350,7 @@ class MetricTest {
     run.group_status.assign(count, 0);
     std::vector<TallyColumnView> aggregates = Views(run.groups.aggregates), keys = Views(run.groups.keys),
                                  outputs = Views(run.outputs);
+    strings_.AppendIfUsed(p_.post_code, keys);
     if (count > 0) {
       kernels.metric_finalize(run.groups.count, aggregates.data(), keys.data(), outputs.data(),
                               run.group_status.data());
@@ -465,6 +474,7 @@ class MetricTest {
   const ir::Program& p_;
   const ast::Test& t_;
   StringDictionary& dict_;
+  KernelStrings strings_;  // computed strings, interned into dict_ (string_calls.h)
   std::vector<const ast::TestStep*> givens_;
   Rows rows_;
   std::vector<GroupKeyColumn> key_columns_ = GroupKeyColumns(p_);
