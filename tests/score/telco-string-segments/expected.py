@@ -32,21 +32,26 @@ def text(x):
     return str(x)
 
 
-groups = {}
-path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "input.csv")
-with open(path, newline="", encoding="utf-8") as f:
-    for row in csv.DictReader(f):
-        key = (ascii_lower(ascii_trim(row["Contract"])), row["PaymentMethod"].startswith("Bank"))
-        groups.setdefault(key, []).append(row)
+def main():
+    groups = {}
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "input.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            key = (ascii_lower(ascii_trim(row["Contract"])), row["PaymentMethod"].startswith("Bank"))
+            groups.setdefault(key, []).append(row)
 
-print("contract,bank,customers,churned,churn_rate,avg_monthly,automatic,label")
-for key in sorted(groups, key=lambda k: (k[0].encode("utf-8"), k[1])):
-    rows = groups[key]
-    churned = sum(1 for r in rows if ascii_lower(r["Churn"]) == "yes")
-    total = 0.0
-    for r in rows:  # in input order, as Tally sums
-        total += float(r["MonthlyCharges"])
-    automatic = sum(1 for r in rows if r["PaymentMethod"].endswith("(automatic)"))
-    label = key[0][:3] + ("/bank" if key[1] else "/other")
-    print(",".join(text(x) for x in [key[0], key[1], len(rows), churned, float(churned) / float(len(rows)),
-                                      total / len(rows), automatic, label]))
+    print("contract,bank,customers,churned,churn_rate,avg_monthly,automatic,label")
+    for key in sorted(groups, key=lambda k: (k[0].encode("utf-8"), k[1])):
+        rows = groups[key]
+        churned = sum(1 for r in rows if ascii_lower(r["Churn"]) == "yes")
+        total = 0.0
+        for r in rows:  # in input order, as Tally sums
+            total += float(r["MonthlyCharges"])
+        automatic = sum(1 for r in rows if r["PaymentMethod"].endswith("(automatic)"))
+        label = key[0][:3] + ("/bank" if key[1] else "/other")
+        print(",".join(text(x) for x in [key[0], key[1], len(rows), churned, float(churned) / float(len(rows)),
+                                          total / len(rows), automatic, label]))
+
+
+if __name__ == "__main__":
+    main()
