@@ -369,19 +369,7 @@ strings::VectorStore* canon_ = nullptr;
 template <typename Fn>
 RunResult RunWithStrings(Fn fn, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
                          const std::vector<uint16_t>* variants, bool metric, bool row_by_row = false) {
-  StringEngine e(p.string_constants);
-  auto wrapped = e.With(fn, p.inputs.size());
-  RunResult r = row_by_row ? RunRowByRow(wrapped, p, inputs, rows, variants, metric)
-                           : RunColumns(wrapped, p, inputs, rows, variants, metric);
-  for (Column& c : r.outputs) {
-    if (c.type != Type::kString || canon_ == nullptr) continue;
-    for (int64_t row = 0; row < c.rows(); ++row) {
-      if (c.valid[static_cast<size_t>(row)] != 1) continue;  // a null's payload is 0 in both engines
-      int32_t code = canon_->Intern(e.Text(c.At<int32_t>(row)));
-      std::memcpy(c.bytes.data() + row * 4, &code, 4);
-    }
-  }
-  return r;
+  return RunCanonical(fn, p, inputs, rows, variants, metric, canon_, p.string_constants, row_by_row);
 }
 
 // A score's outputs or a metric's row-kernel outputs, from the kernel or the interpreter.

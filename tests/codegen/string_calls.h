@@ -4,6 +4,7 @@
 // engines may intern a new text at different codes (tally/compiler/string_functions.h).
 #pragma once
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,29 @@ inline Column Texts(strings::Store& store, const std::vector<std::optional<std::
   c.type = Type::kString;
   for (const auto& t : texts) c.Push<int32_t>(t ? store.Intern(*t) : 0, t.has_value());
   return c;
+}
+
+// Runs `fn` (a score or row kernel) on `inputs` with a StringEngine of its own seeded with
+// `seed` (at least the program's string constants, then any texts the input codes name),
+// then rewrites every valid string output to the code of its text in `canon` (when given):
+// two runs then have equal bytes exactly when their texts are equal.
+template <typename Fn>
+RunResult RunCanonical(Fn fn, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                       const std::vector<uint16_t>* variants, bool aggregate_args, strings::VectorStore* canon,
+                       const std::vector<std::string>& seed, bool row_by_row = false) {
+  StringEngine e(seed);
+  auto wrapped = e.With(fn, p.inputs.size());
+  RunResult r = row_by_row ? RunRowByRow(wrapped, p, inputs, rows, variants, aggregate_args)
+                           : RunColumns(wrapped, p, inputs, rows, variants, aggregate_args);
+  for (Column& c : r.outputs) {
+    if (c.type != Type::kString || canon == nullptr) continue;
+    for (int64_t row = 0; row < c.rows(); ++row) {
+      if (c.valid[static_cast<size_t>(row)] != 1) continue;  // a null's payload is 0 in both engines
+      int32_t code = canon->Intern(e.Text(c.At<int32_t>(row)));
+      std::memcpy(c.bytes.data() + row * 4, &code, 4);
+    }
+  }
+  return r;
 }
 
 }  // namespace tally::codegen::testing
