@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "tally/runtime/runtime.h"
-#include "tally/runtime/string_calls.h"
 
 struct tally_runtime {
   tally::Runtime runtime;
@@ -168,19 +167,9 @@ int tally_kernel_score(const tally_kernel* k, int64_t rows, const TallyColumnVie
       SetError(err, errlen, "tally_kernel_score: missing argument");
       return 0;
     }
-    // A definition with computed strings reads the string helper one past its inputs
-    // (kernel_abi.h); C callers pass only the inputs, so it is added here, interning into
-    // the kernel's dictionary (tally_kernel_string reads the results).
-    const tally::ir::Program& program = k->kernel.program();
-    std::vector<TallyColumnView> with_strings;
-    tally::runtime::KernelStrings strings;
-    if (tally::ir::UsesStringCalls(program.row_code) && rows > 0) {
-      with_strings.assign(inputs, inputs + program.inputs.size());
-      strings.Reset(k->strings.get());
-      with_strings.push_back(strings.View());
-      inputs = with_strings.data();
-    }
-    tally::Status st = k->kernel.ScoreBatch(rows, inputs, variants, outputs, status);
+    // A definition with computed strings interns them into the kernel's dictionary
+    // (tally_kernel_string reads them like any other code).
+    tally::Status st = k->kernel.ScoreBatch(rows, inputs, variants, outputs, status, k->strings.get());
     if (!st.ok()) {
       SetError(err, errlen, st.message());
       return 0;
