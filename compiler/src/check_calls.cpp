@@ -125,6 +125,8 @@ CheckedType DefinitionChecker::CheckCall(const ast::Expr& e, Where where) {
     case R::kToInt:
     case R::kToFloat:
       return Record(e, CheckDateCall(e, *f, args));
+    case R::kStringFunction:
+      return Record(e, CheckStringCall(e, *f, args));
   }
   return Record(e, ErrorType());
 }

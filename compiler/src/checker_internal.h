@@ -121,6 +121,10 @@ class DefinitionChecker {
   // The result of a date function or int()/float(), whose arguments are already checked.
   CheckedType CheckDateCall(const ast::Expr& e, const FunctionSpec& f, const std::vector<CheckedType>& args);
 
+  // ---- string functions (check_strings.cpp) ----------------------------------
+  // The result of lower, substr, concat, ..., whose arguments are already checked.
+  CheckedType CheckStringCall(const ast::Expr& e, const FunctionSpec& f, const std::vector<CheckedType>& args);
+
   // ---- warnings (check_members.cpp) -----------------------------------------
   void WarnUnused();
 

@@ -48,6 +48,21 @@ const std::vector<FunctionSpec>& AllFunctions() {
        "trunc_year(d)"},
       {"int", 1, 1, R::kToInt, N::kStrict, L::kToInt, Op::kFloatToInt, D::kAny, Z::kNever, "int(x)"},
       {"float", 1, 1, R::kToFloat, N::kStrict, L::kToFloat, Op::kIntToFloat, D::kAny, Z::kNever, "float(x)"},
+      // String functions (docs/language.md, "String functions").
+      {"lower", 1, 1, R::kStringFunction, N::kStrict, L::kStrings, Op::kLower, D::kAny, Z::kNever, "lower(s)"},
+      {"upper", 1, 1, R::kStringFunction, N::kStrict, L::kStrings, Op::kUpper, D::kAny, Z::kNever, "upper(s)"},
+      {"trim", 1, 1, R::kStringFunction, N::kStrict, L::kStrings, Op::kTrim, D::kAny, Z::kNever, "trim(s)"},
+      {"length", 1, 1, R::kStringFunction, N::kStrict, L::kStrings, Op::kLength, D::kAny, Z::kNever, "length(s)"},
+      {"starts_with", 2, 2, R::kStringFunction, N::kStrict, L::kStrings, Op::kStartsWith, D::kAny, Z::kNever,
+       "starts_with(s, prefix)"},
+      {"ends_with", 2, 2, R::kStringFunction, N::kStrict, L::kStrings, Op::kEndsWith, D::kAny, Z::kNever,
+       "ends_with(s, suffix)"},
+      {"contains", 2, 2, R::kStringFunction, N::kStrict, L::kStrings, Op::kContains, D::kAny, Z::kNever,
+       "contains(s, part)"},
+      {"substr", 2, 3, R::kStringFunction, N::kStrict, L::kStrings, Op::kSubstr, D::kAny, Z::kNever,
+       "substr(s, start[, length])"},
+      {"concat", 2, SIZE_MAX, R::kStringFunction, N::kStrict, L::kStrings, Op::kConcat, D::kAny, Z::kNever,
+       "concat(a, b, ...)"},
   };
   return kFunctions;
 }

@@ -34,6 +34,7 @@ struct FunctionSpec {
     kAddDays,         // add_days(date, int): date
     kToInt,           // int(x): float, int or date; int
     kToFloat,         // float(x): int or float; float
+    kStringFunction,  // lower, substr, concat, ...: typed by the op's row (check_strings.cpp)
   } result;
   // Null policy: the result is null when any argument is null ("strict"), except where noted.
   enum class Nulls : uint8_t {
@@ -54,6 +55,8 @@ struct FunctionSpec {
                // literal argument becomes a null constant of the operand type the op wants
     kToInt,    // int(x): float -> `op` (float_to_int), int -> x, date -> days_between(epoch, x)
     kToFloat,  // float(x): int -> `op` (int_to_float), float -> x
+    kStrings,  // string functions: `op` over the arguments as they are, a left fold for more
+               // than the op's two (concat), substr's missing length as INT64_MAX
   } lowering;
   ir::Op op;
   // A domain error the checker can see in a literal first argument is a compile error.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "tally/compiler/string_functions.h"
 #include "tally/support/civil_date.h"
 
 namespace tally::interp {
@@ -184,6 +185,7 @@ class RowEvaluator {
     };
     auto null = [&]() { return Null(error); };
     const Value& b = inst.args.size() > 1 ? values_[inst.args[1]] : a;
+    if (ir::IsStringCall(inst.op)) return StringCall(inst, v);
     // Operand type: for comparisons it is the operands', not the result's (bool).
     Type operand_type = code_[inst.args[0]].type;
     switch (inst.op) {
@@ -334,10 +336,34 @@ class RowEvaluator {
     }
   }
 
+  // ir.h's string ops, on valid operands: the payloads go to the run's string helper
+  // (kernel_abi.h), exactly as the compiled kernel passes them. Without a helper (constant
+  // folding skips these ops) the payload is 0.
+  Value StringCall(const ir::Instruction& inst, Value v) const {
+    int64_t operand[3] = {0, 0, 0};
+    for (size_t i = 0; i < inst.args.size() && i < 3; ++i) operand[i] = values_[inst.args[i]].i;
+    v.i = strings_ == nullptr ? 0
+                              : strings_->call(strings_->self, static_cast<uint32_t>(inst.op), operand[0], operand[1],
+                                               operand[2]);
+    return v;
+  }
+
+ public:
+  void set_strings(const TallyStringCalls* strings) { strings_ = strings; }
+
+ private:
   const ir::Program& program_;
   const std::vector<ir::Instruction>& code_;
   std::vector<Value> values_;
+  const TallyStringCalls* strings_ = nullptr;
 };
+
+// The string helper a kernel reads one past its `count` columns, when `code` needs one.
+const TallyStringCalls* StringCallsOf(const std::vector<ir::Instruction>& code, const TallyColumnView* columns,
+                                      size_t count) {
+  if (columns == nullptr || !ir::UsesStringCalls(code)) return nullptr;
+  return static_cast<const TallyStringCalls*>(columns[count].values);
+}
 
 // The status of a row from its requirement conditions, then `errors` (in the given order).
 uint32_t RowStatus(const ir::Program& program, const RowEvaluator& row, const std::vector<ir::ValueId>& checked) {
@@ -356,6 +382,8 @@ uint32_t RowStatus(const ir::Program& program, const RowEvaluator& row, const st
 void RunScore(const ir::Program& program, int64_t rows, const TallyColumnView* inputs,
               const uint16_t* variants, TallyColumnView* outputs, uint32_t* status) {
   RowEvaluator eval(program, program.row_code);
+  // The string helper's view follows the inputs and the window values (kernel_abi.h).
+  eval.set_strings(StringCallsOf(program.row_code, inputs, program.inputs.size() + program.window_values.size()));
   std::vector<ir::ValueId> checked;
   for (const auto& o : program.outputs) checked.push_back(o.value);
   for (int64_t r = 0; r < rows; ++r) {
@@ -370,6 +398,7 @@ void RunScore(const ir::Program& program, int64_t rows, const TallyColumnView* i
 void RunMetricRows(const ir::Program& program, int64_t rows, const TallyColumnView* inputs,
                    const uint16_t* variants, TallyColumnView* aggregate_args, uint32_t* status) {
   RowEvaluator eval(program, program.row_code);
+  eval.set_strings(StringCallsOf(program.row_code, inputs, program.inputs.size()));
   std::vector<ir::ValueId> checked;
   for (const auto& a : program.aggregates) {
     if (a.kind != ir::Aggregate::Kind::kCount) checked.push_back(a.arg);
@@ -393,6 +422,7 @@ void RunMetricRows(const ir::Program& program, int64_t rows, const TallyColumnVi
 void RunMetricFinalize(const ir::Program& program, int64_t groups, const TallyColumnView* aggregates,
                        const TallyColumnView* group_keys, TallyColumnView* outputs, uint32_t* status) {
   RowEvaluator eval(program, program.post_code);
+  eval.set_strings(StringCallsOf(program.post_code, group_keys, program.group_keys.size()));
   GroupInputs group{aggregates, group_keys, &program.aggregates, &program.inputs};
   std::vector<ir::ValueId> checked;
   for (const auto& o : program.outputs) checked.push_back(o.value);

@@ -63,6 +63,15 @@ constexpr OpInfo kOps[] = {
     {Op::kTruncYear, "trunc_year", A::kOne, O::kDate, R::kDate, T::kNever, N::kStrict, I::kNone},
     {Op::kFloatToInt, "float_to_int", A::kOne, O::kFloat, R::kInt, T::kAlways, N::kStrict, I::kNone},
     {Op::kWindow, "window", A::kLeaf, O::kNone, R::kAny, T::kNever, N::kLeaf, I::kIndex},
+    {Op::kLower, "lower", A::kOne, O::kString, R::kString, T::kNever, N::kStrict, I::kNone},
+    {Op::kUpper, "upper", A::kOne, O::kString, R::kString, T::kNever, N::kStrict, I::kNone},
+    {Op::kTrim, "trim", A::kOne, O::kString, R::kString, T::kNever, N::kStrict, I::kNone},
+    {Op::kLength, "length", A::kOne, O::kString, R::kInt, T::kNever, N::kStrict, I::kNone},
+    {Op::kStartsWith, "starts_with", A::kTwo, O::kString, R::kBool, T::kNever, N::kStrict, I::kNone},
+    {Op::kEndsWith, "ends_with", A::kTwo, O::kString, R::kBool, T::kNever, N::kStrict, I::kNone},
+    {Op::kContains, "contains", A::kTwo, O::kString, R::kBool, T::kNever, N::kStrict, I::kNone},
+    {Op::kSubstr, "substr", A::kThree, O::kStringIntInt, R::kString, T::kNever, N::kStrict, I::kNone},
+    {Op::kConcat, "concat", A::kTwo, O::kString, R::kString, T::kNever, N::kStrict, I::kNone},
 };
 
 constexpr bool InEnumOrder() {

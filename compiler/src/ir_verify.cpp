@@ -41,6 +41,10 @@ std::string CheckShape(const std::vector<Instruction>& code, const Instruction& 
     case OpInfo::Operands::kDate: operands_ok = all_args(Type::kDate); break;
     case OpInfo::Operands::kDateInt: operands_ok = arg(0) == Type::kDate && arg(1) == Type::kInt; break;
     case OpInfo::Operands::kFloat: operands_ok = all_args(Type::kFloat); break;
+    case OpInfo::Operands::kString: operands_ok = all_args(Type::kString); break;
+    case OpInfo::Operands::kStringIntInt:
+      operands_ok = arg(0) == Type::kString && arg(1) == Type::kInt && arg(2) == Type::kInt;
+      break;
   }
   if (!operands_ok) return "operand types do not fit";
   bool result_ok = true;
@@ -51,6 +55,7 @@ std::string CheckShape(const std::vector<Instruction>& code, const Instruction& 
     case OpInfo::Result::kBool: result_ok = ins.type == Type::kBool; break;
     case OpInfo::Result::kInt: result_ok = ins.type == Type::kInt; break;
     case OpInfo::Result::kDate: result_ok = ins.type == Type::kDate; break;
+    case OpInfo::Result::kString: result_ok = ins.type == Type::kString; break;
   }
   if (!result_ok) return std::string("result type ") + TypeName(ins.type) + " does not fit";
   if (info.immediate == OpInfo::Immediate::kDigits && (ins.imm_int < 0 || ins.imm_int > 15))

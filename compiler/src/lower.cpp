@@ -460,6 +460,7 @@ class Lowering {
       case L::kToFloat:
         if (args[0].null_constant) return NullConstant(ir::Type::kFloat);
         return Coerce(args[0], ir::Type::kFloat);
+      case L::kStrings: return LowerStringCall(f, t, args, e.range);
     }
     return NullConstant(t);
   }
@@ -511,6 +512,28 @@ class Lowering {
     for (const Value& v : args) ids.push_back(v.id);
     bool traps = ir::OpTraps(op, type);
     return Op(op, type, nullable, std::move(ids), traps, range, traps ? ir::TrapMessage(op, type) : "");
+  }
+
+  // A string function (functions.h, kStrings): null literals become null constants of the
+  // type the op wants; concat of more than two is a left fold; substr(s, start) reads to the
+  // end (a length of INT64_MAX, which the op's exact window arithmetic allows).
+  Value LowerStringCall(const FunctionSpec& f, ir::Type t, std::vector<Value> args, const SourceRange& range) {
+    const bool substr = ir::InfoOf(f.op).operands == ir::OpInfo::Operands::kStringIntInt;
+    for (size_t i = 0; i < args.size(); ++i) {
+      ir::Type want = substr && i > 0 ? ir::Type::kInt : ir::Type::kString;
+      if (args[i].null_constant) args[i] = NullConstant(want);
+    }
+    if (substr && args.size() == 2) {
+      ir::Instruction inst;
+      inst.op = ir::Op::kConstant;
+      inst.type = ir::Type::kInt;
+      inst.imm_int = INT64_MAX;
+      args.push_back(Emit(std::move(inst), false, {}, ""));
+    }
+    if (f.op != ir::Op::kConcat) return Call(f.op, t, std::any_of(args.begin(), args.end(), [](const Value& v) { return v.nullable; }), args, range);
+    Value acc = args[0];
+    for (size_t i = 1; i < args.size(); ++i) acc = Call(f.op, t, acc.nullable || args[i].nullable, {acc, args[i]}, range);
+    return acc;
   }
 
   Value BoolConstant(bool value) {

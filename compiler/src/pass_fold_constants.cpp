@@ -68,6 +68,9 @@ void FoldCode(Program& p, std::vector<Instruction>& code) {
     if (CallsTheCLibrary(inst.op)) continue;
     // A lookup reads its program's tables, which EvaluateOnConstants does not have.
     if (inst.op == Op::kLookup) continue;
+    // A string function's text needs the run's dictionary (and would need a new string
+    // constant for its result), which folding does not have.
+    if (IsStringCall(inst.op)) continue;
     auto operands = ConstantOperands(inst, code);
     if (!operands) continue;
     // An op that traps on its constant operands stays: the row is rejected as before

@@ -41,7 +41,7 @@ class WindowPopulations;
 std::unique_ptr<BatchSink> MakeScoreSink(const ir::Program& program, const KernelSet& kernels,
                                          const WindowPopulations* windows = nullptr);
 std::unique_ptr<BatchSink> MakeMetricSink(const ir::Program& program, const KernelSet& kernels,
-                                          std::shared_ptr<const StringDictionary> strings);
+                                          std::shared_ptr<StringDictionary> strings);
 
 // The reject for a row whose kernel status is `status` (> 0).
 RejectRecord KernelReject(const ir::Program& program, uint32_t status, int64_t row, int64_t line);

@@ -167,7 +167,9 @@ int tally_kernel_score(const tally_kernel* k, int64_t rows, const TallyColumnVie
       SetError(err, errlen, "tally_kernel_score: missing argument");
       return 0;
     }
-    tally::Status st = k->kernel.ScoreBatch(rows, inputs, variants, outputs, status);
+    // A definition with computed strings interns them into the kernel's dictionary
+    // (tally_kernel_string reads them like any other code).
+    tally::Status st = k->kernel.ScoreBatch(rows, inputs, variants, outputs, status, k->strings.get());
     if (!st.ok()) {
       SetError(err, errlen, st.message());
       return 0;

@@ -1,10 +1,15 @@
 #include "execution.h"
 
+#include "tally/compiler/string_functions.h"
+
 namespace tally::runtime {
 
 std::unique_ptr<Execution> ChooseExecution(const ScoreOptions& options) {
   const bool metric = options.program->kind == ir::Program::Kind::kMetric;
   if (options.threads <= 1) return std::make_unique<OneThreadRun>(options);
+  // A metric's reader interns into the run-wide dictionary on its own thread; a kernel with
+  // computed strings interns into it too, so such a run reads and scores on one thread.
+  if (metric && ir::UsesStringCalls(options.program->row_code)) return std::make_unique<OneThreadRun>(options);
   if (metric) return std::make_unique<ReaderThreadRun>(options);
   return std::make_unique<SpanRun>(options);
 }

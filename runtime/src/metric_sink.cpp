@@ -1,6 +1,7 @@
 #include "batch_sink.h"
 #include "tally/runtime/csv_writer.h"
 #include "tally/runtime/group_by.h"
+#include "tally/runtime/string_calls.h"
 
 namespace tally::runtime {
 
@@ -11,8 +12,12 @@ namespace {
 class MetricSink : public BatchSink {
  public:
   MetricSink(const ir::Program& program, const KernelSet& kernels,
-             std::shared_ptr<const StringDictionary> strings)
-      : program_(program), kernels_(kernels), strings_(std::move(strings)), groups_(program) {}
+             std::shared_ptr<StringDictionary> strings)
+      : program_(program), kernels_(kernels), strings_(std::move(strings)), groups_(program) {
+    // Computed strings go into the run-wide dictionary, so a computed group key groups by
+    // its text like an input key (execution.cpp keeps such a run on one thread).
+    calls_.Reset(strings_.get());
+  }
 
   Result<int64_t> Consume(InputBatch& batch, std::string&,
                           std::vector<RejectRecord>& rejects) override {
@@ -20,6 +25,7 @@ class MetricSink : public BatchSink {
     const size_t rows = static_cast<size_t>(n);
     inputs_.clear();
     for (ColumnData& c : batch.columns) inputs_.push_back(c.View());
+    calls_.AppendIfUsed(program_.row_code, inputs_);
     // Two slots per aggregate (kernel_abi.h); unused slots still get a column, so no kernel
     // ever sees a null pointer for a slot it might touch.
     ResetAggregateArgs(program_, rows, args_);
@@ -59,6 +65,7 @@ class MetricSink : public BatchSink {
     std::vector<TallyColumnView> aggregates, keys, outputs;
     for (OwnedColumn& c : groups->aggregates) aggregates.push_back(c.View());
     for (OwnedColumn& c : groups->keys) keys.push_back(c.View());
+    calls_.AppendIfUsed(program_.post_code, keys);
     std::vector<ColumnData> output_data(program_.outputs.size());
     for (size_t o = 0; o < output_data.size(); ++o) {
       output_data[o].Reset(program_.outputs[o].type, count);
@@ -101,7 +108,8 @@ class MetricSink : public BatchSink {
  private:
   const ir::Program& program_;
   const KernelSet& kernels_;
-  std::shared_ptr<const StringDictionary> strings_;
+  std::shared_ptr<StringDictionary> strings_;
+  KernelStrings calls_;
   GroupAggregator groups_;
   std::vector<GroupKeyColumn> key_columns_ = GroupKeyColumns(program_);
   std::vector<TallyColumnView> inputs_;
@@ -114,7 +122,7 @@ class MetricSink : public BatchSink {
 }  // namespace
 
 std::unique_ptr<BatchSink> MakeMetricSink(const ir::Program& program, const KernelSet& kernels,
-                                          std::shared_ptr<const StringDictionary> strings) {
+                                          std::shared_ptr<StringDictionary> strings) {
   return std::make_unique<MetricSink>(program, kernels, std::move(strings));
 }
 

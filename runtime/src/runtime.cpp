@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "guarded.h"
+#include "tally/runtime/string_calls.h"
 
 namespace tally {
 
@@ -89,9 +90,34 @@ Status ScoreKernel::ScoreBatch(int64_t rows, const TallyColumnView* inputs,
   }
   if (!kernels_.score) return Error{program_->name + ": no kernel"};
   if (rows < 0) return Error{"negative row count"};
+  if (ir::UsesStringCalls(program_->row_code)) {
+    return Error{program_->name + " computes strings: pass the dictionary its string codes come from"};
+  }
   if (rows <= 0) return Status::Ok();
   return Guarded([&] {
     kernels_.score(rows, inputs, variants, outputs, status);
+    return Status::Ok();
+  });
+}
+
+Status ScoreKernel::ScoreBatch(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
+                               TallyColumnView* outputs, uint32_t* status,
+                               runtime::StringDictionary* strings) const {
+  if (!ir::UsesStringCalls(program_->row_code)) return ScoreBatch(rows, inputs, variants, outputs, status);
+  if (program_->kind != ir::Program::Kind::kScore) {
+    return Error{program_->name + " is a metric: score it with ScoreFile"};
+  }
+  if (!kernels_.score) return Error{program_->name + ": no kernel"};
+  if (rows < 0) return Error{"negative row count"};
+  if (strings == nullptr) return Error{program_->name + " computes strings: no dictionary given"};
+  if (rows <= 0) return Status::Ok();
+  // The string helper one past the inputs (kernel_abi.h), over the caller's dictionary.
+  std::vector<TallyColumnView> with_strings(inputs, inputs + program_->inputs.size());
+  runtime::KernelStrings calls;
+  calls.Reset(strings);
+  with_strings.push_back(calls.View());
+  return Guarded([&] {
+    kernels_.score(rows, with_strings.data(), variants, outputs, status);
     return Status::Ok();
   });
 }

@@ -4,6 +4,7 @@
 #include "batch_sink.h"
 #include "window_pass.h"
 #include "tally/runtime/csv_writer.h"
+#include "tally/runtime/string_calls.h"
 #include "tally/support/civil_date.h"
 
 namespace tally::runtime {
@@ -22,12 +23,16 @@ class ScoreSink : public BatchSink {
     inputs_.clear();
     for (ColumnData& c : batch.columns) inputs_.push_back(c.View());
     const uint16_t* variants = batch.variants.empty() ? nullptr : batch.variants.data();
-    // Window values follow the inputs (kernel_abi.h), from the first pass's partitions.
+    // Computed strings are interned into this batch's own dictionary (string_calls.h).
+    strings_.Reset(batch.dictionary.get());
+    // Window values follow the inputs (kernel_abi.h), from the first pass's partitions; the
+    // window kernels may compute strings too, into the same dictionary.
     if (windows_ != nullptr) {
-      RETURN_IF_ERROR(windows_->Fill(n, inputs_.data(), variants, *batch.dictionary, window_scratch_,
+      RETURN_IF_ERROR(windows_->Fill(n, inputs_.data(), variants, *batch.dictionary, strings_, window_scratch_,
                                      window_values_, window_status_));
       for (ColumnData& c : window_values_) inputs_.push_back(c.View());
     }
+    strings_.AppendIfUsed(program_.row_code, inputs_);
     outputs_.resize(program_.outputs.size());
     output_views_.clear();
     for (size_t i = 0; i < outputs_.size(); ++i) {
@@ -151,6 +156,7 @@ class ScoreSink : public BatchSink {
   WindowPopulations::Scratch window_scratch_;
   std::vector<ColumnData> window_values_;
   std::vector<uint32_t> window_status_;
+  KernelStrings strings_;
   std::vector<TallyColumnView> inputs_;
   std::vector<ColumnData> outputs_;
   std::vector<TallyColumnView> output_views_;

@@ -16,6 +16,7 @@
 #include "tally/compiler/ast.h"
 #include "tally/runtime/group_by.h"
 #include "tally/runtime/kernels.h"
+#include "tally/runtime/string_calls.h"
 #include "tally/runtime/string_dictionary.h"
 #include "window_pass.h"
 
@@ -226,6 +227,7 @@ class ScoreTest {
   using Run = std::vector<Row>;  // one per `expect`
 
   ScoreTest(const ir::Program& p, const ast::Test& t, StringDictionary& dict) : p_(p), dict_(dict) {
+    strings_.Reset(&dict);
     const ast::TestStep* given = nullptr;
     for (const auto& step : t.steps) {
       if (step.kind == ast::TestStep::Kind::kGiven) {
@@ -245,7 +247,9 @@ class ScoreTest {
       Row row;
       row.outputs = ColumnsFor(p_.outputs, 1);
       std::vector<TallyColumnView> out = Views(row.outputs);
-      kernels.score(1, step.rows.views.data(), step.rows.variants.data(), out.data(), &row.status);
+      std::vector<TallyColumnView> in = step.rows.views;
+      strings_.AppendIfUsed(p_.row_code, in);
+      kernels.score(1, in.data(), step.rows.variants.data(), out.data(), &row.status);
       run.push_back(std::move(row));
     }
     return run;
@@ -306,7 +310,7 @@ class ScoreTest {
       error = "no kernels for the window aggregates";
     } else {
       WindowPass pass(p_, kernels);
-      Status added = pass.Add(n, all_rows_.views.data(), all_rows_.variants.data());
+      Status added = pass.Add(n, all_rows_.views.data(), all_rows_.variants.data(), &dict_);
       auto populations = added.ok() ? pass.Finish(dict_.ToVector())
                                     : Result<std::shared_ptr<const WindowPopulations>>(Error{added.message()});
       if (!populations.ok()) {
@@ -314,13 +318,14 @@ class ScoreTest {
       } else {
         WindowPopulations::Scratch scratch;
         std::vector<OwnedColumn> values;
-        Status filled = (*populations)->Fill(n, all_rows_.views.data(), all_rows_.variants.data(), dict_, scratch,
-                                             values, window_status);
+        Status filled = (*populations)->Fill(n, all_rows_.views.data(), all_rows_.variants.data(), dict_, strings_,
+                                             scratch, values, window_status);
         if (!filled.ok()) {
           error = filled.message();
         } else {
           std::vector<TallyColumnView> inputs = all_rows_.views;
           for (OwnedColumn& c : values) inputs.push_back(c.View());
+          strings_.AppendIfUsed(p_.row_code, inputs);
           std::vector<TallyColumnView> out = Views(outputs);
           if (n > 0) kernels.score(n, inputs.data(), all_rows_.variants.data(), out.data(), status.data());
           // A row a window rejects is rejected with the window's reason, as in a run.
@@ -377,6 +382,7 @@ class ScoreTest {
   };
   const ir::Program& p_;
   StringDictionary& dict_;
+  KernelStrings strings_;  // computed strings, interned into dict_ (string_calls.h)
   std::vector<Step> steps_;
   std::vector<const ast::TestStep*> givens_;
   Rows all_rows_;  // with window aggregates: every `given`, in order
@@ -397,6 +403,7 @@ class MetricTest {
   };
 
   MetricTest(const ir::Program& p, const ast::Test& t, StringDictionary& dict) : p_(p), t_(t), dict_(dict) {
+    strings_.Reset(&dict);
     for (const auto& step : t.steps) {
       if (step.kind == ast::TestStep::Kind::kGiven) givens_.push_back(&step);
     }
@@ -410,7 +417,9 @@ class MetricTest {
     std::vector<TallyColumnView> arg_views = Views(run.args);
     run.row_status.assign(givens_.size(), 0);
     if (n > 0) {
-      kernels.metric_rows(n, rows_.views.data(), rows_.variants.data(), arg_views.data(), run.row_status.data());
+      std::vector<TallyColumnView> in = rows_.views;
+      strings_.AppendIfUsed(p_.row_code, in);
+      kernels.metric_rows(n, in.data(), rows_.variants.data(), arg_views.data(), run.row_status.data());
     }
     std::vector<TallyColumnView> key_views;
     for (uint32_t k : p_.group_keys) key_views.push_back(rows_.views[k]);
@@ -430,6 +439,7 @@ class MetricTest {
     run.group_status.assign(count, 0);
     std::vector<TallyColumnView> aggregates = Views(run.groups.aggregates), keys = Views(run.groups.keys),
                                  outputs = Views(run.outputs);
+    strings_.AppendIfUsed(p_.post_code, keys);
     if (count > 0) {
       kernels.metric_finalize(run.groups.count, aggregates.data(), keys.data(), outputs.data(),
                               run.group_status.data());
@@ -553,6 +563,7 @@ class MetricTest {
   const ir::Program& p_;
   const ast::Test& t_;
   StringDictionary& dict_;
+  KernelStrings strings_;  // computed strings, interned into dict_ (string_calls.h)
   std::vector<const ast::TestStep*> givens_;
   Rows rows_;
   std::vector<GroupKeyColumn> key_columns_ = GroupKeyColumns(p_);

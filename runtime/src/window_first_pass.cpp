@@ -22,7 +22,8 @@ Result<std::shared_ptr<const WindowPopulations>> RunFirstPass(const ScoreOptions
     InputBatch batch = builder.Take(reader->bytes_read());
     inputs.clear();
     for (ColumnData& c : batch.columns) inputs.push_back(c.View());
-    RETURN_IF_ERROR(pass.Add(batch.rows, inputs.data(), batch.variants.empty() ? nullptr : batch.variants.data()));
+    RETURN_IF_ERROR(pass.Add(batch.rows, inputs.data(), batch.variants.empty() ? nullptr : batch.variants.data(),
+                             builder.dictionary().get()));
     builder.Recycle(std::move(batch));
     if (!more) break;
   }

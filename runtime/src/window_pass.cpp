@@ -55,8 +55,8 @@ WindowPopulations::WindowPopulations(const ir::Program& score, const KernelSet& 
 WindowPopulations::~WindowPopulations() = default;
 
 Status WindowPopulations::Fill(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
-                               const StringDictionary& strings, Scratch& s, std::vector<OwnedColumn>& values,
-                               std::vector<uint32_t>& status) const {
+                               const StringDictionary& strings, const KernelStrings& calls, Scratch& s,
+                               std::vector<OwnedColumn>& values, std::vector<uint32_t>& status) const {
   const size_t n = static_cast<size_t>(rows);
   status.assign(n, 0);
   values.resize(score_.window_values.size());
@@ -71,7 +71,9 @@ Status WindowPopulations::Fill(int64_t rows, const TallyColumnView* inputs, cons
     s.arg_views[w].clear();
     for (OwnedColumn& c : s.args[w]) s.arg_views[w].push_back(c.View());
     s.status.assign(n, 0);
-    if (rows > 0) kernels_.windows[w].metric_rows(rows, inputs, variants, s.arg_views[w].data(), s.status.data());
+    s.inputs.assign(inputs, inputs + score_.inputs.size());
+    calls.AppendIfUsed(program.row_code, s.inputs);
+    if (rows > 0) kernels_.windows[w].metric_rows(rows, s.inputs.data(), variants, s.arg_views[w].data(), s.status.data());
     // Each row's partition: the same key values as in the first pass find the same group.
     s.group.assign(n, -1);
     auto view_of = [&](const GroupKeyColumn& k) {
@@ -156,16 +158,23 @@ WindowPass::WindowPass(const ir::Program& score, const KernelSet& kernels) : sco
 
 WindowPass::~WindowPass() = default;
 
-Status WindowPass::Add(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants) {
+Status WindowPass::Add(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
+                       StringDictionary* dictionary) {
   if (rows <= 0) return Status::Ok();
   const size_t n = static_cast<size_t>(rows);
+  if (dictionary != dictionary_) {  // the run's dictionary: its answers stay good all run
+    strings_.Reset(dictionary);
+    dictionary_ = dictionary;
+  }
   for (size_t w = 0; w < score_.windows.size(); ++w) {
     const ir::Program& program = score_.windows[w];
     ResetAggregateArgs(program, n, args_);
     arg_views_.clear();
     for (OwnedColumn& c : args_) arg_views_.push_back(c.View());
     status_.assign(n, 0);
-    kernels_.windows[w].metric_rows(rows, inputs, variants, arg_views_.data(), status_.data());
+    inputs_.assign(inputs, inputs + score_.inputs.size());
+    strings_.AppendIfUsed(program.row_code, inputs_);
+    kernels_.windows[w].metric_rows(rows, inputs_.data(), variants, arg_views_.data(), status_.data());
     key_views_.clear();
     for (uint32_t k : program.group_keys) key_views_.push_back(inputs[k]);
     RETURN_IF_ERROR(groups_[w]->AddBatch(rows, key_views_.data(), arg_views_.data(), status_.data()));

@@ -25,6 +25,7 @@
 #include "tally/runtime/column.h"
 #include "tally/runtime/group_by.h"
 #include "tally/runtime/kernels.h"
+#include "tally/runtime/string_calls.h"
 #include "tally/runtime/string_dictionary.h"
 #include "tally/support/result.h"
 
@@ -43,6 +44,7 @@ class WindowPopulations {
     std::vector<int64_t> group;                  // per row, of the window being run
     std::vector<int32_t> code_group;             // a single string key: group per dictionary code
     std::string key;                             // a row's key, serialised
+    std::vector<TallyColumnView> inputs;         // a window kernel's input views
   };
 
   WindowPopulations(const ir::Program& score, const KernelSet& kernels, std::vector<Window> windows);
@@ -51,9 +53,11 @@ class WindowPopulations {
   // For one batch of the second pass (`inputs`: the score's input views, `strings`: the
   // batch's dictionary): fills `values` (one column per program.window_values) and `status`
   // per row, 0 when every window accepts the row, else a code for Reject().
+  // `calls`: the batch's string helper (string_calls.h), for window programs that compute
+  // strings (into the same dictionary).
   Status Fill(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
-              const StringDictionary& strings, Scratch& scratch, std::vector<OwnedColumn>& values,
-              std::vector<uint32_t>& status) const;
+              const StringDictionary& strings, const KernelStrings& calls, Scratch& scratch,
+              std::vector<OwnedColumn>& values, std::vector<uint32_t>& status) const;
   // The reject of a row whose Fill status is `status` (> 0).
   RejectRecord Reject(uint32_t status, int64_t row, int64_t line) const;
 
@@ -68,9 +72,10 @@ class WindowPass {
  public:
   WindowPass(const ir::Program& score, const KernelSet& kernels);
   ~WindowPass();
-  // The rows of one batch of the score's inputs into every window's groups. Fails (a run
-  // error naming the window) when an integer sum overflows.
-  Status Add(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants);
+  // The rows of one batch of the score's inputs into every window's groups; computed strings
+  // go into `dictionary`, the run's (the batches' codes are its). Fails (a run error naming
+  // the window) when an integer sum overflows.
+  Status Add(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants, StringDictionary* dictionary);
   // After the last batch; `strings[code]` is the text of each code the batches used.
   Result<std::shared_ptr<const WindowPopulations>> Finish(const std::vector<std::string>& strings);
 
@@ -82,6 +87,9 @@ class WindowPass {
   std::vector<TallyColumnView> arg_views_;
   std::vector<TallyColumnView> key_views_;
   std::vector<uint32_t> status_;
+  std::vector<TallyColumnView> inputs_;
+  KernelStrings strings_;  // the whole run's, as a metric's
+  StringDictionary* dictionary_ = nullptr;
 };
 
 // The first pass of ScoreFile for a score with window aggregates: reads `options.input_path`

@@ -17,6 +17,7 @@
 
 #include "kernel_check.h"
 #include "random_source.h"
+#include "string_calls.h"
 #include "tally/compiler/compiler.h"
 #include "tally/compiler/passes.h"
 #include "tally/support/civil_date.h"
@@ -41,6 +42,8 @@ class RandomProgram {
       inputs_.push_back(t);
     }
     for (const char* s : {"a", "b", ""}) Add(Type::kString, b_.String(s));
+    // Texts for the string functions (codes 3..6): case, spaces at the ends, UTF-8.
+    for (const char* s : {"Gold", " gold ", "GRÖße", "ab"}) Add(Type::kString, b_.String(s));
     // Half the scores read window values (ir.h kWindow): columns after the inputs, as the
     // runtime fills them from its first pass.
     if (b_.program().kind == ir::Program::Kind::kScore && Chance(0.5)) AddWindows();
@@ -132,7 +135,7 @@ class RandomProgram {
           case Type::kInt: col.Push<int64_t>(RandomInt(), valid); break;
           case Type::kFloat: col.Push<double>(RandomFloat(), valid); break;
           case Type::kBool: col.Push<uint8_t>(Chance(0.5) ? 1 : 0, valid); break;
-          case Type::kString: col.Push<int32_t>(static_cast<int32_t>(Uniform(0, 3)), valid); break;
+          case Type::kString: col.Push<int32_t>(static_cast<int32_t>(Uniform(0, 6)), valid); break;
           case Type::kDate: col.Push<int64_t>(RandomDay(), valid); break;
         }
       }
@@ -228,7 +231,10 @@ class RandomProgram {
       case Type::kInt: return b_.Int(Pick(IntConstants()));
       case Type::kFloat: return b_.Float(Pick(FloatConstants()));
       case Type::kBool: return b_.Bool(Chance(0.5));
-      case Type::kString: return b_.String("c" + std::to_string(Uniform(0, 2)));
+      case Type::kString: {
+        static const char* const texts[] = {"c0", "c1", "c2", "G", "go", "ld", " ", "ö", ""};
+        return b_.String(texts[Uniform(0, 8)]);
+      }
       case Type::kDate: return b_.Date(Pick(DayConstants()));
     }
     return 0;
@@ -298,6 +304,10 @@ class RandomProgram {
           else v = one(op, op == Op::kFloatToInt ? Type::kFloat : Type::kDate);
           break;
         }
+        if (Chance(0.08)) {
+          v = one(Op::kLength, Type::kString);
+          break;
+        }
         if (op == Op::kNeg || op == Op::kAbs || op == Op::kFloor || op == Op::kCeil || op == Op::kSign) v = one(op, t);
         else if (op == Op::kRound) v = one(op, t, Uniform(0, 3));
         else if (op == Op::kSelect) v = b_.Apply(op, t, {Operand(Type::kBool), Operand(t), Operand(t)});
@@ -327,6 +337,11 @@ class RandomProgram {
         static const Op ops[] = {Op::kEq, Op::kNe, Op::kLt, Op::kLe, Op::kGt, Op::kGe, Op::kAnd, Op::kOr,
                                  Op::kNot, Op::kIsNull, Op::kSelect, Op::kCoalesce};
         Op op = ops[Uniform(0, 11)];
+        if (Chance(0.12)) {
+          static const Op string_ops[] = {Op::kStartsWith, Op::kEndsWith, Op::kContains};
+          v = two(string_ops[Uniform(0, 2)], Type::kString);
+          break;
+        }
         if (op == Op::kAnd || op == Op::kOr) v = two(op, Type::kBool);
         else if (op == Op::kNot) v = one(op, Type::kBool);
         else if (op == Op::kIsNull) v = one(op, AnyType());
@@ -340,6 +355,23 @@ class RandomProgram {
         break;
       }
       case Type::kString:
+        if (Chance(0.5)) {  // computed strings (string_functions.h)
+          static const Op ops[] = {Op::kLower, Op::kUpper, Op::kTrim, Op::kSubstr, Op::kConcat};
+          Op op = ops[Uniform(0, 4)];
+          if (op == Op::kSubstr) {
+            auto bound = [&] { return Chance(0.7) ? b_.Int(Uniform(-2, 7)) : Operand(Type::kInt); };
+            ValueId s = Operand(t);
+            ValueId start = bound();
+            v = b_.Apply(op, t, {s, start, bound()});
+          } else if (op == Op::kConcat) {
+            // One side a constant, so that texts grow linearly with the program, never doubling.
+            ValueId a = Operand(t);
+            v = b_.Apply(op, t, Chance(0.5) ? std::vector<ValueId>{a, Constant(t)} : std::vector<ValueId>{Constant(t), a});
+          } else {
+            v = one(op, t);
+          }
+          break;
+        }
         v = Chance(0.5) ? b_.Apply(Op::kSelect, t, {Operand(Type::kBool), Operand(t), Operand(t)})
                         : b_.Apply(Op::kCoalesce, t, {Operand(t), Operand(t)});
         break;
@@ -387,17 +419,29 @@ std::string Dump(const ir::Program& p) {
   return os.str();
 }
 
+// Computed strings: every run gets a dictionary of its own (seeded with the program's string
+// constants, which the input codes 0..6 name) and the string helper; its string columns are
+// then rewritten to codes in `canon`, one store per program, so that two runs compare equal
+// exactly when their texts are equal (engines may intern a new text at different codes).
+strings::VectorStore* canon_ = nullptr;
+
+template <typename Fn>
+RunResult RunWithStrings(Fn fn, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
+                         const std::vector<uint16_t>* variants, bool metric, bool row_by_row = false) {
+  return RunCanonical(fn, p, inputs, rows, variants, metric, canon_, p.string_constants, row_by_row);
+}
+
 // A score's outputs or a metric's row-kernel outputs, from the kernel or the interpreter.
 RunResult RunKernel(const Kernel& kernel, const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
-                    const std::vector<uint16_t>* variants, bool metric) {
-  return metric ? RunColumns(kernel.metric_row(), p, inputs, rows, variants, true)
-                : RunColumns(kernel.score(), p, inputs, rows, variants, false);
+                    const std::vector<uint16_t>* variants, bool metric, bool row_by_row = false) {
+  return metric ? RunWithStrings(kernel.metric_row(), p, inputs, rows, variants, true, row_by_row)
+                : RunWithStrings(kernel.score(), p, inputs, rows, variants, false, row_by_row);
 }
 
 RunResult RunInterpreter(const ir::Program& p, std::vector<Column>& inputs, int64_t rows,
                          const std::vector<uint16_t>* variants, bool metric) {
-  return RunColumns([&](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
-                        uint32_t* st) {
+  return RunWithStrings([&p, metric](int64_t r, const TallyColumnView* in, const uint16_t* var, TallyColumnView* out,
+                                     uint32_t* st) {
     if (metric) interp::RunMetricRows(p, r, in, var, out, st);
     else interp::RunScore(p, r, in, var, out, st);
   }, p, inputs, rows, variants, metric);
@@ -408,7 +452,7 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
   const int64_t rows = EnvInt("TALLY_DIFF_ROWS", 300);
   const uint64_t seed = static_cast<uint64_t>(EnvInt("TALLY_DIFF_SEED", 20260101));
   auto start = std::chrono::steady_clock::now();
-  int64_t compared = 0, rejected = 0, nulls = 0, removed = 0;
+  int64_t compared = 0, rejected = 0, nulls = 0, removed = 0, string_programs = 0;
   for (int64_t n = 0; n < programs; ++n) {
     const uint64_t program_seed = seed * 1000003 + static_cast<uint64_t>(n);
     const bool metric = n % 4 == 3;
@@ -419,11 +463,13 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     const std::vector<uint16_t>* v = n % 3 == 0 ? nullptr : &variants;
     auto kernel = CompileKernel(p, NoCache());
     ASSERT_TRUE(kernel.ok()) << "seed " << program_seed << ": " << kernel.error().message;
+    strings::VectorStore canon;
+    canon_ = &canon;
+    string_programs += ir::UsesStringCalls(p.row_code);
     RunResult k = RunKernel(**kernel, p, inputs, rows, v, metric);
     RunResult i = RunInterpreter(p, inputs, rows, v, metric);
     ExpectSameBytes(k, i, "seed " + std::to_string(program_seed));
-    RunResult one = metric ? RunRowByRow((*kernel)->metric_row(), p, inputs, rows, v, true)
-                           : RunRowByRow((*kernel)->score(), p, inputs, rows, v, false);
+    RunResult one = RunKernel(**kernel, p, inputs, rows, v, metric, /*row_by_row=*/true);
     ExpectSameBytes(one, i, "row by row, seed " + std::to_string(program_seed));
     // The passes must not change a byte: the optimized program, interpreted and compiled,
     // against the original program interpreted.
@@ -440,8 +486,7 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     if (n % 5 == 0) {  // every fifth program also as a later process gets it: from the cache
       std::shared_ptr<const Kernel> reloaded = CompileAndReload(p);
       ASSERT_TRUE(reloaded) << "seed " << program_seed;
-      RunResult c = metric ? RunColumns(reloaded->metric_row(), p, inputs, rows, v, true)
-                           : RunColumns(reloaded->score(), p, inputs, rows, v, false);
+      RunResult c = RunKernel(*reloaded, p, inputs, rows, v, metric);
       ExpectSameBytes(c, i, "from the cache, seed " + std::to_string(program_seed));
     }
     if (::testing::Test::HasFailure()) {
@@ -454,11 +499,13 @@ TEST(CodegenDifferential, RandomProgramsMatchTheInterpreterBitForBit) {
     }
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  canon_ = nullptr;
   std::printf("differential: %lld programs x %lld rows = %lld cases, seed %llu, %.1f s; "
-              "%lld rows rejected (require/trap), %lld null output values, %lld instructions removed by the passes\n",
+              "%lld rows rejected (require/trap), %lld null output values, %lld instructions removed by the passes; "
+              "%lld programs compute strings\n",
               static_cast<long long>(programs), static_cast<long long>(rows), static_cast<long long>(compared),
               static_cast<unsigned long long>(seed), seconds, static_cast<long long>(rejected),
-              static_cast<long long>(nulls), static_cast<long long>(removed));
+              static_cast<long long>(nulls), static_cast<long long>(removed), static_cast<long long>(string_programs));
 }
 
 // User-defined functions are inlined: a random score, and the same score with a random

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include "tally/compiler/string_functions.h"
+
 #include "tally/support/civil_date.h"
 
 #include <gtest/gtest.h>
@@ -85,6 +87,10 @@ RowResult ScoreRow(const Library& library, const std::string& name, const std::m
     }
     outputs[o].valid = &out_valid[o];
   }
+  // Computed strings: a helper over the same codes (constants, then the row's texts).
+  strings::VectorStore store(strings);
+  strings::Calls calls(&store);
+  inputs.push_back({const_cast<TallyStringCalls*>(calls.Abi()), nullptr});
   interp::RunScore(*p, 1, inputs.data(), &variant, outputs.data(), &result.status);
   if (result.status != 0) {
     result.reason = p->reasons[result.status - 1].message;
@@ -98,7 +104,7 @@ RowResult ScoreRow(const Library& library, const std::string& name, const std::m
         case ir::Type::kInt: cell = out_ints[o]; break;
         case ir::Type::kDate: cell = dates::ToIso(out_ints[o]); break;  // ISO text, as the CSV writes it
         case ir::Type::kFloat: cell = out_floats[o]; break;
-        case ir::Type::kString: cell = strings[out_codes[o]]; break;
+        case ir::Type::kString: cell = std::string(store.Text(out_codes[o])); break;
       }
     }
     result.outputs[p->outputs[o].name] = cell;

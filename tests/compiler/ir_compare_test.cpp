@@ -95,6 +95,25 @@ TEST(CompareComputations, NewOutputsMustNotRejectRowsTheOldVersionScored) {
                        "new output next"));
 }
 
+TEST(CompareComputations, StringFunctions) {
+  // A string function is a computation: another function, another argument or another
+  // constant can give another text (plan = "Gold": lower gives "gold", upper "GOLD";
+  // substr(plan, 1, 2) "Go", substr(plan, 2, 2) "ol"; starts_with(plan, "G") true,
+  // starts_with(plan, "g") false).
+  EXPECT_TRUE(Mentions(Compare(Score("  output p : string = lower(plan)"), Score("  output p : string = upper(plan)")),
+                       "output p"));
+  EXPECT_TRUE(Mentions(Compare(Score("  output p : string = substr(plan, 1, 2)"),
+                               Score("  output p : string = substr(plan, 2, 2)")),
+                       "output p"));
+  EXPECT_TRUE(Mentions(Compare(Score("  output p : bool = starts_with(plan, \"G\")"),
+                               Score("  output p : bool = starts_with(plan, \"g\")")),
+                       "output p"));
+  // The same calls through renamed lets are the same computation.
+  EXPECT_TRUE(Compare(Score("  let key = lower(trim(plan))\n  output p : bool = key == \"gold\""),
+                      Score("  let segment = lower(trim(plan))\n  output p : bool = \"gold\" == segment"))
+                  .empty());
+}
+
 TEST(CompareComputations, Metrics) {
   auto metric = [](const std::string& outputs) {
     return "metric t.m {\n  version 1.0.0\n  owner cx\n  input segment : string\n  input rating : int\n"

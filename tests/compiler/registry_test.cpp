@@ -31,6 +31,10 @@ TEST(Registry, EveryFunctionLowersToAnOpWhoseResultFits) {
       case R::kDatesToInt: case R::kToInt: EXPECT_EQ(op_result, OR::kInt) << f.name; break;
       case R::kDatesToDate: case R::kAddDays: EXPECT_EQ(op_result, OR::kDate) << f.name; break;
       case R::kToFloat: EXPECT_EQ(op_result, OR::kFloat) << f.name; break;
+      case R::kStringFunction:
+        EXPECT_TRUE(ir::IsStringCall(f.op)) << f.name;
+        EXPECT_TRUE(op_result == OR::kString || op_result == OR::kInt || op_result == OR::kBool) << f.name;
+        break;
     }
     EXPECT_EQ(FindFunction(f.name), &f);
   }

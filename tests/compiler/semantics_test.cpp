@@ -223,3 +223,41 @@ TEST(Semantics, LanguageExampleHealthScore) {
 
 }  // namespace
 }  // namespace tally::testing
+
+namespace tally::testing {
+namespace {
+
+Cell Str(const char* s) { return std::string(s); }
+
+TEST(Semantics, StringFunctions) {
+  // Through the checker, lowering and the interpreter; values worked out by hand.
+  EXPECT_EQ(Out("string? = lower(s)", {{"s", Str("GoLD Ö")}}), Str("gold Ö"));  // ASCII only
+  EXPECT_EQ(Out("string? = upper(s)", {{"s", Str("größe")}}), Str("GRößE"));
+  EXPECT_EQ(Out("string? = trim(s)", {{"s", Str("\t gold \r\n")}}), Str("gold"));
+  EXPECT_EQ(Out("int? = length(s)", {{"s", Str("Größe")}}), Cell{int64_t{5}});  // characters, not 7 bytes
+  EXPECT_EQ(Out("int? = length(s)", {{"s", Str("")}}), Cell{int64_t{0}});
+  EXPECT_EQ(Out("bool? = starts_with(s, \"Bank\")", {{"s", Str("Bank transfer")}}), Cell{true});
+  EXPECT_EQ(Out("bool? = ends_with(s, \"(automatic)\")", {{"s", Str("Credit card (automatic)")}}), Cell{true});
+  EXPECT_EQ(Out("bool? = contains(s, \"card\")", {{"s", Str("Credit Card")}}), Cell{false});  // case-sensitive
+  // substr: 1-based; the window [start, start + len) clipped to the string.
+  EXPECT_EQ(Out("string? = substr(s, 2, 3)", {{"s", Str("hello")}}), Str("ell"));
+  EXPECT_EQ(Out("string? = substr(s, 0, 2)", {{"s", Str("hello")}}), Str("h"));
+  EXPECT_EQ(Out("string? = substr(s, 6, 1)", {{"s", Str("hello")}}), Str(""));
+  EXPECT_EQ(Out("string? = substr(s, 2, -1)", {{"s", Str("hello")}}), Str(""));
+  EXPECT_EQ(Out("string? = substr(s, 4, 9223372036854775807)", {{"s", Str("hello")}}), Str("lo"));
+  EXPECT_EQ(Out("string? = substr(s, -9223372036854775807 - 1, 9223372036854775807)", {{"s", Str("hello")}}),
+            Str(""));
+  EXPECT_EQ(Out("string? = substr(s, 3)", {{"s", Str("Größe")}}), Str("öße"));
+  EXPECT_EQ(Out("string? = concat(s, \"\", \"-\", s)", {{"s", Str("ab")}}), Str("ab-ab"));
+  EXPECT_EQ(Out("string? = concat(s, s)", {{"s", Str("")}}), Str(""));
+  // A computed string equals a constant; null in, null out.
+  EXPECT_EQ(Out("bool? = lower(trim(s)) == \"gold\"", {{"s", Str(" GOLD ")}}), Cell{true});
+  EXPECT_EQ(Out("bool? = lower(s) in [\"silver\", \"gold\"]", {{"s", Str("Gold")}}), Cell{true});
+  EXPECT_EQ(Out("string? = lower(s)", {{"s", kNull}}), kNull);
+  EXPECT_EQ(Out("int? = length(s)", {{"s", kNull}}), kNull);
+  EXPECT_EQ(Out("string? = substr(s, a, 2)", {{"s", Str("x")}, {"a", kNull}}), kNull);
+  EXPECT_EQ(Out("string? = concat(s, null)", {{"s", Str("x")}}), kNull);
+}
+
+}  // namespace
+}  // namespace tally::testing

@@ -26,7 +26,7 @@ void ExpectChecksAndPasses(const std::string& folder, size_t min_definitions) {
   EXPECT_GT(outcomes->size(), 0u);
 }
 
-TEST(MetricsLibrary, BundledLibraryChecksAndPasses) { ExpectChecksAndPasses("metrics", 7); }
+TEST(MetricsLibrary, BundledLibraryChecksAndPasses) { ExpectChecksAndPasses("metrics", 8); }
 TEST(MetricsLibrary, LanguageExamplesCheckAndPass) { ExpectChecksAndPasses("tests/examples", 2); }
 
 }  // namespace

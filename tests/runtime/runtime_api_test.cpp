@@ -76,6 +76,34 @@ TEST(RuntimeApi, ScoreBatch) {
   EXPECT_FALSE(nps_metric->ScoreBatch(0, nullptr, nullptr, nullptr, nullptr).ok());
 }
 
+// A definition that computes strings: the caller's dictionary receives the new texts.
+TEST(RuntimeApi, ScoreBatchWithComputedStrings) {
+  runtime::testing::TempDir dir;
+  runtime::testing::WriteAll(dir.File("s.tally"),
+                             "score t.s {\n  version 1.0.0\n  owner cx\n  input plan : string\n"
+                             "  output segment : string = lower(trim(plan))\n"
+                             "  output gold : bool = lower(trim(plan)) == \"gold\"\n}\n");
+  auto rt = Runtime::Load(dir.path().string());
+  ASSERT_TRUE(rt.ok()) << rt.error().message;
+  auto k = rt->Kernel("t.s");
+  ASSERT_TRUE(k.ok());
+  auto dict = k->NewDictionary();
+  int32_t plan[3] = {dict->Intern(" GOLD"), dict->Intern("Silver "), dict->Intern("gold")};
+  TallyColumnView in[1] = {{plan, nullptr}};
+  int32_t segment[3];
+  uint8_t gold[3], valid[2][3];
+  TallyColumnView out[2] = {{segment, valid[0]}, {gold, valid[1]}};
+  uint32_t status[3];
+  EXPECT_FALSE(k->ScoreBatch(3, in, nullptr, out, status).ok());  // no dictionary: refused, never a crash
+  ASSERT_TRUE(k->ScoreBatch(3, in, nullptr, out, status, dict.get()).ok());
+  EXPECT_EQ(dict->Get(segment[0]), "gold");
+  EXPECT_EQ(dict->Get(segment[1]), "silver");
+  EXPECT_EQ(segment[0], plan[2]);  // the same text, the same code
+  EXPECT_EQ(gold[0], 1);
+  EXPECT_EQ(gold[1], 0);
+  EXPECT_EQ(gold[2], 1);
+}
+
 TEST(RuntimeApi, ScoreFileFillsLineageFromTheDefinition) {
   auto rt = Runtime::Load(kMetrics);
   ASSERT_TRUE(rt.ok());

@@ -16,6 +16,7 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 #include "tally/compiler/ir_verify.h"
+#include "tally/compiler/string_functions.h"
 #include "tally/compiler/trap_analysis.h"
 #include "tally/support/civil_date.h"
 
@@ -106,6 +107,8 @@ class Emitter {
   llvm::GlobalVariable* OnesArray();
   llvm::GlobalVariable* ZeroVariants();
   Triple EmitLookup(const ir::Instruction& ins, const Triple& key);
+  Triple EmitStringCall(const ir::Instruction& ins, const std::vector<Triple>& a, llvm::Value* all_valid,
+                        llvm::Value* error);
   llvm::GlobalVariable* ConstantArray(const std::string& name, llvm::Type* elem, std::vector<llvm::Constant*> items);
   // Per table (and per table and column): its constant arrays, made at first use.
   std::map<uint32_t, llvm::GlobalVariable*> table_keys_;
@@ -149,6 +152,8 @@ class Emitter {
   llvm::Value* variants_ptr_ = nullptr;
   llvm::Value* variant_ = nullptr;  // this row's variant, clamped to the param tables
   llvm::Value* status_ptr_ = nullptr;
+  // The TallyStringCalls* of kernel_abi.h, when the code has string ops (else null).
+  llvm::Value* strings_ptr_ = nullptr;
   std::map<std::pair<unsigned, uint32_t>, size_t> read_index_;
   llvm::GlobalVariable* ones_ = nullptr;
   llvm::GlobalVariable* zero_variants_ = nullptr;
@@ -328,6 +333,42 @@ Triple Emitter::EmitLookup(const ir::Instruction& ins, const Triple& key) {
   llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(valid->getValueType(), valid, {b_.getInt64(0), base}));
   llvm::Value* is_valid = b_.CreateAnd(b_.CreateAnd(key.valid, found), b_.CreateICmpNE(flag, b_.getInt8(0)));
   return {value, is_valid, key.error};
+}
+
+// ir.h's string ops: a call through the TallyStringCalls of kernel_abi.h, made only when
+// every operand is valid (as the interpreter does), with the operand payloads widened to
+// i64 (string codes sign-extended; they are non-negative) and unused operands 0.
+Triple Emitter::EmitStringCall(const ir::Instruction& ins, const std::vector<Triple>& a, llvm::Value* all_valid,
+                               llvm::Value* error) {
+  llvm::Type* i64 = b_.getInt64Ty();
+  llvm::Type* ptr = b_.getPtrTy();
+  std::vector<llvm::Value*> operand(3, b_.getInt64(0));
+  for (size_t i = 0; i < a.size() && i < 3; ++i) {
+    llvm::Value* v = a[i].value;
+    operand[i] = v->getType()->isIntegerTy(64) ? v : b_.CreateSExt(v, i64);
+  }
+  llvm::BasicBlock* before = b_.GetInsertBlock();
+  llvm::Function* fn = before->getParent();
+  auto* call_block = llvm::BasicBlock::Create(ctx_, "string_call", fn);
+  auto* join = llvm::BasicBlock::Create(ctx_, "string_done", fn);
+  b_.CreateCondBr(all_valid, call_block, join);
+  b_.SetInsertPoint(call_block);
+  auto* calls_type = llvm::StructType::get(ptr, ptr);
+  llvm::Value* self = b_.CreateLoad(ptr, b_.CreateStructGEP(calls_type, strings_ptr_, 0));
+  llvm::Value* callee = b_.CreateLoad(ptr, b_.CreateStructGEP(calls_type, strings_ptr_, 1));
+  auto* fn_type = llvm::FunctionType::get(i64, {ptr, b_.getInt32Ty(), i64, i64, i64}, false);
+  llvm::CallInst* r = b_.CreateCall(
+      fn_type, callee, {self, b_.getInt32(static_cast<uint32_t>(ins.op)), operand[0], operand[1], operand[2]});
+  r->addFnAttr(llvm::Attribute::NoUnwind);
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  llvm::PHINode* result = b_.CreatePHI(i64, 2);
+  result->addIncoming(r, call_block);
+  result->addIncoming(b_.getInt64(0), before);
+  llvm::Value* value = result;
+  if (ins.type == Type::kString) value = b_.CreateTrunc(result, b_.getInt32Ty());
+  if (ins.type == Type::kBool) value = b_.CreateICmpNE(result, b_.getInt64(0));
+  return {value, all_valid, error};
 }
 
 Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Triple>& values) {
@@ -550,6 +591,16 @@ Triple Emitter::EmitInstruction(const ir::Instruction& ins, const std::vector<Tr
     }
     case Op::kLookup:
       return EmitLookup(ins, a[0]);
+    case Op::kLower:
+    case Op::kUpper:
+    case Op::kTrim:
+    case Op::kLength:
+    case Op::kStartsWith:
+    case Op::kEndsWith:
+    case Op::kContains:
+    case Op::kSubstr:
+    case Op::kConcat:
+      return EmitStringCall(ins, a, all_valid, error);
 
     case Op::kDaysBetween:
       return {b_.CreateSub(x(1), x(0)), all_valid, error};
@@ -636,13 +687,16 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   for (size_t i = 0; i < 2 * (plan.reads.size() + plan.writes.size()); ++i) params.push_back(b_.getPtrTy());
   params.push_back(b_.getPtrTy());  // status
   if (regional) params.push_back(b_.getPtrTy());  // variants
+  const bool strings = ir::UsesStringCalls(code);
+  if (strings) params.push_back(b_.getPtrTy());  // TallyStringCalls*
   auto* type = llvm::FunctionType::get(precise ? b_.getVoidTy() : b_.getInt1Ty(), params, false);
   auto* body = llvm::Function::Create(type, llvm::GlobalValue::InternalLinkage,
                                       std::string(plan.name) + (precise ? ".precise" : ".fast"), module_);
   body->addFnAttr(llvm::Attribute::NoUnwind);
   body->addFnAttr(precise ? llvm::Attribute::NoInline : llvm::Attribute::AlwaysInline);
   if (precise) body->addFnAttr(llvm::Attribute::Cold);
-  for (unsigned i = 1; i < body->arg_size(); ++i) body->addParamAttr(i, llvm::Attribute::NoAlias);
+  // Not the string helper's pointer: the helper it points to writes memory of its own.
+  for (unsigned i = 1; i < body->arg_size() - (strings ? 1 : 0); ++i) body->addParamAttr(i, llvm::Attribute::NoAlias);
 
   auto* entry = llvm::BasicBlock::Create(ctx_, "entry", body);
   auto* loop = llvm::BasicBlock::Create(ctx_, "row", body);
@@ -660,6 +714,7 @@ llvm::Function* Emitter::EmitBody(Plan& plan, const StoreFn& store, bool regiona
   }
   status_ptr_ = body->getArg(arg++);
   variants_ptr_ = regional ? body->getArg(arg++) : nullptr;
+  strings_ptr_ = strings ? body->getArg(arg++) : nullptr;
   llvm::Value* n = body->getArg(0);
   b_.CreateCondBr(b_.CreateICmpSGT(n, b_.getInt64(0)), loop, exit);
 
@@ -768,6 +823,16 @@ Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
   };
   std::vector<Base> read_bases = load_bases(plan.reads);
   std::vector<Base> write_bases = load_bases(plan.writes);
+  // The string helper: `values` of the view one past the inputs and window values (score,
+  // row kernel) or the group keys (finalize), kernel_abi.h.
+  llvm::Value* strings = nullptr;
+  if (ir::UsesStringCalls(code)) {
+    const bool finalize = &code == &program_.post_code;
+    unsigned array = finalize ? kArg2 : kArg1;
+    uint64_t index = finalize ? program_.group_keys.size() : program_.inputs.size() + program_.window_values.size();
+    llvm::Value* view = b_.CreateInBoundsGEP(view_type, fn->getArg(array), b_.getInt64(index));
+    strings = b_.CreateLoad(ptr, b_.CreateStructGEP(view_type, view, 0));
+  }
   llvm::Value* rows = fn->getArg(kRowsArg);
   b_.CreateCondBr(b_.CreateICmpSGT(rows, b_.getInt64(0)), chunk, exit);
 
@@ -799,6 +864,7 @@ Status Emitter::EmitEntry(Plan plan, const StoreFn& store) {
       llvm::Value* v = fn->getArg(kArg2);
       call_args.push_back(b_.CreateSelect(b_.CreateIsNull(v), ZeroVariants(), offset(b_.getInt16Ty(), v)));
     }
+    if (strings) call_args.push_back(strings);
     return call_args;
   };
   std::vector<llvm::Value*> call_args = args_at(start, n_fast);

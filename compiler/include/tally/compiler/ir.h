@@ -118,9 +118,32 @@ enum class Op : uint8_t {
   // the input (docs/runtime.md, "Window aggregates"). Read like an input, from input view
   // inputs.size() + w (kernel_abi.h); as declared (type, nullable). Never traps.
   kWindow,
+
+  // String functions (docs/language.md, "String functions"). Strict: null if any operand is
+  // null, never null otherwise, never trap; error = the least of the operands' errors. The
+  // payload is computed by the run's string helper (kernel_abi.h, TallyStringCalls), which
+  // both engines call with (op, operand payloads) only for a row whose operands are all
+  // valid; tally/compiler/string_functions.h states each text rule and implements it once.
+  // A string result is the dictionary code of the result text (interned, so equal texts
+  // have equal codes and compare equal to constants); strings are valid UTF-8 and
+  // "character" below is a code point.
+  kLower,       // string -> string: ASCII A-Z to a-z; every other byte unchanged.
+  kUpper,       // string -> string: ASCII a-z to A-Z; every other byte unchanged.
+  kTrim,        // string -> string: without the ASCII whitespace (space, \t \n \v \f \r)
+                // at both ends.
+  kLength,      // string -> int: the number of characters (code points).
+  kStartsWith,  // {string s, string p} -> bool: p is a prefix of s (bytes; "" is a prefix of all).
+  kEndsWith,    // {string s, string p} -> bool: p is a suffix of s.
+  kContains,    // {string s, string p} -> bool: p occurs in s ("" occurs in every s).
+  kSubstr,      // {string s, int start, int len} -> string: the characters at 1-based
+                // positions k with start <= k < start + len (exact, no overflow) and
+                // 1 <= k <= length(s); "" when there are none (len <= 0, start past the end).
+  kConcat,      // {string a, string b} -> string: a's bytes then b's.
 };
 // The last op: the table of ops (ir_ops.cpp) must have a row for every op up to it.
-constexpr Op kLastOp = Op::kWindow;
+constexpr Op kLastOp = Op::kConcat;
+// Whether `op` is one of the string functions above (computed by the string helper).
+inline bool IsStringCall(Op op) { return op >= Op::kLower && op <= Op::kConcat; }
 // The printed name of `op`; ir_ops.h has the rest of its row in the table of ops.
 const char* OpName(Op op);
 

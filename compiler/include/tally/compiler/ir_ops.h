@@ -32,6 +32,8 @@ struct OpInfo {
     kDate,        // every operand is a date
     kDateInt,     // add_days: {date, int}
     kFloat,       // float_to_int
+    kString,      // lower, upper, trim, length, starts_with, ...: every operand is a string
+    kStringIntInt,  // substr: {string, int, int}
   } operands;
   enum class Result : uint8_t {
     kAny,      // leaves, select, coalesce
@@ -40,6 +42,7 @@ struct OpInfo {
     kBool,
     kInt,
     kDate,
+    kString,
   } result;
   enum class Traps : uint8_t {
     kNever,

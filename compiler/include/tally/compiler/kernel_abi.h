@@ -55,6 +55,21 @@ typedef void (*TallyMetricFinalizeKernelFn)(int64_t groups, const TallyColumnVie
                                             const TallyColumnView* group_keys,
                                             TallyColumnView* outputs, uint32_t* status);
 
+/* Computed strings (ir.h's string ops: lower, substr, concat, length, ...). A program whose
+ * code uses them (ir::UsesStringCalls) reads one more column view past the ones above: in a
+ * score or row kernel inputs[program.inputs.size() + program.window_values.size()] (window
+ * values, for a score that has them, come first), in a finalize kernel
+ * group_keys[program.group_keys.size()]; its `values` points to a TallyStringCalls (its
+ * `valid` is not read). The kernel calls `call(self, op, a, b, c)` with op = the ir::Op
+ * number and the operand payloads (string codes as int64, unused operands 0), only for rows
+ * whose operands are all valid, and takes the result payload (a string code, an int, or a
+ * bool as 0/1). The callee interns result strings into the dictionary the batch's codes come
+ * from, so it must be that dictionary's only writer during the call. */
+typedef struct TallyStringCalls {
+  void* self;
+  int64_t (*call)(void* self, uint32_t op, int64_t a, int64_t b, int64_t c);
+} TallyStringCalls;
+
 #ifdef __cplusplus
 }
 #endif

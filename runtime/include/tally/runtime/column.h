@@ -39,7 +39,8 @@ struct InputBatch {
   std::vector<int64_t> row_numbers;   // per row: 1-based data row
   std::vector<int64_t> line_numbers;  // per row: physical line where it starts
   std::vector<RejectRecord> rejects;  // rows that failed to parse, in row order
-  std::shared_ptr<const StringDictionary> dictionary;
+  // Not const: the kernel's string helper interns computed strings into it (string_calls.h).
+  std::shared_ptr<StringDictionary> dictionary;
   // Read chunks that `dictionary` has views into (StringDictionary::AppendView), kept alive
   // with the batch.
   std::vector<std::shared_ptr<const std::string>> chunks;

@@ -47,6 +47,11 @@ class ScoreKernel {
   // is available.
   Status ScoreBatch(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
                     TallyColumnView* outputs, uint32_t* status) const;
+  // The same for a definition that computes strings (lower, substr, concat, ...): `strings` is
+  // the dictionary the input codes come from (NewDictionary), and computed output strings are
+  // interned into it (string_calls.h). The overload above refuses such a definition.
+  Status ScoreBatch(int64_t rows, const TallyColumnView* inputs, const uint16_t* variants,
+                    TallyColumnView* outputs, uint32_t* status, runtime::StringDictionary* strings) const;
   // "require open_tickets >= 0 (metrics/customer/health.tally:20:3)" for a status > 0.
   std::string ReasonText(uint32_t status) const;
 
