@@ -49,16 +49,7 @@ flags=(-std=c++20 -O3 -ffp-contract=off -fno-math-errno)
 "$cxx" "${flags[@]}" -o "$work/handwritten_csv" "$root/bench/handwritten_csv.cpp"
 
 # --- DuckDB from npm, only under bench/duckdb ------------------------------------------
-duck=0
-if [[ ${SKIP_DUCKDB:-0} != 1 ]]; then
-  if [[ ! -d $root/bench/duckdb/node_modules/@duckdb/node-api ]]; then
-    echo "installing @duckdb/node-api under bench/duckdb ..."
-    npm install --prefix "$root/bench/duckdb" --no-save --no-audit --no-fund @duckdb/node-api >"$work/npm.log" 2>&1 \
-      || echo "npm could not install @duckdb/node-api (see $work/npm.log): DuckDB skipped"
-  fi
-  [[ -d $root/bench/duckdb/node_modules/@duckdb/node-api ]] && duck=1
-  ((duck)) && echo "duckdb: @duckdb/node-api $(node -p "require('$root/bench/duckdb/node_modules/@duckdb/node-api/package.json').version")"
-fi
+. "$root/bench/duckdb/ensure.sh"
 
 # --- data --------------------------------------------------------------------------------
 big=$work/health_$rows.csv

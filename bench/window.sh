@@ -27,15 +27,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)  ($(nproc) CPUs)"
 echo "tally: $tally ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 clang++-19 -std=c++20 -O2 -o "$work/gen_health" "$root/bench/gen_health.cpp"
 
-duck=0
-if [[ ${SKIP_DUCKDB:-0} != 1 ]]; then
-  if [[ ! -d $root/bench/duckdb/node_modules/@duckdb/node-api ]]; then
-    npm install --prefix "$root/bench/duckdb" --no-save --no-audit --no-fund @duckdb/node-api >"$work/npm.log" 2>&1 \
-      || echo "npm could not install @duckdb/node-api (see $work/npm.log): DuckDB skipped"
-  fi
-  [[ -d $root/bench/duckdb/node_modules/@duckdb/node-api ]] && duck=1
-  ((duck)) && echo "duckdb: @duckdb/node-api $(node -p "require('$root/bench/duckdb/node_modules/@duckdb/node-api/package.json').version")"
-fi
+. "$root/bench/duckdb/ensure.sh"
 
 big=$work/health_$rows.csv
 check=$work/health_100000.csv
